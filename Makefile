@@ -1,0 +1,63 @@
+# Quick start: `make run` serves the demo site; `make test` runs the whole suite.
+# Both set up what they need first: .venv from the pinned requirements, node_modules
+# from package-lock.json, and the collected static files. Each step is skipped when its
+# inputs have not changed, so a second run is quick.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint setup static migrate demo check clean
+
+help:
+	@echo "make run    set up, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test   set up, then run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint   ruff (lint and format check) and import-linter"
+	@echo "make check  Django's system checks and the missing-migrations check"
+	@echo "make clean  remove .venv, node_modules and var/ (the SQLite database included)"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed static
+
+static: $(VENV)/.installed node_modules/.installed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+run: demo
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (the admin is at /admin/). Stop with Ctrl+C."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+check: $(VENV)/.installed
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run --noinput
+
+clean:
+	rm -rf $(VENV) node_modules
+	find var -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,71 @@
+"""StreamField blocks that every page type may use.
+
+Each block sets its template, icon and label in ``Meta`` so that changing how it looks
+never churns a migration.
+"""
+
+from wagtail import blocks
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        template = "blocks/heading_block.html"
+        icon = "title"
+        label = "Heading"
+        max_length = 120
+        help_text = "A section heading. The page title is the only top-level heading."
+        preview_value = "How the study works"
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    class Meta:
+        template = "blocks/paragraph_block.html"
+        icon = "pilcrow"
+        label = "Paragraph"
+        features = RICH_TEXT_FEATURES
+        preview_value = "<p>Plain words, short sentences, one idea at a time.</p>"
+
+
+class InsetTextBlock(blocks.RichTextBlock):
+    class Meta:
+        template = "blocks/inset_text_block.html"
+        icon = "openquote"
+        label = "Inset text"
+        features = RICH_TEXT_FEATURES
+        help_text = "Sets a short passage apart from the text around it."
+        preview_value = "<p>This page is demo content.</p>"
+
+
+class WarningCalloutBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(max_length=80, default="Important")
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        template = "blocks/warning_callout_block.html"
+        icon = "warning"
+        label = "Warning callout"
+        preview_value = {"heading": "Important", "text": "<p>Please read this first.</p>"}
+
+
+class DetailsBlock(blocks.StructBlock):
+    summary = blocks.CharBlock(max_length=120, help_text="What the reader clicks to open it.")
+    text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        template = "blocks/details_block.html"
+        icon = "arrow-down"
+        label = "Expandable details"
+        preview_value = {
+            "summary": "What does consent mean here?",
+            "text": "<p>You can stop taking part at any time.</p>",
+        }
+
+
+class BodyStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    inset_text = InsetTextBlock()
+    warning_callout = WarningCalloutBlock()
+    details = DetailsBlock()

@@ -1,0 +1,77 @@
+"""Demo content for trying the site: accounts here, pages in each app's ``demo`` module.
+
+Each installed app of the project may have a ``demo`` module with a function
+``seed(*, log)`` that creates what is missing and changes nothing already there. They run
+in ``INSTALLED_APPS`` order, so an app can rely on the content of the apps listed before it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils.module_loading import module_has_submodule
+
+DEMO_PASSWORD = "stepping-stones-demo"  # noqa: S105 - published in the README on purpose
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    groups: tuple[str, ...] = ()
+
+
+DEMO_ACCOUNTS = (
+    # Moderators is Wagtail's own group of editors who may publish.
+    DemoAccount("editor", "Erin", "Editor", "Wagtail editor (research team)", ("Moderators",)),
+    DemoAccount("member-su", "Sam", "Demo", "advisory member, service user"),
+    DemoAccount("member-pro", "Priya", "Demo", "advisory member, professional"),
+)
+
+Log = Callable[[str], None]
+
+
+def demo_content_seed(*, log: Log) -> None:
+    """Build the demo site: refuses unless the settings allow demo content."""
+    if not settings.DEMO_CONTENT_ALLOWED:
+        raise ImproperlyConfigured(
+            "seed_demo creates accounts whose password is published, so it only runs with "
+            "the dev or test settings, never with production settings."
+        )
+    with transaction.atomic():
+        for account in DEMO_ACCOUNTS:
+            demo_account_ensure(account=account, log=log)
+        for app_config in apps.get_app_configs():
+            is_project_app = Path(app_config.path).parent == settings.BASE_DIR
+            if app_config.name == "cms" or not is_project_app:
+                continue
+            if module_has_submodule(app_config.module, "demo"):
+                import_module(f"{app_config.name}.demo").seed(log=log)
+
+
+def demo_account_ensure(*, account: DemoAccount, log: Log) -> AbstractUser:
+    """Create a demo account if it is missing; an existing one is left as it is."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=account.username,
+        defaults={
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": f"{account.username}@example.org",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.set(Group.objects.filter(name__in=account.groups))
+        log(f"Created the demo account {account.username}.")
+    return user

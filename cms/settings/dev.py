@@ -1,0 +1,14 @@
+"""Settings for `make run` on a developer's machine."""
+
+import contextlib
+
+from .base import *
+
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-not-for-production"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEMO_CONTENT_ALLOWED = True
+
+with contextlib.suppress(ImportError):
+    from .local import *  # noqa: F401

@@ -1,0 +1,12 @@
+"""Settings for the test suite (pytest-django selects them in pyproject.toml)."""
+
+from .base import *
+
+SECRET_KEY = "test-only-insecure-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+DEMO_CONTENT_ALLOWED = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Hashing passwords slowly protects real accounts; tests only need it to work.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,52 @@
+from django import template
+from django.http import HttpRequest
+
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context: template.Context) -> list[dict]:
+    """The live, public pages below the site root that editors chose to show in menus.
+
+    Each item says whether the page being viewed is that page or below it, so the header
+    can mark it as current. Without a request (the bare 500 page) there is no menu.
+    """
+    request: HttpRequest | None = context.get("request")
+    if request is None:
+        return []
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    current: Page | None = context.get("page")
+    items = []
+    for page in site.root_page.get_children().live().public().in_menu():
+        items.append(
+            {
+                "title": page.title,
+                "url": page.get_url(request=request),
+                "is_current": current is not None and current.path.startswith(page.path),
+            }
+        )
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context: template.Context) -> list[dict]:
+    """The page's live ancestors from the site's home page down, the home page named "Home"."""
+    request: HttpRequest | None = context.get("request")
+    page: Page | None = context.get("page")
+    if request is None or page is None:
+        return []
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    ancestors = page.get_ancestors().live().filter(depth__gte=site.root_page.depth)
+    return [
+        {
+            "title": "Home" if ancestor.pk == site.root_page_id else ancestor.title,
+            "url": ancestor.get_url(request=request),
+        }
+        for ancestor in ancestors
+    ]

@@ -1,0 +1,221 @@
+"""Demo content of the home app: the home page text, the standard pages, study details."""
+
+from wagtail.models import Site
+from wagtail.rich_text import RichText
+
+from cms.demo import Log
+from home.models import HomePage, StandardPage, StudySettings
+
+DEMO_NOTICE = (
+    "<p><strong>Demo content.</strong> This text shows what the page will hold. "
+    "The study team replaces it before the site is used.</p>"
+)
+
+
+def _body(*blocks: tuple[str, object]) -> list[tuple[str, object]]:
+    """A StreamField value that starts with the demo notice."""
+    return [("inset_text", RichText(DEMO_NOTICE)), *blocks]
+
+
+def _paragraph(html: str) -> tuple[str, RichText]:
+    return ("paragraph", RichText(html))
+
+
+STANDARD_PAGES = [
+    {
+        "slug": "about",
+        "title": "About the study",
+        "show_in_menus": True,
+        "introduction": (
+            "Stepping Stones looks at how health and social care can better support women who "
+            "use drugs in pregnancy, and their babies, from before conception until the baby "
+            "is 18 months old."
+        ),
+        "body": _body(
+            ("heading", "Why this study matters"),
+            _paragraph(
+                "<p>Women who use drugs often meet many services during pregnancy: maternity "
+                "care, drug treatment, social work, mental health and health visiting. When "
+                "these services do not work together, women can feel judged, miss care, or "
+                "fear losing custody of their baby. We want to know what good care looks like "
+                "to the women themselves and to the staff who support them.</p>"
+            ),
+            ("heading", "What we have done so far"),
+            _paragraph(
+                "<ul><li>We reviewed 111 UK guidelines about care in pregnancy and after "
+                "birth.</li><li>We reviewed 197 research studies about the experiences and "
+                "outcomes of women who use drugs and their babies.</li><li>We interviewed "
+                "women at four sites in England and Scotland about the care they received."
+                "</li></ul>"
+            ),
+            ("heading", "What happens next"),
+            _paragraph(
+                "<p>From this evidence we are building a framework of key requirements for "
+                "better services. An expert advisory group of women with lived experience and "
+                "of professionals comments on each draft, round by round, until we agree what "
+                "the framework should say.</p>"
+            ),
+        ),
+    },
+    {
+        "slug": "get-involved",
+        "title": "Get involved",
+        "show_in_menus": True,
+        "introduction": (
+            "Our advisory group brings together women with lived experience and the "
+            "professionals who work with them."
+        ),
+        "body": _body(
+            ("heading", "Who can join the advisory group"),
+            _paragraph(
+                "<p>You can join if you have used drugs during a pregnancy, or if you work "
+                "with pregnant women or new parents who use drugs: for example as a midwife, "
+                "drug-treatment worker, social worker, health visitor or commissioner.</p>"
+            ),
+            ("heading", "What taking part involves"),
+            _paragraph(
+                "<p>You read draft sections of the framework online, comment on them and rate "
+                "each requirement. You can take part on your phone, at a time that suits you. "
+                "Women with lived experience take part under a name they choose, and other "
+                "members never see their real name.</p>"
+            ),
+            (
+                "details",
+                {
+                    "summary": "Can I stop taking part?",
+                    "text": RichText(
+                        "<p>Yes. You can withdraw at any time without giving a reason, and it "
+                        "will not affect any care you receive.</p>"
+                    ),
+                },
+            ),
+            _paragraph(
+                "<p>To ask about joining, email the study team. A member of the team will "
+                "send you an invitation to create your account.</p>"
+            ),
+        ),
+    },
+    {
+        "slug": "privacy-notice",
+        "title": "Privacy notice",
+        "show_in_menus": False,
+        "introduction": "How the Stepping Stones study uses the information you give us.",
+        "body": _body(
+            ("heading", "What we collect"),
+            _paragraph(
+                "<p>For advisory group members we keep your name, email address, the study "
+                "site you are linked to, your role if you are a professional, when you gave "
+                "consent, and the comments and ratings you give. Readers of this website are "
+                "not asked for any personal information.</p>"
+            ),
+            ("heading", "Why we can use it"),
+            _paragraph(
+                "<p>We use this information to carry out research in the public interest "
+                "(UK GDPR Article 6(1)(e)). Taking part as someone with lived experience can "
+                "reveal information about your health, so we also rely on Article 9(2)(j), "
+                "research with appropriate safeguards.</p>"
+            ),
+            ("heading", "How we protect it"),
+            _paragraph(
+                "<ul><li>Women with lived experience take part under a pseudonym.</li>"
+                "<li>Only named members of the research team can see real names and email "
+                "addresses, and every time they do is recorded.</li><li>Results are "
+                "reported in groups, never in a way that identifies anyone.</li></ul>"
+            ),
+            ("heading", "Your rights"),
+            _paragraph(
+                "<p>You can ask to see the information we hold about you, to correct it, or to "
+                "withdraw from the study. You can also complain to the Information "
+                "Commissioner's Office.</p>"
+            ),
+        ),
+    },
+    {
+        "slug": "accessibility-statement",
+        "title": "Accessibility statement",
+        "show_in_menus": False,
+        "introduction": "We want as many people as possible to be able to use this website.",
+        "body": _body(
+            ("heading", "How accessible this website is"),
+            _paragraph(
+                "<p>This website is built on the NHS.UK design system and aims to meet the "
+                "Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. You should be "
+                "able to zoom in up to 400% without text spilling off the screen, navigate "
+                "using just a keyboard, and use the site with a screen reader.</p>"
+            ),
+            ("heading", "Reporting problems with this website"),
+            _paragraph(
+                "<p>If you find a problem, or need information in a different format such as "
+                "large print or audio, email the study team. We will reply within 5 working "
+                "days.</p>"
+            ),
+            ("heading", "Enforcement procedure"),
+            _paragraph(
+                "<p>The Equality and Human Rights Commission is responsible for enforcing the "
+                "accessibility regulations. If you are not happy with how we respond to your "
+                "complaint, contact the Equality Advisory and Support Service.</p>"
+            ),
+        ),
+    },
+]
+
+HOME_INTRODUCTION = (
+    "A research study on care for women who use drugs in pregnancy and their babies, from "
+    "before conception until 18 months after birth."
+)
+
+
+def seed(*, log: Log) -> None:
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    if not isinstance(home, HomePage):
+        log("The default site's root is not a home page; left the page tree alone.")
+        return
+
+    pages = {
+        spec["slug"]: _standard_page_ensure(home=home, spec=spec, log=log)
+        for spec in STANDARD_PAGES
+    }
+
+    if not home.introduction:
+        home.introduction = HOME_INTRODUCTION
+        home.body = _body(
+            _paragraph(
+                "<p>We reviewed 111 UK guidelines and 197 research studies and listened to "
+                "women at four sites in England and Scotland. With an advisory group of women "
+                "with lived experience and professionals, we are now agreeing a framework of "
+                "what better services need.</p>"
+            ),
+        )
+        home.get_involved_text = (
+            "Have you used drugs during a pregnancy, or do you support women who have? "
+            "Help us shape the framework."
+        )
+        home.get_involved_page = pages["get-involved"]
+        home.save_revision(log_action=True).publish()
+        log("Wrote the demo text of the home page.")
+
+    study = StudySettings.for_site(site)
+    if study.privacy_notice_id is None and study.accessibility_statement_id is None:
+        study.contact_email = "stepping-stones@example.org"
+        study.privacy_notice = pages["privacy-notice"]
+        study.accessibility_statement = pages["accessibility-statement"]
+        study.save()
+        log("Filled in the demo study details.")
+
+
+def _standard_page_ensure(*, home: HomePage, spec: dict, log: Log) -> StandardPage:
+    existing = StandardPage.objects.child_of(home).filter(slug=spec["slug"]).first()
+    if existing is not None:
+        return existing
+    page = StandardPage(
+        title=spec["title"],
+        slug=spec["slug"],
+        show_in_menus=spec["show_in_menus"],
+        introduction=spec["introduction"],
+        body=spec["body"],
+    )
+    home.add_child(instance=page)
+    page.save_revision(log_action=True).publish()
+    log(f"Created the page {page.title}.")
+    return page

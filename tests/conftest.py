@@ -1,0 +1,33 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from wagtail.models import Site
+
+import pytest
+
+from home.models import HomePage
+from tests.factories import EditorFactory
+
+
+@pytest.fixture
+def site(db) -> Site:
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def home_page(site) -> HomePage:
+    return site.root_page.specific
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory()
+
+
+@pytest.fixture
+def demo_site(db) -> str:
+    """The demo content, as `make run` loads it; returns what seed_demo printed."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()

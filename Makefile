@@ -31,10 +31,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+STATIC_SOURCES := $(shell find cms/static home evidence consultations -path '*/static/*' -type f 2>/dev/null)
+
 setup: $(VENV)/.installed node_modules/.installed static
 
-static: $(VENV)/.installed node_modules/.installed
+static: var/static/.collected
+
+var/static/.collected: $(VENV)/.installed node_modules/.installed $(STATIC_SOURCES)
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	touch $@
 
 migrate: setup
 	$(MANAGE) migrate --noinput

@@ -1,5 +1,7 @@
 """Demo content of the home app: the home page text, the standard pages, study details."""
 
+from django.contrib.auth.models import Group, Permission
+
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
@@ -194,6 +196,12 @@ def seed(*, log: Log) -> None:
         home.get_involved_page = pages["get-involved"]
         home.save_revision(log_action=True).publish()
         log("Wrote the demo text of the home page.")
+
+    # The demo editor belongs to Wagtail's Moderators group; let it edit the study details.
+    moderators = Group.objects.get(name="Moderators")
+    moderators.permissions.add(
+        Permission.objects.get_by_natural_key("change_studysettings", "home", "studysettings")
+    )
 
     study = StudySettings.for_site(site)
     if study.privacy_notice_id is None and study.accessibility_statement_id is None:

@@ -5,6 +5,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 import pytest
 from bs4 import BeautifulSoup
 
+from cms.demo import DEMO_PASSWORD
 from home.models import HomePage, StandardPage
 from tests.factories import PASSWORD, StandardPageFactory
 
@@ -103,3 +104,18 @@ def test_draft_standard_page_is_not_public(db, client, home_page):
     StandardPageFactory(parent=home_page, slug="draft", live=False)
 
     assert client.get("/draft/").status_code == 404
+
+
+def test_demo_editor_edits_the_study_details_shown_in_the_footer(demo_site, client, site):
+    client.login(username="editor", password=DEMO_PASSWORD)
+    url = f"/admin/settings/home/studysettings/{site.pk}/"
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(contact_phone="0113 496 0000", postal_address="Stepping Stones study\nLeeds")
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    footer = BeautifulSoup(client.get("/").content, "html.parser").find("footer")
+    contact = footer.find("p", class_="app-contact").get_text("|", strip=True)
+    assert contact == "Phone: 0113 496 0000|Stepping Stones study|Leeds"

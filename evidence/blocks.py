@@ -1,0 +1,52 @@
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from cms.blocks import RICH_TEXT_FEATURES
+
+
+class KeyFindingBlock(blocks.StructBlock):
+    finding = blocks.TextBlock(help_text="One finding, in one or two sentences.")
+    detail = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, required=False, help_text="Figures, caveats, context."
+    )
+
+    class Meta:
+        template = "blocks/key_finding_block.html"
+        icon = "tick"
+        label = "Key finding"
+        preview_value = {
+            "finding": "Women valued one named midwife who knew their history.",
+            "detail": "<p>Reported at all four sites.</p>",
+        }
+
+
+class KeyFindingsBlock(blocks.StreamBlock):
+    finding = KeyFindingBlock()
+
+
+class RequirementBlock(blocks.StructBlock):
+    """One requirement item of a framework section.
+
+    Comments and ratings attach to the block's id, which Wagtail keeps across revisions.
+    """
+
+    statement = blocks.TextBlock(help_text="What services must do, as one clear sentence.")
+    rationale = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES, required=False, help_text="Why: what the evidence shows."
+    )
+    domain = SnippetChooserBlock("evidence.Domain")
+    evidence = blocks.ListBlock(
+        blocks.PageChooserBlock(page_type="evidence.EvidenceSummaryPage"),
+        default=[],
+        label="Evidence behind it",
+    )
+
+    class Meta:
+        template = "blocks/requirement_block.html"
+        icon = "list-ol"
+        label = "Requirement"
+        form_classname = "struct-block requirement-block"
+
+
+class RequirementsBlock(blocks.StreamBlock):
+    requirement = RequirementBlock()

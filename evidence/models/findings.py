@@ -1,0 +1,66 @@
+from django.db import models
+
+from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from modelcluster.fields import ParentalKey
+
+from cms.blocks import BodyStreamBlock
+
+
+class LayFindingsIndexPage(Page):
+    introduction = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    subpage_types = ["evidence.LayFindingsPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "lay findings index page"
+
+
+class LayFindingsPage(Page):
+    """What the study found, in plain language, for anyone to read."""
+
+    summary = models.TextField(
+        help_text="Two or three plain sentences: shown in lists and at the top of the page."
+    )
+    body = StreamField(BodyStreamBlock())
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("evidence_links", heading="Evidence behind these findings", label="Source"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    api_fields = [APIField("summary"), APIField("body"), APIField("evidence_links")]
+
+    parent_page_types = ["evidence.LayFindingsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "lay findings page"
+
+
+class LayFindingEvidence(Orderable):
+    page = ParentalKey(LayFindingsPage, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(
+        "evidence.EvidenceSummaryPage", on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("evidence", "evidence.EvidenceSummaryPage")]
+    api_fields = [APIField("evidence_id")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "evidence link"
+        constraints = [
+            models.UniqueConstraint(fields=["page", "evidence"], name="lay_finding_evidence_once")
+        ]

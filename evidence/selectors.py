@@ -1,0 +1,62 @@
+"""Reads of the evidence base that pages, views and exports share."""
+
+from django.db.models import Prefetch, QuerySet
+
+from wagtail.search.backends.base import BaseSearchResults
+
+from evidence.enums import EvidenceSort
+from evidence.forms import EvidenceFilters
+from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, Theme
+
+SORT_ORDER = {
+    EvidenceSort.NEWEST: ("-year", "title"),
+    EvidenceSort.OLDEST: ("year", "title"),
+    EvidenceSort.TITLE: ("title",),
+}
+
+
+def evidence_summaries_published(*, index_page: EvidenceIndexPage) -> QuerySet:
+    """The summaries below an index that anyone may read, with their themes."""
+    return (
+        EvidenceSummaryPage.objects.child_of(index_page)
+        .live()
+        .public()
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+    )
+
+
+def evidence_search(
+    *, index_page: EvidenceIndexPage, filters: EvidenceFilters
+) -> QuerySet | BaseSearchResults:
+    """Published summaries matching the filters, in the order they ask for.
+
+    The filters run in the database first; a keyword search then ranks what is left, so a
+    theme filter (a many-to-many the search backend cannot filter on) still applies.
+    """
+    summaries = evidence_summaries_published(index_page=index_page)
+    if filters.kinds:
+        summaries = summaries.filter(kind__in=filters.kinds)
+    if filters.nations:
+        summaries = summaries.filter(nation__in=filters.nations)
+    if filters.themes:
+        summaries = summaries.filter(
+            pk__in=EvidenceSummaryPage.themes.through.objects.filter(
+                theme__slug__in=filters.themes
+            ).values("evidencesummarypage_id")
+        )
+    if filters.year_from:
+        summaries = summaries.filter(year__gte=filters.year_from)
+    if filters.year_to:
+        summaries = summaries.filter(year__lte=filters.year_to)
+
+    if not filters.query:
+        return summaries.order_by(*SORT_ORDER[filters.sort])
+
+    matching = EvidenceSummaryPage.objects.filter(
+        pk__in=list(summaries.values_list("pk", flat=True))
+    ).prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+    if filters.sort == EvidenceSort.RELEVANCE:
+        return matching.search(filters.query)
+    return matching.order_by(*SORT_ORDER[filters.sort]).search(
+        filters.query, order_by_relevance=False
+    )

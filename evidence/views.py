@@ -1,0 +1,96 @@
+import csv
+from collections.abc import Iterator
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, StreamingHttpResponse
+
+from evidence.enums import EvidenceKind, Nation
+from evidence.forms import EvidenceFilterForm
+from evidence.models import EvidenceIndexPage, EvidenceSummaryPage
+from evidence.selectors import evidence_search
+
+RESULTS_PER_PAGE = 20
+
+CSV_COLUMNS = (
+    "source_id",
+    "title",
+    "kind",
+    "nation",
+    "year",
+    "authors",
+    "source_title",
+    "publisher",
+    "doi",
+    "url",
+    "themes",
+    "lay_summary",
+    "page_url",
+)
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def evidence_listing_context(request: HttpRequest, *, index_page: EvidenceIndexPage) -> dict:
+    form = EvidenceFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    results = evidence_search(index_page=index_page, filters=filters)
+    paginator = Paginator(results, RESULTS_PER_PAGE)
+    page_of_results = paginator.get_page(request.GET.get("page"))
+    return {
+        "filter_form": form,
+        "filters": filters,
+        "results": page_of_results,
+        "result_count": paginator.count,
+        "csv_url": index_page.url + index_page.reverse_subpage("csv"),
+    }
+
+
+def evidence_csv_response(
+    request: HttpRequest, *, index_page: EvidenceIndexPage
+) -> StreamingHttpResponse:
+    """The evidence table as CSV for researchers, with the filters of the listing applied."""
+    form = EvidenceFilterForm(request.GET or None)
+    if form.is_bound:
+        form.is_valid()
+    results = evidence_search(index_page=index_page, filters=form.filters())
+    response = StreamingHttpResponse(
+        _csv_lines(request, results), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="stepping-stones-evidence.csv"'
+    return response
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _inert(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_lines(request: HttpRequest, results) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    summary: EvidenceSummaryPage
+    for summary in results:
+        row = (
+            summary.source_id,
+            summary.title,
+            EvidenceKind(summary.kind).label,
+            Nation(summary.nation).label,
+            summary.year,
+            summary.authors,
+            summary.source_title,
+            summary.publisher,
+            summary.doi,
+            summary.url,
+            "; ".join(theme.name for theme in summary.themes.all()),
+            summary.lay_summary,
+            summary.get_full_url(request=request),
+        )
+        yield writer.writerow([_inert(value) for value in row])

@@ -6,7 +6,15 @@ from wagtail.search.backends.base import BaseSearchResults
 
 from evidence.enums import EvidenceSort
 from evidence.forms import EvidenceFilters
-from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, Theme
+from evidence.models import (
+    EvidenceIndexPage,
+    EvidenceSummaryPage,
+    FrameworkIndexPage,
+    FrameworkSectionPage,
+    LayFindingsIndexPage,
+    LayFindingsPage,
+    Theme,
+)
 
 SORT_ORDER = {
     EvidenceSort.NEWEST: ("-year", "title"),
@@ -60,3 +68,27 @@ def evidence_search(
     return matching.order_by(*SORT_ORDER[filters.sort]).search(
         filters.query, order_by_relevance=False
     )
+
+
+def framework_sections_published(*, index_page: FrameworkIndexPage) -> QuerySet:
+    return (
+        FrameworkSectionPage.objects.child_of(index_page)
+        .live()
+        .public()
+        .order_by("section_number")
+    )
+
+
+def lay_findings_published(*, index_page: LayFindingsIndexPage | None = None) -> QuerySet:
+    """Published lay findings, newest first; below one index, or anywhere on the site."""
+    findings = LayFindingsPage.objects.live().public()
+    if index_page is not None:
+        findings = findings.child_of(index_page)
+    return findings.order_by("-first_published_at")
+
+
+def lay_finding_evidence(*, page: LayFindingsPage) -> list[EvidenceSummaryPage]:
+    """The published summaries a lay findings page links to, in the editor's order."""
+    ids = [link.evidence_id for link in page.evidence_links.all()]
+    published = EvidenceSummaryPage.objects.live().public().in_bulk(ids)
+    return [published[pk] for pk in ids if pk in published]

@@ -88,7 +88,7 @@ def _csv_lines(request: HttpRequest, results) -> Iterator[str]:
             summary.source_title,
             summary.publisher,
             summary.doi,
-            summary.url,
+            summary.source_url,
             "; ".join(theme.name for theme in summary.themes.all()),
             summary.lay_summary,
             summary.get_full_url(request=request),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import HttpRequest
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -7,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from evidence.selectors import lay_findings_published
 
 
 class HomePage(Page):
@@ -42,8 +44,15 @@ class HomePage(Page):
 
     parent_page_types = ["wagtailcore.Page"]
 
+    latest_findings_count = 3
+
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_findings"] = lay_findings_published()[: self.latest_findings_count]
+        return context
 
 
 class StandardPage(Page):

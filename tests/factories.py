@@ -1,9 +1,20 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from wagtail.rich_text import RichText
+
 import factory
 import wagtail_factories
 
+from evidence.enums import EvidenceKind, Nation
+from evidence.models import (
+    EvidenceIndexPage,
+    EvidenceSummaryPage,
+    FrameworkIndexPage,
+    FrameworkSectionPage,
+    LayFindingsIndexPage,
+    LayFindingsPage,
+)
 from home.models import StandardPage
 
 PASSWORD = "a-long-test-password"
@@ -37,3 +48,72 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class EvidenceIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Evidence"
+    slug = "evidence"
+
+    class Meta:
+        model = EvidenceIndexPage
+
+
+class EvidenceSummaryPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Evidence summary {n}")
+    slug = factory.Sequence(lambda n: f"summary-{n}")
+    source_id = factory.Sequence(lambda n: f"S{n:03d}")
+    kind = EvidenceKind.RESEARCH
+    nation = Nation.ENGLAND
+    authors = "Smith J, Jones A"
+    source_title = factory.LazyAttribute(lambda page: f"A study of {page.title.lower()}")
+    year = 2020
+    publisher = "Journal of Maternity Care"
+    source_url = factory.LazyAttribute(lambda page: f"https://example.org/{page.slug}")
+    lay_summary = "Women said joined-up care helped them."
+    technical_summary = "<p>A qualitative study.</p>"
+    implications_for_care = "<p>Plan care together.</p>"
+
+    class Meta:
+        model = EvidenceSummaryPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def themes(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.themes.set(extracted)
+            self.save()
+
+
+class FrameworkIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Draft framework"
+    slug = "framework"
+
+    class Meta:
+        model = FrameworkIndexPage
+
+
+class FrameworkSectionPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Framework section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+    section_number = factory.Sequence(lambda n: n + 1)
+
+    class Meta:
+        model = FrameworkSectionPage
+
+
+class LayFindingsIndexPageFactory(wagtail_factories.PageFactory):
+    title = "What we found"
+    slug = "findings"
+
+    class Meta:
+        model = LayFindingsIndexPage
+
+
+class LayFindingsPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Finding {n}")
+    slug = factory.Sequence(lambda n: f"finding-{n}")
+    summary = "Women wanted one person who knew their story."
+    body = factory.LazyFunction(lambda: [("paragraph", RichText("<p>In plain words.</p>"))])
+
+    class Meta:
+        model = LayFindingsPage

@@ -141,4 +141,10 @@ LOGGING = {
 WAGTAIL_SITE_NAME = "Stepping Stones"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# What /search/ looks through; other page types (framework drafts, indexes) stay out.
+SITE_SEARCH_PAGE_TYPES = [
+    "home.StandardPage",
+    "evidence.EvidenceSummaryPage",
+    "evidence.LayFindingsPage",
+]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]

@@ -1,4 +1,5 @@
 from django import template
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 from wagtail.models import Page, Site
@@ -50,3 +51,9 @@ def breadcrumbs(context: template.Context) -> list[dict]:
         }
         for ancestor in ancestors
     ]
+
+
+@register.filter
+def elided_page_range(paginator: Paginator, number: int) -> list:
+    """Page numbers around the current one, with the paginator's ELLIPSIS between runs."""
+    return list(paginator.get_elided_page_range(number, on_each_side=1, on_ends=1))

@@ -41,7 +41,7 @@ class EvidenceIndexPage(RoutablePageMixin, Page):
             **evidence_listing_context(request, index_page=self),
         }
 
-    @path("evidence.csv", name="csv")
+    @path("csv/", name="csv")
     def csv(self, request: HttpRequest) -> StreamingHttpResponse:
         from evidence.views import evidence_csv_response
 
@@ -69,7 +69,7 @@ class EvidenceSummaryPage(Page):
     )
     publisher = models.CharField("publisher or journal", max_length=255)
     doi = models.CharField("DOI", max_length=255, blank=True, validators=[DOI_VALIDATOR])
-    url = models.URLField("URL", max_length=500, blank=True)
+    source_url = models.URLField("URL", max_length=500, blank=True)
 
     lay_summary = models.TextField(
         help_text="What the source found, in plain words for anyone to read."
@@ -93,7 +93,7 @@ class EvidenceSummaryPage(Page):
                 FieldPanel("authors"),
                 FieldPanel("source_title"),
                 FieldPanel("publisher"),
-                FieldRowPanel([FieldPanel("doi"), FieldPanel("url")]),
+                FieldRowPanel([FieldPanel("doi"), FieldPanel("source_url")]),
             ],
             heading="Citation",
         ),
@@ -128,7 +128,7 @@ class EvidenceSummaryPage(Page):
         APIField("source_title"),
         APIField("publisher"),
         APIField("doi"),
-        APIField("url"),
+        APIField("source_url"),
         APIField("theme_names"),
         APIField("lay_summary"),
     ]
@@ -143,8 +143,8 @@ class EvidenceSummaryPage(Page):
     def clean(self) -> None:
         super().clean()
         errors = {}
-        if not self.doi and not self.url:
-            errors["url"] = "Give the source's DOI or a URL where readers can find it."
+        if not self.doi and not self.source_url:
+            errors["source_url"] = "Give the source's DOI or a URL where readers can find it."
         duplicate = (
             EvidenceSummaryPage.objects.filter(source_id=self.source_id, locale_id=self.locale_id)
             .exclude(pk=self.pk)
@@ -162,7 +162,7 @@ class EvidenceSummaryPage(Page):
     @property
     def link(self) -> str:
         """Where readers find the source itself: its DOI if it has one, else its URL."""
-        return self.doi_url or self.url
+        return self.doi_url or self.source_url
 
     @property
     def citation(self) -> str:

@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import HttpRequest
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.api import APIField
@@ -20,6 +21,13 @@ class LayFindingsIndexPage(Page):
 
     class Meta:
         verbose_name = "lay findings index page"
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from evidence.selectors import lay_findings_published
+
+        context = super().get_context(request, *args, **kwargs)
+        context["findings"] = lay_findings_published(index_page=self)
+        return context
 
 
 class LayFindingsPage(Page):
@@ -48,6 +56,13 @@ class LayFindingsPage(Page):
 
     class Meta:
         verbose_name = "lay findings page"
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from evidence.selectors import lay_finding_evidence
+
+        context = super().get_context(request, *args, **kwargs)
+        context["evidence"] = lay_finding_evidence(page=self)
+        return context
 
 
 class LayFindingEvidence(Orderable):

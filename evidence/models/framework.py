@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.blocks import StreamValue
@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
+from evidence.admin_forms import FrameworkSectionForm
 from evidence.blocks import RequirementsBlock
 
 
@@ -36,6 +37,13 @@ class FrameworkIndexPage(Page):
     class Meta:
         verbose_name = "framework index page"
 
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from evidence.selectors import framework_sections_published
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = framework_sections_published(index_page=self)
+        return context
+
 
 class FrameworkSectionPage(Page):
     """One section of the draft framework: numbered requirement items, each with its evidence."""
@@ -59,26 +67,11 @@ class FrameworkSectionPage(Page):
     ]
     parent_page_types = ["evidence.FrameworkIndexPage"]
     subpage_types = []
+    base_form_class = FrameworkSectionForm
 
     class Meta:
         verbose_name = "framework section"
         ordering = ["section_number"]
-
-    def clean(self) -> None:
-        super().clean()
-        parent = self.get_parent() if self.pk else None
-        if parent is None or self.section_number is None:
-            return
-        clash = (
-            FrameworkSectionPage.objects.child_of(parent)
-            .filter(section_number=self.section_number, locale_id=self.locale_id)
-            .exclude(pk=self.pk)
-            .first()
-        )
-        if clash is not None:
-            raise ValidationError(
-                {"section_number": f"Section {self.section_number} is already {clash.title}."}
-            )
 
     @property
     def requirement_items(self) -> list[RequirementItem]:

@@ -10,11 +10,14 @@ RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
 
 
 class HeadingBlock(blocks.CharBlock):
+    # CharBlock reads max_length from its arguments only, not from Meta.
+    def __init__(self, max_length: int = 120, **kwargs) -> None:
+        super().__init__(max_length=max_length, **kwargs)
+
     class Meta:
         template = "blocks/heading_block.html"
         icon = "title"
         label = "Heading"
-        max_length = 120
         help_text = "A section heading. The page title is the only top-level heading."
         preview_value = "How the study works"
 

@@ -1,8 +1,9 @@
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.views import defaults
 
 from wagtail.models import Page
 
@@ -30,3 +31,14 @@ def search(request: HttpRequest) -> TemplateResponse:
             "result_count": paginator.count,
         },
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page with the site's menu and footer links while the database still answers.
+
+    If rendering them fails too, Django's own handler renders the same template bare.
+    """
+    try:
+        return TemplateResponse(request, "500.html", status=500).render()
+    except Exception:  # noqa: BLE001 - whatever broke the request may break this page too
+        return defaults.server_error(request)

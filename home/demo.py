@@ -1,12 +1,13 @@
 """Demo content of the home app: the home page text, the standard pages, study details."""
 
-from django.contrib.auth.models import Group, Permission
-
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from cms.demo import Log
 from home.models import HomePage, StandardPage, StudySettings
+
+DEMO_CONTACT_EMAIL = "stepping-stones@example.org"
+EMAIL_LINK = f'<a href="mailto:{DEMO_CONTACT_EMAIL}">{DEMO_CONTACT_EMAIL}</a>'
 
 DEMO_NOTICE = (
     "<p><strong>Demo content.</strong> This text shows what the page will hold. "
@@ -92,8 +93,8 @@ STANDARD_PAGES = [
                 },
             ),
             _paragraph(
-                "<p>To ask about joining, email the study team. A member of the team will "
-                "send you an invitation to create your account.</p>"
+                f"<p>To ask about joining, email the study team at {EMAIL_LINK}. A member of "
+                "the team will send you an invitation to create your account.</p>"
             ),
         ),
     },
@@ -103,6 +104,12 @@ STANDARD_PAGES = [
         "show_in_menus": False,
         "introduction": "How the Stepping Stones study uses the information you give us.",
         "body": _body(
+            ("heading", "Who is responsible for your information"),
+            _paragraph(
+                "<p>The university that sponsors the study is the data controller. Its data "
+                "protection officer answers questions about how your information is used; "
+                f"the study team at {EMAIL_LINK} can put you in touch.</p>"
+            ),
             ("heading", "What we collect"),
             _paragraph(
                 "<p>For advisory group members we keep your name, email address, the study "
@@ -123,6 +130,12 @@ STANDARD_PAGES = [
                 "<li>Only named members of the research team can see real names and email "
                 "addresses, and every time they do is recorded.</li><li>Results are "
                 "reported in groups, never in a way that identifies anyone.</li></ul>"
+            ),
+            ("heading", "How long we keep it"),
+            _paragraph(
+                "<p>We keep your contact details until the study ends, then delete them. We "
+                "keep the anonymous comments and ratings with the research data for the "
+                "period the sponsor's research policy sets, usually 10 years.</p>"
             ),
             ("heading", "Your rights"),
             _paragraph(
@@ -148,14 +161,25 @@ STANDARD_PAGES = [
             ("heading", "Reporting problems with this website"),
             _paragraph(
                 "<p>If you find a problem, or need information in a different format such as "
-                "large print or audio, email the study team. We will reply within 5 working "
-                "days.</p>"
+                f"large print or audio, email the study team at {EMAIL_LINK}. We will reply "
+                "within 5 working days.</p>"
+            ),
+            ("heading", "Compliance status"),
+            _paragraph(
+                "<p>We have not yet had this website audited. Until we have, we cannot say "
+                "how far it meets WCAG 2.2 AA; this statement will list any parts that do "
+                "not, and what we are doing about them.</p>"
             ),
             ("heading", "Enforcement procedure"),
             _paragraph(
                 "<p>The Equality and Human Rights Commission is responsible for enforcing the "
                 "accessibility regulations. If you are not happy with how we respond to your "
                 "complaint, contact the Equality Advisory and Support Service.</p>"
+            ),
+            ("heading", "Preparation of this statement"),
+            _paragraph(
+                "<p>This is a demo statement. The study team prepares the real one, with its "
+                "date and how the website was tested, before the site is used.</p>"
             ),
         ),
     },
@@ -179,7 +203,8 @@ def seed(*, log: Log) -> None:
         for spec in STANDARD_PAGES
     }
 
-    if not home.introduction:
+    # A home page with a revision has been written, by this command or by an editor.
+    if home.get_latest_revision() is None:
         home.introduction = HOME_INTRODUCTION
         home.body = _body(
             _paragraph(
@@ -197,18 +222,14 @@ def seed(*, log: Log) -> None:
         home.save_revision(log_action=True).publish()
         log("Wrote the demo text of the home page.")
 
-    # The demo editor belongs to Wagtail's Moderators group; let it edit the study details.
-    moderators = Group.objects.get(name="Moderators")
-    moderators.permissions.add(
-        Permission.objects.get_by_natural_key("change_studysettings", "home", "studysettings")
-    )
-
-    study = StudySettings.for_site(site)
-    if study.privacy_notice_id is None and study.accessibility_statement_id is None:
-        study.contact_email = "stepping-stones@example.org"
-        study.privacy_notice = pages["privacy-notice"]
-        study.accessibility_statement = pages["accessibility-statement"]
-        study.save()
+    # Once the study details exist, they are the editors' to change or clear.
+    if not StudySettings.objects.filter(site=site).exists():
+        StudySettings.objects.create(
+            site=site,
+            contact_email=DEMO_CONTACT_EMAIL,
+            privacy_notice=pages["privacy-notice"],
+            accessibility_statement=pages["accessibility-statement"],
+        )
         log("Filled in the demo study details.")
 
 

@@ -1,23 +1,37 @@
-"""Settings for a deployed site. They refuse to load without their secrets."""
+"""Settings for a deployed site. They refuse to load without what a deployment must set."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
 
-_missing = [
-    name for name in ("SECRET_KEY", "ALLOWED_HOSTS") if not os.environ.get(name, "").strip()
-]
-if _missing:
-    raise ImproperlyConfigured(
-        "Production settings need {} in the environment: SECRET_KEY as a long random string, "
+DEV_SECRET_KEY_PREFIX = "dev-only-insecure"  # noqa: S105 - refused, not used
+MIN_SECRET_KEY_LENGTH = 50
+
+_problems = []
+_secret_key = os.environ.get("SECRET_KEY", "").strip()
+if len(_secret_key) < MIN_SECRET_KEY_LENGTH or _secret_key.startswith(DEV_SECRET_KEY_PREFIX):
+    _problems.append(
+        f"SECRET_KEY as a random string of at least {MIN_SECRET_KEY_LENGTH} characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))' makes one)"
+    )
+if not env_list("ALLOWED_HOSTS"):
+    _problems.append(
         "ALLOWED_HOSTS as the site's host names separated by commas "
-        "(for example ALLOWED_HOSTS=consult.example.org).".format(" and ".join(_missing))
+        "(for example ALLOWED_HOSTS=consult.example.org)"
+    )
+if not os.environ.get("DATABASE_URL", "").strip():
+    _problems.append("DATABASE_URL naming the PostgreSQL database (postgres://user:pw@host/db)")
+if _problems:
+    raise ImproperlyConfigured(
+        "Production settings need these environment variables: " + "; ".join(_problems) + "."
     )
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEMO_CONTENT_ALLOWED = False
+# Links in emails and the admin point at the public address unless told otherwise.
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
 STORAGES["staticfiles"] = {"BACKEND": "cms.storage.ManifestStaticFilesStorage"}
 
@@ -29,7 +43,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
-SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 

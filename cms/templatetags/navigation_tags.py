@@ -11,8 +11,9 @@ register = template.Library()
 def main_navigation(context: template.Context) -> list[dict]:
     """The live, public pages below the site root that editors chose to show in menus.
 
-    Each item says whether the page being viewed is that page or below it, so the header
-    can mark it as current. Without a request (the bare 500 page) there is no menu.
+    Each item says whether it is the page being viewed ("page") or a section that page is
+    in ("true"), the two values of aria-current that the NHS.UK header uses. Without a
+    request (the bare 500 page) there is no menu.
     """
     request: HttpRequest | None = context.get("request")
     if request is None:
@@ -27,10 +28,16 @@ def main_navigation(context: template.Context) -> list[dict]:
             {
                 "title": page.title,
                 "url": page.get_url(request=request),
-                "is_current": current is not None and current.path.startswith(page.path),
+                "current": _aria_current(page, current),
             }
         )
     return items
+
+
+def _aria_current(item: Page, current: Page | None) -> str:
+    if current is None or not current.path.startswith(item.path):
+        return ""
+    return "page" if current.pk == item.pk else "true"
 
 
 @register.simple_tag(takes_context=True)

@@ -6,6 +6,7 @@ from django.views.defaults import server_error
 import pytest
 from bs4 import BeautifulSoup
 
+from cms.views import server_error as server_error_handler
 from home.models import StudySettings
 from tests.factories import StandardPageFactory
 
@@ -56,8 +57,17 @@ def test_header_marks_the_section_being_read(demo_site, client, home_page):
 
     nav = parse(client.get("/about/review/")).find("nav", attrs={"aria-label": "Menu"})
 
-    current = nav.find("a", attrs={"aria-current": "page"})
+    current = nav.find("a", attrs={"aria-current": True})
     assert current.get_text(strip=True) == "About the study"
+    assert current["aria-current"] == "true"
+
+
+def test_header_marks_the_page_being_read(demo_site, client):
+    nav = parse(client.get("/about/")).find("nav", attrs={"aria-label": "Menu"})
+
+    current = nav.find("a", attrs={"aria-current": True})
+    assert current.get_text(strip=True) == "About the study"
+    assert current["aria-current"] == "page"
 
 
 def test_header_leaves_out_unpublished_pages(demo_site, client, home_page):
@@ -119,7 +129,21 @@ def test_missing_page_answers_404_in_the_site_layout(demo_site, client):
     assert soup.find("nav", attrs={"aria-label": "Menu"}) is not None
 
 
-def test_server_error_page_uses_the_layout_without_touching_the_database(
+def test_server_error_page_keeps_the_menu_and_footer_links(demo_site):
+    request = RequestFactory().get("/about/")
+
+    response = server_error_handler(request)
+
+    assert response.status_code == 500
+    soup = parse(response)
+    assert_site_layout(soup)
+    assert soup.find("h1").get_text(strip=True) == "Sorry, there is a problem with the service"
+    footer_links = [a.get_text(strip=True) for a in soup.find("footer").find_all("a")]
+    assert "Privacy notice" in footer_links
+    assert "Accessibility statement" in footer_links
+
+
+def test_bare_server_error_page_uses_the_layout_without_touching_the_database(
     db, django_assert_num_queries
 ):
     request = RequestFactory().get("/about/")

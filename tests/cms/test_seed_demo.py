@@ -5,6 +5,7 @@ from io import StringIO
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -26,14 +27,21 @@ def snapshot() -> dict[str, object]:
         "log entries": PageLogEntry.objects.count(),
         "users": sorted(User.objects.values_list("username", flat=True)),
         "memberships": User.groups.through.objects.count(),
-        "study settings": StudySettings.objects.count(),
+        "study settings": list(StudySettings.objects.values()),
+        "group permissions": Group.permissions.through.objects.count(),
     }
 
 
 def test_seed_demo_builds_the_pages_a_visitor_can_explore(demo_site, client):
     home = client.get("/")
     assert "A research study on care for women who use drugs in pregnancy" in home.text
-    for path in ("/about/", "/get-involved/", "/privacy-notice/", "/accessibility-statement/"):
+    for path in (
+        "/",
+        "/about/",
+        "/get-involved/",
+        "/privacy-notice/",
+        "/accessibility-statement/",
+    ):
         page = client.get(path)
         assert page.status_code == 200, path
         assert "Demo content." in page.text, f"{path} is not marked as demo content"
@@ -67,6 +75,30 @@ def test_seed_demo_leaves_what_editors_changed(demo_site):
     assert StandardPage.objects.get(slug="about").title == "About Stepping Stones"
     assert HomePage.objects.get().introduction == "Our own words."
     assert get_user_model().objects.get(username="editor").first_name == "Rename"
+
+
+def test_seed_demo_leaves_study_details_that_editors_cleared(demo_site, site):
+    study = StudySettings.for_site(site)
+    study.contact_email = ""
+    study.privacy_notice = None
+    study.save()
+
+    call_command("seed_demo", stdout=StringIO())
+
+    study = StudySettings.objects.get(site=site)
+    assert study.contact_email == ""
+    assert study.privacy_notice is None
+
+
+def test_seed_demo_leaves_a_home_page_that_editors_emptied(demo_site):
+    home = HomePage.objects.get()
+    home.introduction = ""
+    home.body = []
+    home.save_revision().publish()
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert HomePage.objects.get().introduction == ""
 
 
 def test_demo_editor_signs_in_to_the_wagtail_admin_and_may_publish(demo_site, client):

@@ -9,28 +9,44 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-CONFIG_VARIABLES = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+CONFIG_VARIABLES = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "WAGTAILADMIN_BASE_URL",
+)
+GOOD_KEY = "k3y-" + "x7Q9" * 15
+PRODUCTION_ENV = {
+    "SECRET_KEY": GOOD_KEY,
+    "ALLOWED_HOSTS": "consult.example.org, www.consult.example.org",
+    "DATABASE_URL": "postgres://someone:pw@db.internal/study",
+}
+
+
+def run_with_settings(module: str, args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run Python with only the given configuration in the environment."""
+    clean_env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    clean_env.update(env, DJANGO_SETTINGS_MODULE=module)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def load_settings(module: str, **env: str) -> subprocess.CompletedProcess:
-    """Import a settings module with only the given configuration in the environment."""
-    clean_env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
-    clean_env.update(env, DJANGO_SETTINGS_MODULE=module)
     script = (
         "import json; from django.conf import settings; "
         "db = settings.DATABASES['default']; "
         "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), "
         "'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, "
-        "'demo': settings.DEMO_CONTENT_ALLOWED}))"
+        "'demo': settings.DEMO_CONTENT_ALLOWED, 'base_url': settings.WAGTAILADMIN_BASE_URL}))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_with_settings(module, ["-c", script], **env)
 
 
 def loaded(result: subprocess.CompletedProcess) -> dict:
@@ -63,30 +79,56 @@ def test_base_settings_are_safe_by_default():
 
 
 @pytest.mark.parametrize(
-    ("env", "missing"),
+    ("missing", "names"),
     [
-        ({}, "SECRET_KEY and ALLOWED_HOSTS"),
-        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS"),
-        ({"ALLOWED_HOSTS": "consult.example.org"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "  ", "ALLOWED_HOSTS": "consult.example.org"}, "SECRET_KEY"),
+        (("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"), ["SECRET_KEY", "ALLOWED_HOSTS"]),
+        (("SECRET_KEY",), ["SECRET_KEY"]),
+        (("ALLOWED_HOSTS",), ["ALLOWED_HOSTS"]),
+        (("DATABASE_URL",), ["DATABASE_URL"]),
     ],
 )
-def test_production_settings_refuse_to_start_without_their_secrets(env, missing):
+def test_production_settings_refuse_to_start_without_their_configuration(missing, names):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key not in missing}
+
     result = load_settings("cms.settings.production", **env)
 
     assert result.returncode != 0
-    assert f"Production settings need {missing} in the environment" in result.stderr
+    assert "Production settings need these environment variables:" in result.stderr
+    for name in names:
+        assert f"{name} as" in result.stderr or f"{name} naming" in result.stderr
 
 
-def test_production_settings_start_with_their_secrets():
-    settings = loaded(
-        load_settings(
-            "cms.settings.production",
-            SECRET_KEY="x" * 50,
-            ALLOWED_HOSTS="consult.example.org, www.consult.example.org",
-        )
-    )
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SECRET_KEY", "   "),
+        ("SECRET_KEY", "too-short"),
+        ("SECRET_KEY", "dev-only-insecure-key-not-for-production" + "x" * 20),
+        ("ALLOWED_HOSTS", " , "),
+    ],
+)
+def test_production_settings_refuse_placeholder_values(variable, value):
+    result = load_settings("cms.settings.production", **{**PRODUCTION_ENV, variable: value})
+
+    assert result.returncode != 0
+    assert f"{variable} as" in result.stderr
+
+
+def test_production_settings_start_with_their_configuration():
+    settings = loaded(load_settings("cms.settings.production", **PRODUCTION_ENV))
 
     assert settings["debug"] is False
     assert settings["hosts"] == ["consult.example.org", "www.consult.example.org"]
     assert settings["demo"] is False
+    assert settings["base_url"] == "https://consult.example.org"
+
+
+def test_production_settings_pass_djangos_deployment_checks():
+    result = run_with_settings(
+        "cms.settings.production",
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION_ENV,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -19,18 +19,34 @@ def test_migrate_makes_the_study_home_page_the_site_root(site):
 
 
 @pytest.mark.parametrize(
-    ("page_model", "parent_model", "allowed"),
+    ("page_model", "parent", "allowed"),
     [
-        (HomePage, Page, True),
-        (StandardPage, HomePage, True),
-        (StandardPage, StandardPage, True),
-        (HomePage, HomePage, False),
-        (HomePage, StandardPage, False),
-        (StandardPage, Page, False),
+        (StandardPage, "home", True),
+        (StandardPage, "standard", True),
+        (StandardPage, "root", False),
+        (HomePage, "home", False),
+        (HomePage, "standard", False),
     ],
 )
-def test_page_tree_rules(page_model, parent_model, allowed):
-    assert (parent_model in page_model.allowed_parent_page_models()) is allowed
+def test_page_tree_rules(home_page, page_model, parent, allowed):
+    parents = {
+        "root": Page.get_first_root_node(),
+        "home": home_page,
+        "standard": StandardPageFactory(parent=home_page),
+    }
+
+    assert page_model.can_create_at(parents[parent]) is allowed
+
+
+def test_editor_is_offered_only_the_page_types_allowed_under_home(editor, client, home_page):
+    client.login(username=editor.username, password=PASSWORD)
+
+    response = client.get(f"/admin/pages/{home_page.pk}/add_subpage/")
+
+    offered = {f"{app}.{model}" for __, app, model, __ in response.context["page_types"]}
+    assert "home.standardpage" in offered
+    assert "home.homepage" not in offered
+    assert "evidence.evidencesummarypage" not in offered
 
 
 def test_editor_creates_and_publishes_a_standard_page_in_the_admin(editor, client, home_page):
@@ -119,3 +135,13 @@ def test_demo_editor_edits_the_study_details_shown_in_the_footer(demo_site, clie
     footer = BeautifulSoup(client.get("/").content, "html.parser").find("footer")
     contact = footer.find("p", class_="app-contact").get_text("|", strip=True)
     assert contact == "Phone: 0113 496 0000|Stepping Stones study|Leeds"
+
+
+def test_headings_are_kept_short(db):
+    from django.core.exceptions import ValidationError
+
+    from cms.blocks import HeadingBlock
+
+    assert HeadingBlock().clean("x" * 120) == "x" * 120
+    with pytest.raises(ValidationError):
+        HeadingBlock().clean("x" * 121)

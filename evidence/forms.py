@@ -2,8 +2,15 @@ from dataclasses import dataclass, field
 
 from django import forms
 
+from wagtail.admin.forms import WagtailAdminPageForm
+
 from evidence.enums import EvidenceKind, EvidenceSort, Nation
 from evidence.models.taxonomy import Theme
+from evidence.readability import ReadabilityResult, lay_text_from_fields, readability_of
+
+# The editor form's field for why lay text below the reading target is published; the
+# after_publish_page hook reads it from the same request to keep it in the audit log.
+BELOW_TARGET_REASON_FIELD = "lay_text_below_target_reason"
 
 
 @dataclass(frozen=True)
@@ -84,3 +91,56 @@ class EvidenceFilterForm(forms.Form):
             year_to=data.get("year_to"),
             sort=sort,
         )
+
+
+def lay_text_of_form(form: forms.BaseModelForm) -> str:
+    """The lay text in a page's editor form: as typed when the form is bound, else as saved.
+
+    A lay-text field the form leaves out (one the editor may not change) is read from the page.
+    """
+    model = form._meta.model
+    values = {
+        name: form[name].value() if name in form.fields else getattr(form.instance, name)
+        for name in model.lay_text_fields
+    }
+    return lay_text_from_fields(model, values)
+
+
+class LayTextPageForm(WagtailAdminPageForm):
+    """The editor form of a page with lay text.
+
+    Saving is never blocked. Publishing lay text below the reading target needs a reason,
+    which the after_publish_page hook keeps in the audit log once the page is live.
+    """
+
+    lay_text_below_target_reason = forms.CharField(
+        label="Why publish below the reading target?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only needed to publish lay text that is below the reading target. "
+        "It is kept in the page's history.",
+    )
+
+    error_messages = {
+        "reason_required": "The lay text is below the reading target ({scores}). Make it "
+        "easier to read, or say here why it should be published as it is.",
+    }
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.is_publishing and not cleaned_data.get(BELOW_TARGET_REASON_FIELD):
+            readability = self.lay_text_readability()
+            if not readability.meets_target:
+                self.add_error(
+                    BELOW_TARGET_REASON_FIELD,
+                    self.error_messages["reason_required"].format(scores=readability.describe()),
+                )
+        return cleaned_data
+
+    @property
+    def is_publishing(self) -> bool:
+        return bool(self.data.get("action-publish"))
+
+    def lay_text_readability(self) -> ReadabilityResult:
+        return readability_of(lay_text_of_form(self))

@@ -142,3 +142,12 @@ WAGTAIL_SITE_NAME = "Stepping Stones"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+
+# Readability of lay text (lay summaries and lay findings), scored with textstat: the
+# editor sees the scores, and publishing text that misses either target asks for a reason.
+# Flesch reading ease 60 is where "plain English" begins; Flesch-Kincaid grade 8 is a reading
+# age of about 13. UK guidance aims lower (a reading age of 9 to 11), but the formulas count
+# familiar long words (pregnancy, midwife, methadone) as hard, so these are the line below
+# which text needs rewriting, not the aim. None turns a check off.
+LAY_TEXT_TARGET_READING_EASE = 60
+LAY_TEXT_TARGET_GRADE = 8

@@ -9,6 +9,8 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey
 
 from cms.blocks import BodyStreamBlock
+from evidence.models.lay_text import LayTextPageMixin
+from evidence.panels import lay_text_readability_panels
 
 
 class LayFindingsIndexPage(Page):
@@ -22,7 +24,7 @@ class LayFindingsIndexPage(Page):
         verbose_name = "lay findings index page"
 
 
-class LayFindingsPage(Page):
+class LayFindingsPage(LayTextPageMixin, Page):
     """What the study found, in plain language, for anyone to read."""
 
     summary = models.TextField(
@@ -34,6 +36,7 @@ class LayFindingsPage(Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
+        lay_text_readability_panels(heading="Readability of the lay findings"),
         InlinePanel("evidence_links", heading="Evidence behind these findings", label="Source"),
     ]
     search_fields = [
@@ -43,6 +46,7 @@ class LayFindingsPage(Page):
     ]
     api_fields = [APIField("summary"), APIField("body"), APIField("evidence_links")]
 
+    lay_text_fields = ("summary", "body")
     parent_page_types = ["evidence.LayFindingsIndexPage"]
     subpage_types = []
 

@@ -10,7 +10,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from evidence.forms import BELOW_TARGET_REASON_FIELD
 from evidence.models import Domain, GlossaryTerm, LayTextPageMixin, Theme
 from evidence.readability import ReadabilityResult, ReadabilityTarget
-from evidence.services import LAY_TEXT_BELOW_TARGET, lay_text_below_target_record
+from evidence.services import (
+    LAY_TEXT_BELOW_TARGET,
+    LAY_TEXT_BELOW_TARGET_SCHEDULE,
+    lay_text_below_target_record,
+)
 from evidence.views import lay_text_readability
 
 
@@ -58,32 +62,37 @@ def register_lay_text_urls() -> list[URLPattern]:
     ]
 
 
+class LayTextBelowTargetFormatter(LogFormatter):
+    label = "Publish lay text below the reading target"
+    headline = "Published lay text below the reading target"
+
+    def format_message(self, log_entry: PageLogEntry) -> str:
+        data = log_entry.data
+        readability = ReadabilityResult(
+            reading_ease=data.get("reading_ease"),
+            grade=data.get("grade"),
+            target=ReadabilityTarget(
+                reading_ease=data.get("target_reading_ease"), grade=data.get("target_grade")
+            ),
+        )
+        return f"{self.headline} ({readability.describe()}). Reason: {data.get('reason', '')}"
+
+
+class LayTextBelowTargetScheduleFormatter(LayTextBelowTargetFormatter):
+    label = "Schedule lay text below the reading target"
+    headline = "Scheduled lay text below the reading target to publish later"
+
+
 @hooks.register("register_log_actions")
 def register_lay_text_log_actions(actions: LogActionRegistry) -> None:
-    @actions.register_action(LAY_TEXT_BELOW_TARGET)
-    class LayTextBelowTargetFormatter(LogFormatter):
-        label = "Publish lay text below the reading target"
-
-        def format_message(self, log_entry: PageLogEntry) -> str:
-            data = log_entry.data
-            readability = ReadabilityResult(
-                reading_ease=data.get("reading_ease"),
-                grade=data.get("grade"),
-                target=ReadabilityTarget(
-                    reading_ease=data.get("target_reading_ease"),
-                    grade=data.get("target_grade"),
-                ),
-            )
-            return (
-                f"Published lay text below the reading target ({readability.describe()}). "
-                f"Reason: {data.get('reason', '')}"
-            )
+    actions.register_action(LAY_TEXT_BELOW_TARGET)(LayTextBelowTargetFormatter)
+    actions.register_action(LAY_TEXT_BELOW_TARGET_SCHEDULE)(LayTextBelowTargetScheduleFormatter)
 
 
 @hooks.register("after_publish_page")
 def record_lay_text_published_below_target(request: HttpRequest, page: Page) -> None:
-    # Wagtail also runs this hook when the revision is only scheduled to go live later; the
-    # service writes nothing then.
+    # Runs once the revision is live, or scheduled to go live later; a before_publish_page
+    # hook that stops the publishing stops this too.
     if isinstance(page, LayTextPageMixin):
         lay_text_below_target_record(
             page=page, user=request.user, reason=request.POST.get(BELOW_TARGET_REASON_FIELD, "")

@@ -1,6 +1,9 @@
 from datetime import timedelta
+from io import StringIO
+from unittest import mock
 
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
@@ -30,7 +33,7 @@ from evidence.readability import (
     reading_ease,
     reading_grade,
 )
-from evidence.services import LAY_TEXT_BELOW_TARGET
+from evidence.services import LAY_TEXT_BELOW_TARGET, LAY_TEXT_BELOW_TARGET_SCHEDULE
 from tests.factories import (
     PASSWORD,
     EvidenceIndexPageFactory,
@@ -435,15 +438,20 @@ def test_publishing_easy_text_needs_no_reason_and_logs_none(editor_client, draft
     assert below_target_entries(draft_summary) == []
 
 
-def test_scheduling_hard_text_for_later_logs_nothing_until_it_is_live(
-    editor_client, draft_summary
+@pytest.mark.parametrize("live", [False, True])
+def test_a_reason_given_when_scheduling_is_logged_as_published_when_the_page_goes_live(
+    editor, editor_client, evidence_index, live
 ):
+    page = EvidenceSummaryPageFactory(parent=evidence_index, live=False, lay_summary=EASY)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
     go_live_at = timezone.localtime() + timedelta(days=2)
 
     response = editor_client.post(
-        f"/admin/pages/{draft_summary.pk}/edit/",
+        f"/admin/pages/{page.pk}/edit/",
         summary_form(
-            draft_summary,
+            page,
             lay_summary=HARD,
             go_live_at=go_live_at.strftime("%Y-%m-%d %H:%M"),
             **{BELOW_TARGET_REASON_FIELD: REASON, "action-publish": "action-publish"},
@@ -451,10 +459,29 @@ def test_scheduling_hard_text_for_later_logs_nothing_until_it_is_live(
     )
 
     assert response.status_code == 302
-    draft_summary.refresh_from_db()
-    assert draft_summary.scheduled_revision.approved_go_live_at is not None
-    assert not draft_summary.live
-    assert below_target_entries(draft_summary) == []
+    page.refresh_from_db()
+    scheduled_revision = page.scheduled_revision
+    assert scheduled_revision is not None
+    assert below_target_entries(page) == []
+    [scheduled] = PageLogEntry.objects.filter(page=page, action=LAY_TEXT_BELOW_TARGET_SCHEDULE)
+    assert scheduled.revision_id == scheduled_revision.pk
+    assert scheduled.data["reading_ease"] == readability_of(HARD).reading_ease
+    assert scheduled.message.startswith(
+        "Scheduled lay text below the reading target to publish later (reading ease"
+    )
+
+    with mock.patch("django.utils.timezone.now", return_value=go_live_at + timedelta(hours=1)):
+        call_command("publish_scheduled", stdout=StringIO())
+
+    page.refresh_from_db()
+    assert page.live
+    assert page.live_revision_id == scheduled_revision.pk
+    [entry] = below_target_entries(page)
+    assert entry.user == editor
+    assert entry.revision_id == scheduled_revision.pk
+    assert entry.data == scheduled.data
+    assert entry.message.startswith("Published lay text below the reading target (")
+    assert entry.message.endswith(f"Reason: {REASON}")
 
 
 def test_creating_lay_findings_asks_for_a_reason_to_publish_hard_text(

@@ -1,12 +1,20 @@
 import csv
 from collections.abc import Iterator
 
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import Http404, HttpRequest, JsonResponse, StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
 
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from evidence.admin_forms import lay_text_of_form
 from evidence.enums import EvidenceKind, Nation
 from evidence.forms import EvidenceFilterForm
-from evidence.models import EvidenceIndexPage, EvidenceSummaryPage
+from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, LayTextPageMixin
+from evidence.panels import READABILITY_TEMPLATE, lay_text_readability_context
 from evidence.selectors import evidence_search
 
 RESULTS_PER_PAGE = 20
@@ -94,3 +102,36 @@ def _csv_lines(request: HttpRequest, results) -> Iterator[str]:
             summary.get_full_url(request=request),
         )
         yield writer.writerow([_inert(value) for value in row])
+
+
+@require_POST
+def lay_text_readability(request: HttpRequest, model_name: str) -> JsonResponse:
+    """The readability panel for the lay text in a posted editor form, as the editor types.
+
+    For editors who may add or change pages; it reads nothing but the post and the glossary.
+    """
+    try:
+        model = apps.get_model("evidence", model_name)
+    except LookupError as error:
+        raise Http404 from error
+    if not issubclass(model, LayTextPageMixin):
+        raise Http404
+    if not PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change"}):
+        raise PermissionDenied
+
+    form_class = model.get_edit_handler().get_form_class()
+    form = form_class(request.POST, instance=model(), for_user=request.user)
+    context = lay_text_readability_context(lay_text_of_form(form))
+    readability = context["readability"]
+    return JsonResponse(
+        {
+            "html": render_to_string(READABILITY_TEMPLATE, context, request=request),
+            "reading_ease": readability.reading_ease,
+            "grade": readability.grade,
+            "meets_target": readability.meets_target,
+            "glossary_terms": [
+                {"term": term.term, "explanation": term.explanation}
+                for term in context["glossary_terms"]
+            ],
+        }
+    )

@@ -1,7 +1,21 @@
+from django.http import HttpRequest
+from django.urls import URLPattern, path
+
+from wagtail import hooks
+from wagtail.log_actions import LogActionRegistry, LogFormatter
+from wagtail.models import Page, PageLogEntry
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from evidence.models import Domain, GlossaryTerm, Theme
+from evidence.admin_forms import BELOW_TARGET_REASON_FIELD
+from evidence.models import Domain, GlossaryTerm, LayTextPageMixin, Theme
+from evidence.readability import ReadabilityResult, ReadabilityTarget
+from evidence.services import (
+    LAY_TEXT_BELOW_TARGET,
+    LAY_TEXT_BELOW_TARGET_SCHEDULE,
+    lay_text_below_target_record,
+)
+from evidence.views import lay_text_readability
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -35,3 +49,51 @@ class EvidenceVocabularyGroup(SnippetViewSetGroup):
 
 
 register_snippet(EvidenceVocabularyGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_lay_text_urls() -> list[URLPattern]:
+    return [
+        path(
+            "evidence/lay-text-readability/<str:model_name>/",
+            lay_text_readability,
+            name="evidence_lay_text_readability",
+        )
+    ]
+
+
+class LayTextBelowTargetFormatter(LogFormatter):
+    label = "Publish lay text below the reading target"
+    headline = "Published lay text below the reading target"
+
+    def format_message(self, log_entry: PageLogEntry) -> str:
+        data = log_entry.data
+        readability = ReadabilityResult(
+            reading_ease=data.get("reading_ease"),
+            grade=data.get("grade"),
+            target=ReadabilityTarget(
+                reading_ease=data.get("target_reading_ease"), grade=data.get("target_grade")
+            ),
+        )
+        return f"{self.headline} ({readability.describe()}). Reason: {data.get('reason', '')}"
+
+
+class LayTextBelowTargetScheduleFormatter(LayTextBelowTargetFormatter):
+    label = "Schedule lay text below the reading target"
+    headline = "Scheduled lay text below the reading target to publish later"
+
+
+@hooks.register("register_log_actions")
+def register_lay_text_log_actions(actions: LogActionRegistry) -> None:
+    actions.register_action(LAY_TEXT_BELOW_TARGET)(LayTextBelowTargetFormatter)
+    actions.register_action(LAY_TEXT_BELOW_TARGET_SCHEDULE)(LayTextBelowTargetScheduleFormatter)
+
+
+@hooks.register("after_publish_page")
+def record_lay_text_published_below_target(request: HttpRequest, page: Page) -> None:
+    # Runs once the revision is live, or scheduled to go live later; a before_publish_page
+    # hook that stops the publishing stops this too.
+    if isinstance(page, LayTextPageMixin):
+        lay_text_below_target_record(
+            page=page, user=request.user, reason=request.POST.get(BELOW_TARGET_REASON_FIELD, "")
+        )

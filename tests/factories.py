@@ -12,6 +12,7 @@ from evidence.models import (
     EvidenceSummaryPage,
     FrameworkIndexPage,
     FrameworkSectionPage,
+    GlossaryTerm,
     LayFindingsIndexPage,
     LayFindingsPage,
 )
@@ -117,3 +118,11 @@ class LayFindingsPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = LayFindingsPage
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    term = factory.Sequence(lambda n: f"Term {n}")
+    explanation = "What it means, in plain words."
+
+    class Meta:
+        model = GlossaryTerm

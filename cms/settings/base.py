@@ -5,9 +5,14 @@ Secrets and hosts come from the environment. ``dev`` and ``test`` relax these se
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
+
+# textstat 0.7.4 (pinned: newer releases fetch a word list at run time) imports
+# pkg_resources, which warns on every start; setuptools is pinned below 81 to keep it.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -150,3 +155,12 @@ SITE_SEARCH_PAGE_TYPES = [
     "evidence.LayFindingsPage",
 ]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+
+# Readability of lay text (lay summaries and lay findings), scored with textstat: the
+# editor sees the scores, and publishing text that misses either target asks for a reason.
+# Flesch reading ease 60 is where "plain English" begins; Flesch-Kincaid grade 8 is a reading
+# age of about 13. UK guidance aims lower (a reading age of 9 to 11), but the formulas count
+# familiar long words (pregnancy, midwife, methadone) as hard, so these are the line below
+# which text needs rewriting, not the aim. None turns a check off.
+LAY_TEXT_TARGET_READING_EASE = 60
+LAY_TEXT_TARGET_GRADE = 8

@@ -1,6 +1,7 @@
 from evidence.models.evidence import EvidenceIndexPage, EvidenceSummaryPage
 from evidence.models.findings import LayFindingEvidence, LayFindingsIndexPage, LayFindingsPage
 from evidence.models.framework import FrameworkIndexPage, FrameworkSectionPage
+from evidence.models.lay_text import LayTextPageMixin
 from evidence.models.taxonomy import Domain, GlossaryTerm, Theme
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "LayFindingEvidence",
     "LayFindingsIndexPage",
     "LayFindingsPage",
+    "LayTextPageMixin",
     "Theme",
 ]

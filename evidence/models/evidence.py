@@ -17,6 +17,8 @@ from modelcluster.fields import ParentalManyToManyField
 from cms.blocks import RICH_TEXT_FEATURES
 from evidence.blocks import KeyFindingsBlock
 from evidence.enums import EvidenceKind, Nation
+from evidence.models.lay_text import LayTextPageMixin
+from evidence.panels import lay_text_readability_panels
 
 DOI_VALIDATOR = RegexValidator(
     r"^10\.\d{4,9}/\S+$", "Enter a DOI such as 10.1136/bmj.k1234, without https://doi.org/."
@@ -48,7 +50,7 @@ class EvidenceIndexPage(RoutablePageMixin, Page):
         return evidence_csv_response(request, index_page=self)
 
 
-class EvidenceSummaryPage(Page):
+class EvidenceSummaryPage(LayTextPageMixin, Page):
     """A summary of one reviewed guideline, study or policy, with its citation."""
 
     source_id = models.CharField(
@@ -98,6 +100,7 @@ class EvidenceSummaryPage(Page):
             heading="Citation",
         ),
         FieldPanel("lay_summary"),
+        lay_text_readability_panels(heading="Readability of the lay summary"),
         FieldPanel("technical_summary"),
         FieldPanel("key_findings"),
         FieldPanel("implications_for_care"),
@@ -133,6 +136,7 @@ class EvidenceSummaryPage(Page):
         APIField("lay_summary"),
     ]
 
+    lay_text_fields = ("lay_summary",)
     parent_page_types = ["evidence.EvidenceIndexPage"]
     subpage_types = []
 

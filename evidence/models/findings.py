@@ -10,6 +10,8 @@ from wagtail.search import index
 from modelcluster.fields import ParentalKey
 
 from cms.blocks import BodyStreamBlock
+from evidence.models.lay_text import LayTextPageMixin
+from evidence.panels import lay_text_readability_panels
 
 
 class LayFindingsIndexPage(Page):
@@ -30,7 +32,7 @@ class LayFindingsIndexPage(Page):
         return context
 
 
-class LayFindingsPage(Page):
+class LayFindingsPage(LayTextPageMixin, Page):
     """What the study found, in plain language, for anyone to read."""
 
     summary = models.TextField(
@@ -42,6 +44,7 @@ class LayFindingsPage(Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
+        lay_text_readability_panels(heading="Readability of the lay findings"),
         InlinePanel("evidence_links", heading="Evidence behind these findings", label="Source"),
     ]
     search_fields = [
@@ -51,6 +54,7 @@ class LayFindingsPage(Page):
     ]
     api_fields = [APIField("summary"), APIField("body"), APIField("evidence_links")]
 
+    lay_text_fields = ("summary", "body")
     parent_page_types = ["evidence.LayFindingsIndexPage"]
     subpage_types = []
 

@@ -5,7 +5,11 @@ from bs4 import BeautifulSoup
 
 from evidence.enums import EvidenceKind, Nation
 from evidence.models import LayFindingEvidence
-from tests.factories import LayFindingsIndexPageFactory, LayFindingsPageFactory
+from tests.factories import (
+    GlossaryTermFactory,
+    LayFindingsIndexPageFactory,
+    LayFindingsPageFactory,
+)
 
 
 def test_summary_cites_its_source_with_doi_or_url(summary_factory):
@@ -124,3 +128,25 @@ def test_home_page_has_no_findings_section_before_there_are_findings(home_page, 
     soup = BeautifulSoup(client.get("/").content, "html.parser")
 
     assert soup.find(id="latest-findings-heading") is None
+
+
+def test_pages_explain_the_glossary_terms_their_lay_text_uses(home_page, summary_factory, client):
+    GlossaryTermFactory(term="OST", explanation="Opioid substitution therapy: a medicine.")
+    GlossaryTermFactory(term="NAS", explanation="Withdrawal in a newborn baby.")
+    summary = summary_factory(lay_summary="Women on OST were offered more support.")
+    finding = LayFindingsPageFactory(
+        parent=LayFindingsIndexPageFactory(parent=home_page),
+        summary="Babies with nas need calm care.",
+    )
+
+    for page, term, explanation in [
+        (summary, "OST", "Opioid substitution therapy: a medicine."),
+        (finding, "NAS", "Withdrawal in a newborn baby."),
+    ]:
+        soup = BeautifulSoup(client.get(page.url).content, "html.parser")
+        section = soup.find("section", attrs={"aria-labelledby": "words-used-on-this-page"})
+        rows = {
+            row.dt.get_text(strip=True): row.dd.get_text(strip=True)
+            for row in section.select(".nhsuk-summary-list__row")
+        }
+        assert rows == {term: explanation}

@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group
 import factory
 import wagtail_factories
 
+from evidence.enums import EvidenceKind, Nation
+from evidence.models import EvidenceIndexPage, EvidenceSummaryPage
 from home.models import StandardPage
 
 PASSWORD = "a-long-test-password"
@@ -37,3 +39,30 @@ class StandardPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = StandardPage
+
+
+class EvidenceIndexPageFactory(wagtail_factories.PageFactory):
+    title = "Evidence"
+    slug = factory.Sequence(lambda n: f"evidence-{n}")
+
+    class Meta:
+        model = EvidenceIndexPage
+
+
+class EvidenceSummaryPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Evidence summary {n}")
+    slug = factory.Sequence(lambda n: f"evidence-summary-{n}")
+    source_id = factory.Sequence(lambda n: f"S{n:03}")
+    kind = EvidenceKind.RESEARCH
+    nation = Nation.ENGLAND
+    authors = "Smith J, Jones A"
+    source_title = "A study of care in pregnancy"
+    year = 2020
+    publisher = "Journal of Examples"
+    doi = factory.Sequence(lambda n: f"10.5555/example.{n}")
+    lay_summary = "What the study found, in plain words."
+    technical_summary = "<p>How the study was done, and what it found.</p>"
+    implications_for_care = "<p>What services should do about it.</p>"
+
+    class Meta:
+        model = EvidenceSummaryPage

@@ -1,5 +1,6 @@
 """Reads of the evidence base that pages, views and exports share."""
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from wagtail.search.backends.base import BaseSearchResults
@@ -59,4 +60,12 @@ def evidence_search(
         return matching.search(filters.query)
     return matching.order_by(*SORT_ORDER[filters.sort]).search(
         filters.query, order_by_relevance=False
+    )
+
+
+def evidence_indexes_for_import(*, user: AbstractBaseUser) -> QuerySet[EvidenceIndexPage]:
+    """The evidence indexes the user may import into: those they may add summaries under."""
+    indexes = EvidenceIndexPage.objects.order_by("path")
+    return indexes.filter(
+        pk__in=[page.pk for page in indexes if page.permissions_for_user(user).can_add_subpage()]
     )

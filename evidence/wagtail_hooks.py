@@ -1,7 +1,14 @@
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from evidence.models import Domain, GlossaryTerm, Theme
+from evidence.selectors import evidence_indexes_for_import
+from evidence.views import EvidenceImportView
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -35,3 +42,21 @@ class EvidenceVocabularyGroup(SnippetViewSetGroup):
 
 
 register_snippet(EvidenceVocabularyGroup)
+
+
+class EvidenceImportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return evidence_indexes_for_import(user=request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_evidence_import_url() -> list[URLPattern]:
+    return [path("evidence/import/", EvidenceImportView.as_view(), name="evidence_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_evidence_import_menu_item() -> MenuItem:
+    # Beside Pages, where the summaries it creates live.
+    return EvidenceImportMenuItem(
+        "Import evidence", reverse("evidence_import"), icon_name="upload", order=210
+    )

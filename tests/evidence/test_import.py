@@ -5,22 +5,25 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from wagtail.models import PageLogEntry, Revision
 
 import pytest
 
-from evidence.forms import EVIDENCE_IMPORT_COLUMNS
+from evidence.forms import EVIDENCE_IMPORT_COLUMNS, EvidenceImportForm
 from evidence.models import EvidenceSummaryPage
 from evidence.services import EvidenceImportFileError, evidence_import
 from tests.factories import (
+    PASSWORD,
     EvidenceIndexPageFactory,
     EvidenceSummaryPageFactory,
     UserFactory,
 )
 
 EXAMPLE_FILE = Path(settings.BASE_DIR) / "docs" / "evidence-import-example.csv"
+IMPORT_URL = "/admin/evidence/import/"
 
 ROW = {
     "source_id": "S001",
@@ -453,3 +456,109 @@ def test_command_asks_which_index_when_there_are_several(home_page, tmp_path):
     call_command("import_evidence", str(path), "--index", "other-evidence", stdout=io.StringIO())
 
     assert EvidenceSummaryPage.objects.get().get_parent().pk == other.pk
+
+
+# The admin view
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.login(username=editor.username, password=PASSWORD)
+    return client
+
+
+def upload(client, data: bytes, name="extraction.csv", follow=False, **fields):
+    return client.post(
+        IMPORT_URL,
+        {"csv_file": SimpleUploadedFile(name, data, "text/csv"), **fields},
+        follow=follow,
+    )
+
+
+def test_editor_finds_the_import_in_the_admin_menu(editor_client, evidence_index):
+    response = editor_client.get("/admin/")
+
+    assert IMPORT_URL in response.text
+
+
+def test_editor_uploads_a_file_and_sees_what_it_did(editor_client, editor, evidence_index):
+    existing = EvidenceSummaryPageFactory(parent=evidence_index, source_id="S002")
+
+    response = upload(
+        editor_client, csv_bytes(row(), row(source_id="S002"), row(source_id="S003", year="x"))
+    )
+
+    assert response.status_code == 200
+    created = EvidenceSummaryPage.objects.get(source_id="S001")
+    assert created.latest_revision.user == editor
+    assert f'href="/admin/pages/{created.pk}/edit/"' in response.text
+    assert f'href="/admin/pages/{existing.pk}/edit/"' in response.text
+    assert "1 created, 1 updated, 0 unchanged, 1 row with errors." in response.text
+    assert "<td>4</td><td>year</td><td>Enter a whole number.</td>" in response.text
+
+
+def test_editor_tries_a_file_with_a_dry_run(editor_client, evidence_index):
+    response = upload(editor_client, csv_bytes(row()), dry_run="on")
+
+    assert "Dry run: nothing has been saved" in response.text
+    assert "1 would be created" in response.text
+    assert not EvidenceSummaryPage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("evidence.xlsx", b"PK\x03\x04", "Choose a CSV file (its name ends .csv)."),
+        ("evidence.csv", "source_id\r\nCafé".encode("cp1252"), "The file is not UTF-8 text."),
+        ("evidence.csv", b"source_id,title\r\nS1,A\r\n", "it has no kind, nation"),
+        ("evidence.csv", b"", "The submitted file is empty."),
+    ],
+)
+def test_a_file_that_is_not_an_evidence_table_gets_a_message(
+    editor_client, evidence_index, name, data, message
+):
+    response = upload(editor_client, data, name=name)
+
+    assert response.status_code == 200
+    assert "The file could not be imported." in response.text
+    assert message in response.text
+    assert not EvidenceSummaryPage.objects.exists()
+
+
+def test_a_file_over_the_size_limit_gets_a_message(editor_client, evidence_index, monkeypatch):
+    monkeypatch.setattr(EvidenceImportForm, "MAX_UPLOAD_SIZE", 100)
+
+    response = upload(editor_client, csv_bytes(row()))
+
+    assert "the largest file you can import is 100\xa0bytes" in response.text
+    assert not EvidenceSummaryPage.objects.exists()
+
+
+def test_editor_chooses_the_index_when_there_are_several(editor_client, home_page):
+    EvidenceIndexPageFactory(parent=home_page)
+    second = EvidenceIndexPageFactory(parent=home_page.get_parent())
+
+    upload(editor_client, csv_bytes(row()), index_page=second.pk)
+
+    assert EvidenceSummaryPage.objects.get().get_parent().pk == second.pk
+
+
+def assert_refused(response) -> None:
+    """Refused as Wagtail refuses: back to the dashboard, with a message."""
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "Sorry, you do not have permission to access this area." in response.text
+
+
+def test_user_who_may_not_add_evidence_is_refused(client, evidence_index):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.login(username=user.username, password=PASSWORD)
+
+    assert_refused(client.get(IMPORT_URL, follow=True))
+    assert_refused(upload(client, csv_bytes(row()), follow=True))
+    assert IMPORT_URL not in client.get("/admin/").text
+    assert not EvidenceSummaryPage.objects.exists()
+
+
+def test_editor_is_refused_while_there_is_no_evidence_index(editor_client):
+    assert_refused(editor_client.get(IMPORT_URL, follow=True))

@@ -1,5 +1,6 @@
 """Reads of the evidence base that pages, views and exports share."""
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from wagtail.search.backends.base import BaseSearchResults
@@ -92,3 +93,11 @@ def lay_finding_evidence(*, page: LayFindingsPage) -> list[EvidenceSummaryPage]:
     ids = [link.evidence_id for link in page.evidence_links.all()]
     published = EvidenceSummaryPage.objects.live().public().in_bulk(ids)
     return [published[pk] for pk in ids if pk in published]
+
+
+def evidence_indexes_for_import(*, user: AbstractBaseUser) -> QuerySet[EvidenceIndexPage]:
+    """The evidence indexes the user may import into: those they may add summaries under."""
+    indexes = EvidenceIndexPage.objects.order_by("path")
+    return indexes.filter(
+        pk__in=[page.pk for page in indexes if page.permissions_for_user(user).can_add_subpage()]
+    )

@@ -1,11 +1,23 @@
 """Business rules of the evidence app that write."""
 
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import IO
+
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.db import transaction
 
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry, Revision
 
-from evidence.models import LayTextPageMixin
+from evidence.forms import (
+    EVIDENCE_IMPORT_COLUMNS,
+    EVIDENCE_IMPORT_OPTIONAL_COLUMNS,
+    EvidenceImportRowForm,
+)
+from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, LayTextPageMixin
 from evidence.readability import readability_of
 
 LAY_TEXT_BELOW_TARGET = "evidence.lay_text_below_target"
@@ -69,3 +81,203 @@ def lay_text_scheduled_publish_record(
     return log(
         page, LAY_TEXT_BELOW_TARGET, user=scheduled.user, revision=revision, data=scheduled.data
     )
+
+
+class EvidenceImportFileError(ValueError):
+    """The file as a whole cannot be imported: nothing in it was."""
+
+
+@dataclass(frozen=True)
+class EvidenceImportError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}, column {self.column}" if self.column else f"Row {self.row}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ImportedSummary:
+    row: int
+    page: EvidenceSummaryPage  # not saved, in a dry run of a new summary
+
+
+@dataclass
+class EvidenceImportReport:
+    dry_run: bool
+    created: list[ImportedSummary] = field(default_factory=list)
+    updated: list[ImportedSummary] = field(default_factory=list)
+    unchanged: list[ImportedSummary] = field(default_factory=list)
+    errors: list[EvidenceImportError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows_with_errors(self) -> int:
+        return len({error.row for error in self.errors})
+
+    @property
+    def outcomes(self) -> list[tuple[str, list[ImportedSummary]]]:
+        created, updated = ("Created", "Updated")
+        if self.dry_run:
+            created, updated = ("Would be created", "Would be updated")
+        return [(created, self.created), (updated, self.updated), ("Unchanged", self.unchanged)]
+
+    @property
+    def summary(self) -> str:
+        text = ", ".join(f"{len(summaries)} {label.lower()}" for label, summaries in self.outcomes)
+        if self.errors:
+            rows = "row" if self.rows_with_errors == 1 else "rows"
+            text += f", {self.rows_with_errors} {rows} with errors"
+        return f"{text}."
+
+
+def evidence_import(
+    *,
+    csv_file: IO[bytes],
+    index_page: EvidenceIndexPage,
+    user: AbstractBaseUser | None,
+    dry_run: bool = False,
+) -> EvidenceImportReport:
+    """Turn a review's extraction table into draft evidence summaries under the index.
+
+    A row whose source identifier no summary in the index's locale has becomes a new draft
+    page; a row matching one saves a new draft revision of it, unless no field would change.
+    Nothing is ever published. A row that fails the page's validation is reported by row and
+    column and skipped; the other rows still import. A dry run validates every row and
+    reports the same, but saves nothing. Raises EvidenceImportFileError when the file as a
+    whole is unusable (not UTF-8 CSV, empty, missing columns).
+    """
+    if user is not None and not index_page.permissions_for_user(user).can_add_subpage():
+        raise PermissionDenied
+    columns, rows = _read_table(csv_file)
+    report = EvidenceImportReport(
+        dry_run=dry_run,
+        ignored_columns=[name for name in columns if name and name not in EVIDENCE_IMPORT_COLUMNS],
+    )
+    existing = {
+        page.source_id: page
+        for page in EvidenceSummaryPage.objects.filter(
+            locale_id=index_page.locale_id,
+            source_id__in={row["source_id"] for _number, row in rows},
+            alias_of__isnull=True,
+        )
+    }
+    first_row_of: dict[str, int] = {}
+
+    with transaction.atomic():
+        for number, row in rows:
+            source_id = row["source_id"]
+            if source_id in first_row_of:
+                first = first_row_of[source_id]
+                message = f"{source_id} is also on row {first}; each source has one row."
+                report.errors.append(EvidenceImportError(number, "source_id", message))
+                continue
+            if source_id:
+                first_row_of[source_id] = number
+            _import_row(
+                number=number,
+                row=row,
+                page=existing.get(source_id),
+                index_page=index_page,
+                user=user,
+                report=report,
+            )
+        if dry_run:
+            # Nothing above saves in a dry run; this makes sure of it.
+            transaction.set_rollback(True)
+    return report
+
+
+def _import_row(
+    *,
+    number: int,
+    row: dict[str, str],
+    page: EvidenceSummaryPage | None,
+    index_page: EvidenceIndexPage,
+    user: AbstractBaseUser | None,
+    report: EvidenceImportReport,
+) -> None:
+    if page is not None and user is not None and not page.permissions_for_user(user).can_edit():
+        message = f"“{page.title}” has this identifier, and you may not edit it."
+        report.errors.append(EvidenceImportError(number, "source_id", message))
+        return
+
+    if page is None:
+        summary = EvidenceSummaryPage(owner=user, locale_id=index_page.locale_id, live=False)
+        before = None
+    else:
+        summary = page.get_latest_revision_as_object()
+        before = summary.serializable_data()
+
+    form = EvidenceImportRowForm(row, instance=summary, columns=row.keys())
+    if not form.is_valid():
+        for column, errors in form.errors.as_data().items():
+            message = " ".join(message for error in errors for message in error.messages)
+            column = "" if column == NON_FIELD_ERRORS else column
+            report.errors.append(EvidenceImportError(number, column, message))
+        return
+    # The form has already set the fields on the page; this sets its themes, in memory only.
+    form.save(commit=False)
+    form.save_m2m()
+
+    if before is None:
+        if not report.dry_run:
+            index_page.add_child(instance=summary)
+            summary.save_revision(user=user, log_action=True)
+        report.created.append(ImportedSummary(number, summary))
+    elif before == summary.serializable_data():
+        report.unchanged.append(ImportedSummary(number, summary))
+    else:
+        if not report.dry_run:
+            summary.save_revision(user=user, log_action=True)
+        report.updated.append(ImportedSummary(number, summary))
+
+
+def _read_table(csv_file: IO[bytes]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The file's column names, and its rows numbered as a spreadsheet numbers them."""
+    try:
+        text = csv_file.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise EvidenceImportFileError(
+            "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+        ) from error
+    try:
+        table = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise EvidenceImportFileError(f"The file cannot be read as CSV: {error}.") from error
+    numbered = [
+        (number, [cell.replace("\r\n", "\n").strip() for cell in cells])
+        for number, cells in enumerate(table, start=1)
+        if any(cell.strip() for cell in cells)
+    ]
+    if not numbered:
+        raise EvidenceImportFileError("The file is empty.")
+
+    (_header_row, header), *rows = numbered
+    columns = [name.casefold().replace(" ", "_").replace("-", "_") for name in header]
+    missing = [
+        name
+        for name in EVIDENCE_IMPORT_COLUMNS
+        if name not in columns and name not in EVIDENCE_IMPORT_OPTIONAL_COLUMNS
+    ]
+    if missing:
+        raise EvidenceImportFileError(
+            f"The first row must name the columns; it has no {', '.join(missing)}."
+        )
+    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+    if repeated:
+        raise EvidenceImportFileError(f"The first row names {', '.join(repeated)} twice.")
+    if not rows:
+        raise EvidenceImportFileError("The file has column names but no rows of evidence.")
+
+    def cells_by_column(cells: list[str]) -> dict[str, str]:
+        cells = cells + [""] * (len(columns) - len(cells))  # spreadsheets may drop empty cells
+        return {
+            name: cell
+            for name, cell in zip(columns, cells, strict=False)
+            if name in EVIDENCE_IMPORT_COLUMNS
+        }
+
+    return columns, [(number, cells_by_column(cells)) for number, cells in rows]

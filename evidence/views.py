@@ -4,18 +4,28 @@ from collections.abc import Iterator
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
 
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from evidence.admin_forms import lay_text_of_form
 from evidence.enums import EvidenceKind, Nation
-from evidence.forms import EvidenceFilterForm
+from evidence.forms import (
+    EVIDENCE_IMPORT_COLUMNS,
+    EVIDENCE_IMPORT_OPTIONAL_COLUMNS,
+    EvidenceFilterForm,
+    EvidenceImportForm,
+)
 from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, LayTextPageMixin
 from evidence.panels import READABILITY_TEMPLATE, lay_text_readability_context
-from evidence.selectors import evidence_search
+from evidence.selectors import evidence_indexes_for_import, evidence_search
+from evidence.services import EvidenceImportFileError, evidence_import
 
 RESULTS_PER_PAGE = 20
 
@@ -29,7 +39,7 @@ CSV_COLUMNS = (
     "source_title",
     "publisher",
     "doi",
-    "url",
+    "source_url",
     "themes",
     "lay_summary",
     "page_url",
@@ -135,3 +145,66 @@ def lay_text_readability(request: HttpRequest, model_name: str) -> JsonResponse:
             ],
         }
     )
+
+
+class EvidenceImportView(WagtailAdminTemplateMixin, FormView):
+    """The admin's import: upload a CSV file, then see what it created, updated or could not.
+
+    Open to those who may add summaries under an evidence index, as Wagtail's own page
+    creation is.
+    """
+
+    form_class = EvidenceImportForm
+    template_name = "evidence/admin/evidence_import.html"
+    page_title = "Import evidence"
+    header_icon = "upload"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.index_pages = evidence_indexes_for_import(user=request.user)
+        if not self.index_pages:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self) -> list[dict]:
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "index_pages": self.index_pages}
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            action_url=reverse("evidence_import"),
+            submit_button_label="Import",
+            submit_button_active_label="Importing…",
+            columns=EVIDENCE_IMPORT_COLUMNS,
+            optional_columns=EVIDENCE_IMPORT_OPTIONAL_COLUMNS,
+            kinds=EvidenceKind.labels,
+            nations=Nation.labels,
+            **kwargs,
+        )
+
+    def form_invalid(self, form: EvidenceImportForm) -> HttpResponse:
+        messages.validation_error(self.request, "The file could not be imported.", form)
+        return super().form_invalid(form)
+
+    def form_valid(self, form: EvidenceImportForm) -> HttpResponse:
+        try:
+            report = evidence_import(
+                csv_file=form.cleaned_data["csv_file"],
+                index_page=form.cleaned_data["index_page"],
+                user=self.request.user,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except EvidenceImportFileError as error:
+            form.add_error("csv_file", str(error))
+            return self.form_invalid(form)
+
+        if report.errors:
+            messages.warning(self.request, report.summary)
+        else:
+            messages.success(self.request, report.summary)
+        # A fresh form, so that importing for real after a dry run takes no unticking.
+        form = self.form_class(
+            index_pages=self.index_pages, initial={"index_page": form.cleaned_data["index_page"]}
+        )
+        return self.render_to_response(self.get_context_data(form=form, report=report))

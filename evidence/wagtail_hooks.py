@@ -1,7 +1,8 @@
 from django.http import HttpRequest
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogActionRegistry, LogFormatter
 from wagtail.models import Page, PageLogEntry
 from wagtail.snippets.models import register_snippet
@@ -10,12 +11,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from evidence.admin_forms import BELOW_TARGET_REASON_FIELD
 from evidence.models import Domain, GlossaryTerm, LayTextPageMixin, Theme
 from evidence.readability import ReadabilityResult, ReadabilityTarget
+from evidence.selectors import evidence_indexes_for_import
 from evidence.services import (
     LAY_TEXT_BELOW_TARGET,
     LAY_TEXT_BELOW_TARGET_SCHEDULE,
     lay_text_below_target_record,
 )
-from evidence.views import lay_text_readability
+from evidence.views import EvidenceImportView, lay_text_readability
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -97,3 +99,21 @@ def record_lay_text_published_below_target(request: HttpRequest, page: Page) -> 
         lay_text_below_target_record(
             page=page, user=request.user, reason=request.POST.get(BELOW_TARGET_REASON_FIELD, "")
         )
+
+
+class EvidenceImportMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return evidence_indexes_for_import(user=request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_evidence_import_url() -> list[URLPattern]:
+    return [path("evidence/import/", EvidenceImportView.as_view(), name="evidence_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_evidence_import_menu_item() -> MenuItem:
+    # Beside Pages, where the summaries it creates live.
+    return EvidenceImportMenuItem(
+        "Import evidence", reverse("evidence_import"), icon_name="upload", order=210
+    )

@@ -8,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 import pytest
 
 from cms.demo import DEMO_PASSWORD
+from evidence.models import GlossaryTerm
 from home.models import HomePage, StandardPage, StudySettings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -27,6 +28,8 @@ def snapshot() -> dict[str, object]:
         "users": sorted(User.objects.values_list("username", flat=True)),
         "memberships": User.groups.through.objects.count(),
         "study settings": StudySettings.objects.count(),
+        "glossary": sorted(GlossaryTerm.objects.values_list("term", flat=True)),
+        "references": ReferenceIndex.objects.count(),
     }
 
 

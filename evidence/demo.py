@@ -237,10 +237,9 @@ SUMMARIES = (
         "by problematic alcohol and/or drug use",
         publisher=SCOTTISH_GOVERNMENT,
         url="https://www.gov.scot/publications/getting-priorities-right/",
-        lay_summary="This guidance is for everyone in Scotland who works with families where a "
-        "parent has problems with drugs or alcohol. It says services should help early, before "
-        "problems grow. It says children should be helped within their own families where "
-        "possible.",
+        lay_summary="This guidance is for staff in Scotland who work with families where a parent "
+        "has a drug or alcohol problem. It says help should come early, before problems grow. "
+        "Where it is safe, children should be helped in their own families.",
         technical_summary="Good practice guidance for child and adult services in Scotland "
         "that work with children and families affected by problematic parental alcohol or drug "
         "use. It covers deciding when children need help, sharing information, assessing risks "
@@ -325,9 +324,9 @@ SUMMARIES = (
         source_title="Drug misuse in over 16s: opioid detoxification (CG52)",
         publisher="NICE",
         url="https://www.nice.org.uk/guidance/cg52",
-        lay_summary="This guideline is about stopping opioids, such as heroin or methadone, "
-        "with medical help. It covers where this can happen: at home, in hospital or in a "
-        "residential service.",
+        lay_summary="This guideline is about coming off opioids, like heroin or methadone, with a "
+        "doctor's help. It covers where this can happen. That may be at home, in hospital, or in "
+        "a place where people stay for a while.",
         technical_summary="National guidance on opioid detoxification for adults who are "
         "dependent on opioids, including the choice of medication and of setting: community, "
         "inpatient or residential. It is general guidance and is not specific to pregnancy.",
@@ -350,9 +349,9 @@ SUMMARIES = (
         source_title="Guidelines for the identification and management of substance use and "
         "substance use disorders in pregnancy",
         publisher="World Health Organization",
-        lay_summary="These are international guidelines from the World Health Organization. "
-        "They are about finding and treating drug and alcohol problems in pregnancy. They say "
-        "women should be treated with respect and without stigma.",
+        lay_summary="These guidelines come from the World Health Organization. They are about "
+        "finding and treating drug and alcohol problems in pregnancy. They say women should be "
+        "treated with respect, and never shamed.",
         technical_summary="International guidance on identifying and managing substance use "
         "and substance use disorders in pregnancy. It rests on overarching principles that "
         "include access to prevention and treatment, respect for women's autonomy, "
@@ -1014,14 +1013,14 @@ GLOSSARY = (
     # (term, explanation, other forms)
     (
         "OST",
-        "Opioid substitution therapy: a medicine such as methadone or buprenorphine, "
-        "prescribed in place of heroin or other opioids. It helps people stay well and stable, "
-        "including in pregnancy.",
+        "Opioid substitution therapy. A doctor prescribes a medicine, such as methadone or "
+        "buprenorphine, in place of heroin or other opioids. It helps people stay well and "
+        "steady, in pregnancy too.",
         "opioid substitution therapy, opioid substitution treatment",
     ),
     (
         "NAS",
-        "Neonatal abstinence syndrome: withdrawal signs in a newborn baby whose mother took "
+        "Neonatal abstinence syndrome. Signs of withdrawal in a newborn baby whose mother took "
         "opioids or some other drugs in pregnancy. The baby may be unsettled, feed poorly or "
         "sleep badly. Staff watch for these signs and can treat them.",
         "neonatal abstinence syndrome, neonatal withdrawal",
@@ -1041,14 +1040,14 @@ GLOSSARY = (
     ),
     (
         "Pre-birth assessment",
-        "Before a baby is born, a social worker and other professionals look at what support "
-        "the family needs and whether the baby will be safe at home.",
+        "Before a baby is born, a social worker and other staff look at what help the family "
+        "needs. They also check whether the baby will be safe at home.",
         "pre-birth assessments",
     ),
     (
         "Health visitor",
-        "A nurse or midwife with extra training who visits families at home and supports them "
-        "while their children are young.",
+        "A nurse or midwife with extra training. Health visitors visit families at home and "
+        "support them while their children are young.",
         "health visitors",
     ),
     (

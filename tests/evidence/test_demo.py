@@ -26,7 +26,15 @@ from tests.factories import StandardPageFactory
 DEMO_NOTICE_START = "<p><strong>Demo content.</strong>"
 
 
-def test_demo_summaries_are_spread_across_kinds_years_and_themes():
+SOURCE_ID_PREFIX = {
+    EvidenceKind.GUIDELINE: "G",
+    EvidenceKind.RESEARCH: "S",
+    EvidenceKind.POLICY: "P",
+    EvidenceKind.OTHER: "O",
+}
+
+
+def test_demo_summaries_are_spread_across_kinds_and_years():
     kinds = Counter(spec.kind for spec in demo.SUMMARIES)
     source_ids = [spec.source_id for spec in demo.SUMMARIES]
 
@@ -36,9 +44,7 @@ def test_demo_summaries_are_spread_across_kinds_years_and_themes():
     )
     assert {spec.year for spec in demo.SUMMARIES} >= {2003, 2024}
     for spec in demo.SUMMARIES:
-        assert spec.source_id[0] == {"guideline": "G", "research": "S"}.get(
-            spec.kind, spec.kind[0].upper()
-        )
+        assert spec.source_id.startswith(SOURCE_ID_PREFIX[spec.kind])
         assert 1 <= len(spec.themes) <= 3, spec.source_id
         assert 2 <= len(spec.key_findings) <= 4, spec.source_id
 

@@ -6,6 +6,7 @@ summary says which of the two it is in the first words of its technical summary.
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import QuerySet
 from django.utils.text import slugify
@@ -47,6 +48,8 @@ DEMO_PUBLISHER = "Demo entry, not a published source"
 NICE = "National Institute for Health and Care Excellence"
 NICE_BEFORE_2013 = "National Institute for Health and Clinical Excellence"  # its name until 2013
 SCOTTISH_GOVERNMENT = "Scottish Government"
+
+PageT = TypeVar("PageT", bound=Page)
 
 # The requirement domains of migration 0002, which also names the themes used below by slug.
 ORGANISATIONS = "How organisations work together"
@@ -1207,7 +1210,9 @@ def _glossary_seed(*, log: Log) -> None:
         log(f"Added {term} to the glossary.")
 
 
-def _page_ensure(*, parent: Page, page: Page, existing: QuerySet, log: Log) -> Page | None:
+def _page_ensure(
+    *, parent: Page, page: PageT, existing: QuerySet[PageT], log: Log
+) -> PageT | None:
     """The page `existing` finds, or else `page` added below parent and published.
 
     None when there is neither and the slug is taken by some other page, left as it is.

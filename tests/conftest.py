@@ -6,6 +6,8 @@ from wagtail.models import Site
 
 import pytest
 
+from cms.demo import DEMO_ACCOUNTS, demo_account_ensure
+from home import demo as home_demo_content
 from home.models import HomePage
 from tests.factories import EditorFactory
 
@@ -23,6 +25,14 @@ def home_page(site) -> HomePage:
 @pytest.fixture
 def editor(db):
     return EditorFactory()
+
+
+@pytest.fixture
+def home_demo(db) -> None:
+    """The demo accounts and the home app's demo pages: what layout tests need, quickly."""
+    for account in DEMO_ACCOUNTS:
+        demo_account_ensure(account=account, log=print)
+    home_demo_content.seed(log=print)
 
 
 @pytest.fixture

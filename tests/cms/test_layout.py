@@ -37,21 +37,21 @@ def assert_site_layout(soup: BeautifulSoup) -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/about/", "/privacy-notice/"])
-def test_pages_share_the_site_layout(demo_site, client, path):
+def test_pages_share_the_site_layout(home_demo, client, path):
     response = client.get(path)
 
     assert response.status_code == 200
     assert_site_layout(parse(response))
 
 
-def test_header_lists_the_pages_shown_in_menus(demo_site, client):
+def test_header_lists_the_pages_shown_in_menus(home_demo, client):
     nav = parse(client.get("/")).find("nav", attrs={"aria-label": "Menu"})
 
     links = [(a.get_text(strip=True), a["href"]) for a in nav.find_all("a")]
     assert links == [("About the study", "/about/"), ("Get involved", "/get-involved/")]
 
 
-def test_header_marks_the_section_being_read(demo_site, client, home_page):
+def test_header_marks_the_section_being_read(home_demo, client, home_page):
     about = home_page.get_children().get(slug="about")
     StandardPageFactory(parent=about, title="How we reviewed the evidence", slug="review")
 
@@ -62,7 +62,7 @@ def test_header_marks_the_section_being_read(demo_site, client, home_page):
     assert current["aria-current"] == "true"
 
 
-def test_header_marks_the_page_being_read(demo_site, client):
+def test_header_marks_the_page_being_read(home_demo, client):
     nav = parse(client.get("/about/")).find("nav", attrs={"aria-label": "Menu"})
 
     current = nav.find("a", attrs={"aria-current": True})
@@ -70,7 +70,7 @@ def test_header_marks_the_page_being_read(demo_site, client):
     assert current["aria-current"] == "page"
 
 
-def test_header_leaves_out_unpublished_pages(demo_site, client, home_page):
+def test_header_leaves_out_unpublished_pages(home_demo, client, home_page):
     about = home_page.get_children().get(slug="about")
     about.unpublish()
 
@@ -79,7 +79,7 @@ def test_header_leaves_out_unpublished_pages(demo_site, client, home_page):
     assert [a.get_text(strip=True) for a in nav.find_all("a")] == ["Get involved"]
 
 
-def test_footer_links_the_privacy_notice_accessibility_statement_and_contact(demo_site, client):
+def test_footer_links_the_privacy_notice_accessibility_statement_and_contact(home_demo, client):
     footer = parse(client.get("/about/")).find("footer")
 
     links = {a.get_text(strip=True): a["href"] for a in footer.find_all("a")}
@@ -90,7 +90,7 @@ def test_footer_links_the_privacy_notice_accessibility_statement_and_contact(dem
     }
 
 
-def test_footer_follows_the_study_details_editors_set(demo_site, client, site, home_page):
+def test_footer_follows_the_study_details_editors_set(home_demo, client, site, home_page):
     statement = StandardPageFactory(parent=home_page, slug="access", title="Access")
     study = StudySettings.for_site(site)
     study.accessibility_statement = statement
@@ -104,7 +104,7 @@ def test_footer_follows_the_study_details_editors_set(demo_site, client, site, h
     assert links["Contact the study team"] == "mailto:team@study.example"
 
 
-def test_standard_page_shows_breadcrumbs_back_up_the_tree(demo_site, client, home_page):
+def test_standard_page_shows_breadcrumbs_back_up_the_tree(home_demo, client, home_page):
     about = home_page.get_children().get(slug="about")
     StandardPageFactory(parent=about, title="How we reviewed the evidence", slug="review")
 
@@ -119,7 +119,7 @@ def test_standard_page_shows_breadcrumbs_back_up_the_tree(demo_site, client, hom
     assert back.get_text(" ", strip=True) == "Back to About the study"
 
 
-def test_missing_page_answers_404_in_the_site_layout(demo_site, client):
+def test_missing_page_answers_404_in_the_site_layout(home_demo, client):
     response = client.get("/no-such-page/")
 
     assert response.status_code == 404
@@ -129,7 +129,7 @@ def test_missing_page_answers_404_in_the_site_layout(demo_site, client):
     assert soup.find("nav", attrs={"aria-label": "Menu"}) is not None
 
 
-def test_server_error_page_keeps_the_menu_and_footer_links(demo_site):
+def test_server_error_page_keeps_the_menu_and_footer_links(home_demo):
     request = RequestFactory().get("/about/")
 
     response = server_error_handler(request)

@@ -9,11 +9,12 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 
 import pytest
 
 from cms.demo import DEMO_PASSWORD
+from evidence.models import GlossaryTerm
 from home.models import HomePage, StandardPage, StudySettings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -29,6 +30,8 @@ def snapshot() -> dict[str, object]:
         "memberships": User.groups.through.objects.count(),
         "study settings": list(StudySettings.objects.values()),
         "group permissions": Group.permissions.through.objects.count(),
+        "glossary": sorted(GlossaryTerm.objects.values_list("term", flat=True)),
+        "references": ReferenceIndex.objects.count(),
     }
 
 

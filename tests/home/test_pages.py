@@ -102,7 +102,7 @@ def test_standard_page_renders_each_body_block_with_nhsuk_components(db, client,
     assert details.find("summary").get_text(strip=True) == "Can I stop?"
 
 
-def test_home_page_leads_to_get_involved(demo_site, client):
+def test_home_page_leads_to_get_involved(home_demo, client):
     soup = BeautifulSoup(client.get("/").content, "html.parser")
 
     card = soup.find("section", attrs={"aria-labelledby": "get-involved-heading"})
@@ -110,7 +110,7 @@ def test_home_page_leads_to_get_involved(demo_site, client):
     assert card.find("a", class_="nhsuk-action-link")["href"] == "/get-involved/"
 
 
-def test_home_page_title_is_the_site_name_alone(demo_site, client):
+def test_home_page_title_is_the_site_name_alone(home_demo, client):
     soup = BeautifulSoup(client.get("/").content, "html.parser")
 
     assert soup.title.get_text(strip=True) == "Stepping Stones"
@@ -122,7 +122,7 @@ def test_draft_standard_page_is_not_public(db, client, home_page):
     assert client.get("/draft/").status_code == 404
 
 
-def test_demo_editor_edits_the_study_details_shown_in_the_footer(demo_site, client, site):
+def test_demo_editor_edits_the_study_details_shown_in_the_footer(home_demo, client, site):
     client.login(username="editor", password=DEMO_PASSWORD)
     url = f"/admin/settings/home/studysettings/{site.pk}/"
     form = client.get(url).context["form"]

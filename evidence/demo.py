@@ -8,10 +8,11 @@ summary says which of the two it is in the first words of its technical summary.
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -1062,6 +1063,10 @@ GLOSSARY = (
 )
 
 
+# Wagtail's own groups of editors: the research team.
+RESEARCH_TEAM_GROUPS = ("Editors", "Moderators")
+
+
 def seed(*, log: Log) -> None:
     home = Site.objects.get(is_default_site=True).root_page
     summaries = _evidence_seed(home=home, log=log)
@@ -1075,7 +1080,10 @@ def _evidence_seed(*, home: Page, log: Log) -> dict[str, EvidenceSummaryPage]:
     index = _page_ensure(
         parent=home,
         page=EvidenceIndexPage(
-            title="Evidence", slug="evidence", introduction=EVIDENCE_INTRODUCTION
+            title="Evidence",
+            slug="evidence",
+            introduction=EVIDENCE_INTRODUCTION,
+            show_in_menus=True,
         ),
         existing=EvidenceIndexPage.objects.child_of(home),
         log=log,
@@ -1128,6 +1136,7 @@ def _summary_page(*, spec: DemoSummary, themes: dict[str, Theme]) -> EvidenceSum
 
 
 def _framework_seed(*, home: Page, summaries: dict[str, EvidenceSummaryPage], log: Log) -> None:
+    existed = FrameworkIndexPage.objects.child_of(home).exists()
     index = _page_ensure(
         parent=home,
         page=FrameworkIndexPage(
@@ -1138,6 +1147,14 @@ def _framework_seed(*, home: Page, summaries: dict[str, EvidenceSummaryPage], lo
     )
     if index is None:
         return
+    if not existed:
+        # The public never sees drafts: until the final framework is published, only the
+        # research team reads it here (members will read it through consultation rounds).
+        restriction = PageViewRestriction.objects.create(
+            page=index, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.set(Group.objects.filter(name__in=RESEARCH_TEAM_GROUPS))
+        log("Made the draft framework private to the research team.")
     domains = Domain.objects.in_bulk(field_name="name")
     for spec in FRAMEWORK_SECTIONS:
         requirements = [
@@ -1173,7 +1190,10 @@ def _lay_findings_seed(*, home: Page, summaries: dict[str, EvidenceSummaryPage],
     index = _page_ensure(
         parent=home,
         page=LayFindingsIndexPage(
-            title="What we found", slug="findings", introduction=FINDINGS_INTRODUCTION
+            title="What we found",
+            slug="findings",
+            introduction=FINDINGS_INTRODUCTION,
+            show_in_menus=True,
         ),
         existing=LayFindingsIndexPage.objects.child_of(home),
         log=log,

@@ -8,6 +8,9 @@ from django.core.management import call_command
 from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
+from bs4 import BeautifulSoup
+
+from cms.demo import DEMO_PASSWORD
 from evidence import demo
 from evidence.enums import EvidenceKind, Nation
 from evidence.models import (
@@ -199,3 +202,19 @@ def test_seed_demo_leaves_a_page_that_holds_a_demo_slug(db, home_page):
     assert "Did not create What we found" in out.getvalue()
     assert not LayFindingsPage.objects.exists()
     assert EvidenceSummaryPage.objects.live().count() == len(demo.SUMMARIES)
+
+
+def test_demo_framework_is_private_to_the_research_team(demo_site, client, home_page):
+    section_url = "/framework/working-together-across-services/"
+
+    assert client.get(section_url).status_code == 302
+    assert client.get("/search/?q=requirement").status_code == 200
+    client.login(username="editor", password=DEMO_PASSWORD)
+    assert client.get(section_url).status_code == 200
+
+
+def test_demo_evidence_and_findings_are_in_the_main_menu(demo_site, client):
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+
+    menu = [a.get_text(strip=True) for a in soup.find("nav", attrs={"aria-label": "Menu"})("a")]
+    assert menu == ["About the study", "Get involved", "Evidence", "What we found"]

@@ -15,7 +15,7 @@ SEARCH_RESULTS_PER_PAGE = 10
 def search(request: HttpRequest) -> TemplateResponse:
     """Site search over the published, public pages of the types in SITE_SEARCH_PAGE_TYPES."""
     form = SearchForm(request.GET)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     results = Page.objects.none()
     if query:
         page_types = [apps.get_model(label) for label in settings.SITE_SEARCH_PAGE_TYPES]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
@@ -9,10 +10,21 @@ from evidence.models import EvidenceSummaryPage, LayFindingsPage
 
 
 class EvidencePagesAPIViewSet(PagesAPIViewSet):
-    """Wagtail's pages endpoint, narrowed to the page types the public may reuse."""
+    """Wagtail's pages endpoint, narrowed to the page types the public may reuse.
+
+    It has no full-text search (/search/ is the site's search): SQLite's search fails on
+    some queries, and the API's search parameter cannot be cleaned before it runs.
+    """
 
     name = "pages"
     public_page_types = (EvidenceSummaryPage, LayFindingsPage)
+    filter_backends = [
+        backend for backend in PagesAPIViewSet.filter_backends if backend is not SearchFilter
+    ]
+    known_query_parameters = PagesAPIViewSet.known_query_parameters - {
+        "search",
+        "search_operator",
+    }
 
     def get_base_queryset(self):
         return super().get_base_queryset().type(*self.public_page_types)

@@ -1,4 +1,7 @@
+from django.utils.functional import cached_property
+
 from wagtail import blocks
+from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import RICH_TEXT_FEATURES
@@ -24,6 +27,20 @@ class KeyFindingsBlock(blocks.StreamBlock):
     finding = KeyFindingBlock()
 
 
+class RequirementValue(blocks.StructValue):
+    @cached_property
+    def evidence_published(self) -> list[Page]:
+        """The summaries behind the item that readers may open: live and public ones only."""
+        pages = [page for page in self["evidence"] if page is not None]
+        readable = set(
+            Page.objects.filter(pk__in=[page.pk for page in pages])
+            .live()
+            .public()
+            .values_list("pk", flat=True)
+        )
+        return [page for page in pages if page.pk in readable]
+
+
 class RequirementBlock(blocks.StructBlock):
     """One requirement item of a framework section.
 
@@ -46,6 +63,7 @@ class RequirementBlock(blocks.StructBlock):
         icon = "list-ol"
         label = "Requirement"
         form_classname = "struct-block requirement-block"
+        value_class = RequirementValue
 
 
 class RequirementsBlock(blocks.StreamBlock):

@@ -1,6 +1,5 @@
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from uuid import uuid4
 
 from django import forms
@@ -13,31 +12,19 @@ from django.utils.html import escape
 
 from wagtail.rich_text import get_text_for_indexing
 
+from cms.forms import search_query_clean
 from evidence.enums import EvidenceKind, EvidenceSort, Nation
 from evidence.models import EvidenceIndexPage, EvidenceSummaryPage
 from evidence.models.taxonomy import Theme
+from evidence.selectors import EvidenceFilters
 
-
-@dataclass(frozen=True)
-class EvidenceFilters:
-    query: str = ""
-    kinds: list[str] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
-    nations: list[str] = field(default_factory=list)
-    year_from: int | None = None
-    year_to: int | None = None
-    sort: str = ""
-
-    @property
-    def active(self) -> bool:
-        return bool(
-            self.query
-            or self.kinds
-            or self.themes
-            or self.nations
-            or self.year_from
-            or self.year_to
-        )
+UNKNOWN_CHOICE = {"invalid_choice": "We do not have “%(value)s”: choose from the list."}
+UNKNOWN_THEME = {"invalid_choice": "We do not have a theme “%(value)s”: choose from the list."}
+YEAR_ERRORS = {
+    "invalid": "Enter a year as 4 digits, like 2015.",
+    "min_value": "Enter a year from %(limit_value)s onwards.",
+    "max_value": "Enter a year up to %(limit_value)s.",
+}
 
 
 class EvidenceFilterForm(forms.Form):
@@ -47,12 +34,18 @@ class EvidenceFilterForm(forms.Form):
     removed) is reported and left out; the other filters still apply.
     """
 
-    q = forms.CharField(label="Search the evidence", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search the evidence",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Search for %(limit_value)d characters or fewer."},
+    )
     kind = forms.MultipleChoiceField(
         label="Kind of source",
         choices=EvidenceKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_CHOICE,
     )
     theme = forms.ModelMultipleChoiceField(
         label="Theme",
@@ -60,18 +53,32 @@ class EvidenceFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_THEME,
     )
     nation = forms.MultipleChoiceField(
         label="Nation",
         choices=Nation.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_CHOICE,
     )
-    year_from = forms.IntegerField(label="From", required=False, min_value=1900, max_value=2100)
-    year_to = forms.IntegerField(label="To", required=False, min_value=1900, max_value=2100)
-    sort = forms.ChoiceField(label="Sort by", choices=EvidenceSort.choices, required=False)
+    year_from = forms.IntegerField(
+        label="From", required=False, min_value=1900, max_value=2100, error_messages=YEAR_ERRORS
+    )
+    year_to = forms.IntegerField(
+        label="To", required=False, min_value=1900, max_value=2100, error_messages=YEAR_ERRORS
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=EvidenceSort.choices,
+        required=False,
+        error_messages=UNKNOWN_CHOICE,
+    )
 
     error_messages = {"years": "The 'to' year must be the same as or after the 'from' year."}
+
+    def clean_q(self) -> str:
+        return search_query_clean(self.cleaned_data["q"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

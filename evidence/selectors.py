@@ -1,12 +1,13 @@
 """Reads of the evidence base that pages, views and exports share."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
 from wagtail.search.backends.base import BaseSearchResults
 
 from evidence.enums import EvidenceSort
-from evidence.forms import EvidenceFilters
 from evidence.models import (
     EvidenceIndexPage,
     EvidenceSummaryPage,
@@ -16,6 +17,29 @@ from evidence.models import (
     LayFindingsPage,
     Theme,
 )
+
+
+@dataclass(frozen=True)
+class EvidenceFilters:
+    query: str = ""
+    kinds: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    nations: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.query
+            or self.kinds
+            or self.themes
+            or self.nations
+            or self.year_from
+            or self.year_to
+        )
+
 
 SORT_ORDER = {
     EvidenceSort.NEWEST: ("-year", "title"),

@@ -13,6 +13,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.rich_text import RichText
 
 from evidence.admin_forms import lay_text_of_form
 from evidence.enums import EvidenceKind, Nation
@@ -24,6 +25,7 @@ from evidence.forms import (
 )
 from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, LayTextPageMixin
 from evidence.panels import READABILITY_TEMPLATE, lay_text_readability_context
+from evidence.readability import plain_text
 from evidence.selectors import evidence_indexes_for_import, evidence_search
 from evidence.services import EvidenceImportFileError, evidence_import
 
@@ -42,6 +44,9 @@ CSV_COLUMNS = (
     "source_url",
     "themes",
     "lay_summary",
+    "technical_summary",
+    "implications_for_care",
+    "key_findings",
     "page_url",
 )
 
@@ -109,7 +114,11 @@ def _csv_lines(request: HttpRequest, results) -> Iterator[str]:
             summary.source_url,
             "; ".join(theme.name for theme in summary.themes.all()),
             summary.lay_summary,
-            summary.get_full_url(request=request),
+            # As the import reads them: a line a paragraph, a line a finding.
+            plain_text(RichText(summary.technical_summary)),
+            plain_text(RichText(summary.implications_for_care)),
+            "\n".join(block.value["finding"] for block in summary.key_findings),
+            request.build_absolute_uri(summary.get_url(request=request)),
         )
         yield writer.writerow([_inert(value) for value in row])
 

@@ -1,5 +1,8 @@
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,8 +12,14 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from evidence.admin_forms import BELOW_TARGET_REASON_FIELD
-from evidence.models import Domain, GlossaryTerm, LayTextPageMixin, Theme
-from evidence.readability import ReadabilityResult, ReadabilityTarget
+from evidence.models import (
+    Domain,
+    EvidenceSummaryPage,
+    GlossaryTerm,
+    LayTextPageMixin,
+    Theme,
+)
+from evidence.readability import ReadabilityResult, ReadabilityTarget, readability_of
 from evidence.selectors import evidence_indexes_for_import
 from evidence.services import (
     LAY_TEXT_BELOW_TARGET,
@@ -117,3 +126,47 @@ def register_evidence_import_menu_item() -> MenuItem:
     return EvidenceImportMenuItem(
         "Import evidence", reverse("evidence_import"), icon_name="upload", order=210
     )
+
+
+@hooks.register("before_copy_page")
+def refuse_to_copy_evidence_summaries(request: HttpRequest, page: Page) -> HttpResponse | None:
+    # A summary stands for one source, named by its identifier: a copy or an alias would be
+    # a second page for the same source, which the import could not tell apart.
+    if not isinstance(page.specific_deferred, EvidenceSummaryPage):
+        return None
+    messages.error(
+        request,
+        f"“{page.title}” was not copied: each evidence summary stands for one source, with "
+        "its own identifier. Add a new summary for another source instead.",
+    )
+    return redirect("wagtailadmin_explore", page.get_parent().pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_bulk_publish_lay_text_below_target(
+    request: HttpRequest, action_type: str, objects: list, action_class_instance: object
+) -> HttpResponse | None:
+    """Publishing lay text below the reading target needs a reason, which bulk publishing
+    cannot ask for: such pages are published one at a time, from their edit page."""
+    if action_type != "publish":
+        return None
+    lay_text_pages = [
+        page.specific for page in objects if issubclass(page.specific_class, LayTextPageMixin)
+    ]
+    below_target = [
+        page.title
+        for page in lay_text_pages
+        if not readability_of(page.get_latest_revision_as_object().lay_text).meets_target
+    ]
+    if not below_target:
+        return None
+    messages.error(
+        request,
+        "Nothing was published. The lay text of "
+        + ", ".join(f"“{title}”" for title in below_target)
+        + " is below the reading target: publish it from its edit page, giving a reason.",
+    )
+    next_url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("wagtailadmin_explore_root")

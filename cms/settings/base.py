@@ -147,6 +147,8 @@ LOGGING = {
 
 WAGTAIL_SITE_NAME = "Stepping Stones"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The API's own links; without it they use the Site record's host, "localhost" in the demo.
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # What /search/ looks through; other page types (framework drafts, indexes) stay out.
 SITE_SEARCH_PAGE_TYPES = [

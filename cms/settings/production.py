@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEMO_CONTENT_ALLOWED = False
 # Links in emails and the admin point at the public address unless told otherwise.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 STORAGES["staticfiles"] = {"BACKEND": "cms.storage.ManifestStaticFilesStorage"}
 

@@ -7,6 +7,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DEMO_CONTENT_ALLOWED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # Hashing passwords slowly protects real accounts; tests only need it to work.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

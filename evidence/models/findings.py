@@ -1,5 +1,6 @@
 from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.api import APIField
@@ -52,7 +53,7 @@ class LayFindingsPage(LayTextPageMixin, Page):
         index.SearchField("summary"),
         index.SearchField("body"),
     ]
-    api_fields = [APIField("summary"), APIField("body"), APIField("evidence_links")]
+    api_fields = [APIField("summary"), APIField("body"), APIField("evidence_ids")]
 
     lay_text_fields = ("summary", "body")
     parent_page_types = ["evidence.LayFindingsIndexPage"]
@@ -62,11 +63,20 @@ class LayFindingsPage(LayTextPageMixin, Page):
         verbose_name = "lay findings page"
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        context = super().get_context(request, *args, **kwargs)
+        context["evidence"] = self.evidence
+        return context
+
+    @cached_property
+    def evidence(self) -> list:
+        """The published summaries behind these findings; drafts and private pages left out."""
         from evidence.selectors import lay_finding_evidence
 
-        context = super().get_context(request, *args, **kwargs)
-        context["evidence"] = lay_finding_evidence(page=self)
-        return context
+        return lay_finding_evidence(page=self)
+
+    @property
+    def evidence_ids(self) -> list[int]:
+        return [summary.pk for summary in self.evidence]
 
 
 class LayFindingEvidence(Orderable):
@@ -76,7 +86,6 @@ class LayFindingEvidence(Orderable):
     )
 
     panels = [PageChooserPanel("evidence", "evidence.EvidenceSummaryPage")]
-    api_fields = [APIField("evidence_id")]
 
     class Meta(Orderable.Meta):
         verbose_name = "evidence link"

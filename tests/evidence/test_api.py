@@ -70,6 +70,26 @@ def test_api_detail_of_a_framework_draft_is_not_found(published, client):
     assert client.get(f"/api/v2/pages/{section.pk}/").status_code == 404
 
 
+def test_api_lists_only_the_published_evidence_behind_a_lay_finding(published, client):
+    from evidence.models import EvidenceSummaryPage, LayFindingEvidence
+
+    finding = published["finding"]
+    draft = EvidenceSummaryPage.objects.get(title="Unpublished")
+    LayFindingEvidence.objects.create(page=finding, evidence=draft, sort_order=0)
+    LayFindingEvidence.objects.create(page=finding, evidence=published["summary"], sort_order=1)
+
+    response = client.get(f"/api/v2/pages/{finding.pk}/")
+
+    assert response.json()["evidence_ids"] == [published["summary"].pk]
+
+
+def test_api_offers_no_search_and_says_so(published, client):
+    response = client.get('/api/v2/pages/?search="stigma')
+
+    assert response.status_code == 400
+    assert "search" in response.json()["message"]
+
+
 def test_api_is_read_only(published, client):
     response = client.post("/api/v2/pages/", {"title": "New"})
 

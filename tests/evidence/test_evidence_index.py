@@ -158,6 +158,9 @@ def test_sorting(library, client, evidence_index, sort, expected):
         "q=" + "x" * 500,
         "kind=%00",
         "theme=<script>alert(1)</script>",
+        'q="',
+        'q="judged',
+        'q=a"b"c"',
     ],
 )
 def test_bad_filter_values_never_error(library, client, evidence_index, query):
@@ -176,6 +179,23 @@ def test_a_bad_value_is_reported_and_the_other_filters_still_apply(
     summary = BeautifulSoup(response.content, "html.parser").find(class_="nhsuk-error-summary")
     assert "Some filters could not be used" in summary.get_text()
     assert "Kind of source" in summary.get_text()
+
+
+def test_a_query_with_a_stray_quote_still_finds_what_it_names(library, client, evidence_index):
+    response = client.get(f'{evidence_index.url}?q="judged')
+
+    assert titles(response) == ["Women's views of stigma"]
+
+
+def test_error_summary_links_reach_the_first_checkbox_of_a_bad_filter(
+    library, client, evidence_index
+):
+    soup = BeautifulSoup(client.get(f"{evidence_index.url}?kind=blog").content, "html.parser")
+
+    link = soup.find(class_="nhsuk-error-summary").find("a")
+    assert link["href"] == "#id_kind_0"
+    assert soup.find(id="id_kind_0") is not None
+    assert "We do not have “blog”: choose from the list." in link.get_text()
 
 
 def test_years_the_wrong_way_round_are_explained(library, client, evidence_index):
@@ -228,7 +248,7 @@ def test_csv_download_has_the_evidence_table_with_the_filters_applied(
     assert stigma["kind"] == "Research study"
     assert stigma["nation"] == "Scotland"
     assert stigma["themes"] == "Mental health; Stigma"
-    assert stigma["page_url"].startswith("http://localhost/evidence/summary-")
+    assert stigma["page_url"].startswith("http://testserver/evidence/summary-")
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(summary_factory, client, evidence_index):
@@ -256,3 +276,20 @@ def test_private_index_csv_needs_sign_in(library, client, evidence_index):
     response = client.get(f"{evidence_index.url}csv/")
 
     assert response.status_code == 302
+
+
+def test_csv_export_imports_back_unchanged(demo_site, client):
+    from evidence.models import EvidenceIndexPage
+    from evidence.services import evidence_import
+
+    index = EvidenceIndexPage.objects.get()
+    exported = b"".join(client.get(f"{index.url}csv/").streaming_content)
+
+    report = evidence_import(
+        csv_file=io.BytesIO(exported), index_page=index, user=None, dry_run=True
+    )
+
+    assert report.errors == []
+    assert report.created == []
+    assert report.updated == []
+    assert len(report.unchanged) == index.get_children().count() == 28

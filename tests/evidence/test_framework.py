@@ -70,11 +70,22 @@ def test_items_are_numbered_section_dot_item_and_anchored_by_block_id(section, c
 def test_items_link_to_the_evidence_behind_them(section, client):
     soup = BeautifulSoup(client.get(section.url).content, "html.parser")
 
-    first = soup.select("li.app-requirement")[0]
-    assert first.find("a", string="Joined-up care study")["href"] == "/evidence/summary-0/" or (
-        first.find("a", string="Joined-up care study")["href"].startswith("/evidence/")
-    )
+    first, second = soup.select("li.app-requirement")
+    evidence = section.requirements[0].value["evidence"][0]
+    assert first.find("a", string="Joined-up care study")["href"] == evidence.url
     assert "Domain: How organisations work together" in first.get_text()
+    assert "Evidence behind it" not in second.get_text()
+
+
+def test_items_leave_out_evidence_readers_cannot_open(section, client):
+    evidence = section.requirements[0].value["evidence"][0]
+    evidence.unpublish()
+
+    soup = BeautifulSoup(client.get(section.url).content, "html.parser")
+
+    first = soup.select("li.app-requirement")[0]
+    assert first.find("a", string="Joined-up care study") is None
+    assert "Evidence behind it" not in first.get_text()
 
 
 def test_editing_a_section_in_the_admin_keeps_each_items_block_id(section, editor, client):

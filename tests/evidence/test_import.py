@@ -84,7 +84,7 @@ def test_example_file_imports_as_draft_summaries_under_the_index(evidence_index,
         )
 
     assert report.errors == []
-    assert [summary.page.source_id for summary in report.created] == ["G017", "S104", "P003"]
+    assert [summary.page.source_id for summary in report.created] == ["G901", "S901", "P901"]
     pages = EvidenceSummaryPage.objects.child_of(evidence_index)
     assert pages.count() == 3
     for page in pages:
@@ -562,3 +562,13 @@ def test_user_who_may_not_add_evidence_is_refused(client, evidence_index):
 
 def test_editor_is_refused_while_there_is_no_evidence_index(editor_client):
     assert_refused(editor_client.get(IMPORT_URL, follow=True))
+
+
+def test_example_file_names_no_source_the_demo_already_has():
+    from evidence.demo import SUMMARIES
+
+    with EXAMPLE_FILE.open(encoding="utf-8-sig") as example:
+        example_ids = {row["source_id"] for row in csv.DictReader(example)}
+
+    assert example_ids
+    assert example_ids.isdisjoint({summary.source_id for summary in SUMMARIES})

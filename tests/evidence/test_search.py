@@ -67,7 +67,16 @@ def test_search_without_a_query_shows_the_form_and_no_results(db, client):
 
 
 @pytest.mark.parametrize(
-    "query", ["q=" + "midwife " * 200, "q=%00", "q=<b>x</b>", "q=midwife&page=zz", "q=AND OR"]
+    "query",
+    [
+        "q=" + "midwife " * 200,
+        "q=%00",
+        "q=<b>x</b>",
+        "q=midwife&page=zz",
+        "q=AND OR",
+        'q="',
+        'q="midwife',
+    ],
 )
 def test_odd_queries_never_error(pages_about_midwives, client, query):
     response = client.get(f"/search/?{query}")

@@ -31,24 +31,8 @@ from evidence.services import EvidenceImportFileError, evidence_import
 
 RESULTS_PER_PAGE = 20
 
-CSV_COLUMNS = (
-    "source_id",
-    "title",
-    "kind",
-    "nation",
-    "year",
-    "authors",
-    "source_title",
-    "publisher",
-    "doi",
-    "source_url",
-    "themes",
-    "lay_summary",
-    "technical_summary",
-    "implications_for_care",
-    "key_findings",
-    "page_url",
-)
+# The import's columns, so an export can be edited and imported back, and the page's address.
+CSV_COLUMNS = (*EVIDENCE_IMPORT_COLUMNS, "page_url")
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -207,8 +207,13 @@ def test_seed_demo_leaves_a_page_that_holds_a_demo_slug(db, home_page):
 def test_demo_framework_is_private_to_the_research_team(demo_site, client, home_page):
     section_url = "/framework/working-together-across-services/"
 
-    assert client.get(section_url).status_code == 302
-    assert client.get("/search/?q=requirement").status_code == 200
+    response = client.get(section_url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/_util/login/")
+    search = BeautifulSoup(client.get("/search/?q=working together").content, "html.parser")
+    result_links = [a["href"] for a in search.select(".app-results__item a")]
+    assert result_links, "the search should find the demo's other pages about working together"
+    assert not [href for href in result_links if href.startswith("/framework/")]
     client.login(username="editor", password=DEMO_PASSWORD)
     assert client.get(section_url).status_code == 200
 

@@ -31,8 +31,15 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    # Moderators is Wagtail's own group of editors who may publish.
-    DemoAccount("editor", "Erin", "Editor", "Wagtail editor (research team)", ("Moderators",)),
+    # Moderators is Wagtail's own group of editors who may publish; Member coordinators
+    # (from the consultations app) invite members and may see who they are.
+    DemoAccount(
+        "editor",
+        "Erin",
+        "Editor",
+        "Wagtail editor (research team)",
+        ("Moderators", "Member coordinators"),
+    ),
     DemoAccount("member-su", "Sam", "Demo", "advisory member, service user"),
     DemoAccount("member-pro", "Priya", "Demo", "advisory member, professional"),
 )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
+    path("accounts/", include("consultations.account_urls")),
+    path("consultations/", include("consultations.urls")),
     path("api/v2/", include("evidence.api")),
 ]
 

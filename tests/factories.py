@@ -1,11 +1,18 @@
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from wagtail.rich_text import RichText
 
 import factory
 import wagtail_factories
 
+from consultations.consent import CONSENT_VERSION
+from consultations.enums import Audience, Constituency, RatingScale
+from consultations.models import Member, Round, RoundPage
+from consultations.services import round_page_pin
 from evidence.enums import EvidenceKind, Nation
 from evidence.models import (
     EvidenceIndexPage,
@@ -126,3 +133,47 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = GlossaryTerm
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """An advisory member who has consented: a service user unless told otherwise."""
+
+    user = factory.SubFactory(UserFactory)
+    constituency = Constituency.SERVICE_USER
+    pseudonym = factory.Sequence(lambda n: f"Willow {n}")
+    study_site = "Site A"
+    consent_given_at = factory.LazyFunction(timezone.now)
+    consent_version = CONSENT_VERSION
+
+    class Meta:
+        model = Member
+
+    class Params:
+        professional = factory.Trait(
+            constituency=Constituency.PROFESSIONAL, professional_role="Midwife"
+        )
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    """A round open now, for a week, to service users and professionals."""
+
+    title = factory.Sequence(lambda n: f"Round {n}")
+    instructions = "<p>Rate each requirement and tell us why.</p>"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    rating_scale = RatingScale.NINE_POINT
+    audience = Audience.BOTH
+
+    class Meta:
+        model = Round
+
+
+class RoundPageFactory(factory.django.DjangoModelFactory):
+    """A page in a round, pinned to its latest revision (made if it has none)."""
+
+    round = factory.SubFactory(RoundFactory)
+    page = factory.SubFactory("tests.factories.FrameworkSectionPageFactory")
+    revision = factory.LazyAttribute(lambda rp: round_page_pin(page=rp.page))
+
+    class Meta:
+        model = RoundPage

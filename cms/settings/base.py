@@ -166,3 +166,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 # which text needs rewriting, not the aim. None turns a check off.
 LAY_TEXT_TARGET_READING_EASE = 60
 LAY_TEXT_TARGET_GRADE = 8
+
+# Members sign in here, never in the Wagtail admin; private pages send readers here too.
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/consultations/"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+
+# Consultations: how long an invitation link works, and where members write for help.
+CONSULTATIONS_INVITATION_DAYS = int(os.environ.get("CONSULTATIONS_INVITATION_DAYS", "14"))
+CONSULTATIONS_CONTACT_EMAIL = os.environ.get("CONSULTATIONS_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)

@@ -15,6 +15,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalManyToManyField
 
 from cms.blocks import RICH_TEXT_FEATURES
+from consultations.models import ConsultablePageMixin
 from evidence.blocks import KeyFindingsBlock
 from evidence.enums import EvidenceKind, Nation
 from evidence.models.lay_text import LayTextPageMixin
@@ -50,7 +51,7 @@ class EvidenceIndexPage(RoutablePageMixin, Page):
         return evidence_csv_response(request, index_page=self)
 
 
-class EvidenceSummaryPage(LayTextPageMixin, Page):
+class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
     """A summary of one reviewed guideline, study or policy, with its citation."""
 
     source_id = models.CharField(

@@ -10,6 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
+from consultations.models import ConsultablePageMixin, ConsultationItem
 from evidence.admin_forms import FrameworkSectionForm
 from evidence.blocks import RequirementsBlock
 
@@ -45,7 +46,7 @@ class FrameworkIndexPage(Page):
         return context
 
 
-class FrameworkSectionPage(Page):
+class FrameworkSectionPage(ConsultablePageMixin, Page):
     """One section of the draft framework: numbered requirement items, each with its evidence."""
 
     section_number = models.PositiveSmallIntegerField(
@@ -68,6 +69,7 @@ class FrameworkSectionPage(Page):
     parent_page_types = ["evidence.FrameworkIndexPage"]
     subpage_types = []
     base_form_class = FrameworkSectionForm
+    consultation_template = "evidence/includes/framework_section_body.html"
 
     class Meta:
         verbose_name = "framework section"
@@ -80,4 +82,12 @@ class FrameworkSectionPage(Page):
                 number=f"{self.section_number}.{position}", block_id=block.id, value=block.value
             )
             for position, block in enumerate(self.requirements, start=1)
+        ]
+
+    def get_consultation_items(self) -> list[ConsultationItem]:
+        return [
+            ConsultationItem(
+                block_id=item.block_id, number=item.number, text=item.value["statement"]
+            )
+            for item in self.requirement_items
         ]

@@ -209,7 +209,7 @@ def test_demo_framework_is_private_to_the_research_team(demo_site, client, home_
 
     response = client.get(section_url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/_util/login/")
+    assert response["Location"].startswith("/accounts/login/?next=/framework/")
     search = BeautifulSoup(client.get("/search/?q=working together").content, "html.parser")
     result_links = [a["href"] for a in search.select(".app-results__item a")]
     assert result_links, "the search should find the demo's other pages about working together"

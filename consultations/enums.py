@@ -1,0 +1,102 @@
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Constituency(models.TextChoices):
+    SERVICE_USER = "service_user", _("Service user")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Audience(models.TextChoices):
+    SERVICE_USERS = "service_users", _("Service users")
+    PROFESSIONALS = "professionals", _("Professionals")
+    BOTH = "both", _("Service users and professionals")
+
+    @property
+    def constituencies(self) -> tuple[str, ...]:
+        return AUDIENCE_CONSTITUENCIES[self]
+
+
+AUDIENCE_CONSTITUENCIES: dict[str, tuple[str, ...]] = {
+    Audience.SERVICE_USERS: (Constituency.SERVICE_USER,),
+    Audience.PROFESSIONALS: (Constituency.PROFESSIONAL,),
+    Audience.BOTH: (Constituency.SERVICE_USER, Constituency.PROFESSIONAL),
+}
+
+
+class RoundStatus(models.TextChoices):
+    """Derived from the round's times, never stored."""
+
+    SCHEDULED = "scheduled", _("Not open yet")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Abstention(models.TextChoices):
+    """A rating that is not a score: she read the item and chose not to score it."""
+
+    UNABLE = "unable", _("I'm unable to rate this")
+    DECLINED = "declined", _("I'd rather not rate this")
+
+
+@dataclass(frozen=True)
+class ScaleDefinition:
+    minimum: int
+    maximum: int
+    agreement_from: int
+    labels: dict[int, str]
+
+    @property
+    def scores(self) -> range:
+        return range(self.minimum, self.maximum + 1)
+
+
+class RatingScale(models.TextChoices):
+    NINE_POINT = "nine_point", _("1 to 9, where 7 to 9 is agreement (GRADE-style Delphi)")
+    FIVE_POINT = "five_point", _("5-point agreement, from strongly disagree to strongly agree")
+
+    @property
+    def definition(self) -> ScaleDefinition:
+        return SCALE_DEFINITIONS[self]
+
+
+SCALE_DEFINITIONS: dict[str, ScaleDefinition] = {
+    RatingScale.NINE_POINT: ScaleDefinition(
+        minimum=1,
+        maximum=9,
+        agreement_from=7,
+        labels={
+            1: _("1 - strongly disagree"),
+            2: "2",
+            3: "3",
+            4: "4",
+            5: _("5 - unsure"),
+            6: "6",
+            7: "7",
+            8: "8",
+            9: _("9 - strongly agree"),
+        },
+    ),
+    RatingScale.FIVE_POINT: ScaleDefinition(
+        minimum=1,
+        maximum=5,
+        agreement_from=4,
+        labels={
+            1: _("Strongly disagree"),
+            2: _("Disagree"),
+            3: _("Neither agree nor disagree"),
+            4: _("Agree"),
+            5: _("Strongly agree"),
+        },
+    ),
+}
+
+
+class VersionKind(models.TextChoices):
+    """What a member did to make a version of her comment or rating."""
+
+    CREATED = "created", _("Made")
+    EDITED = "edited", _("Changed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -1,0 +1,147 @@
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.enums import Constituency
+
+
+class MemberQuerySet(models.QuerySet):
+    def taking_part(self) -> "MemberQuerySet":
+        """Members who have given consent and not withdrawn."""
+        return self.filter(consent_given_at__isnull=False, withdrawn_at__isnull=True)
+
+
+class Member(models.Model):
+    """An advisory group member. Other members and the public know her only by pseudonym."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member"
+    )
+    constituency = models.CharField(_("constituency"), max_length=20, choices=Constituency.choices)
+    pseudonym = models.CharField(
+        _("pseudonym"),
+        max_length=40,
+        help_text=_("The name other members see. It must not identify her."),
+    )
+    study_site = models.CharField(_("study site"), max_length=100, blank=True)
+    professional_role = models.CharField(
+        _("professional role"),
+        max_length=100,
+        blank=True,
+        help_text=_("Professionals only: midwife, drug-treatment worker, health visitor…"),
+    )
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    notify_new_rounds = models.BooleanField(_("email me when a round opens for me"), default=True)
+    notify_replies = models.BooleanField(
+        _("email me when someone replies to my comment"), default=True
+    )
+    notify_responses = models.BooleanField(
+        _("email me when the research team answers my comment"), default=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member")
+        ordering = [Lower("pseudonym")]
+        constraints = [
+            models.UniqueConstraint(Lower("pseudonym"), name="member_pseudonym_unique"),
+            models.CheckConstraint(
+                condition=models.Q(constituency=Constituency.PROFESSIONAL)
+                | models.Q(professional_role=""),
+                name="member_role_only_for_professionals",
+            ),
+        ]
+        permissions = [
+            ("view_member_identity", "Can see members' real names and email addresses"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def is_taking_part(self) -> bool:
+        return self.consent_given_at is not None and self.withdrawn_at is None
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now: datetime | None = None) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that lets a new member set up her account.
+
+    Only a digest of the token is stored, so the database alone cannot be used to join.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("email address"))
+    constituency = models.CharField(_("constituency"), max_length=20, choices=Constituency.choices)
+    study_site = models.CharField(_("study site"), max_length=100, blank=True)
+    professional_role = models.CharField(_("professional role"), max_length=100, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True, editable=False)
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        editable=False,
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        # Shown in the admin's history and messages, which editors without the identity
+        # permission may read, so it names the invitation, never the person.
+        return _("Invitation %(number)s") % {"number": self.pk}
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, token_digest(token)
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return not self.is_accepted and self.expires_at <= timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.is_accepted:
+            return _("Accepted")
+        if self.is_expired:
+            return _("Expired")
+        return _("Waiting")

@@ -1,0 +1,112 @@
+"""Reads for the member pages: what she may see of rounds, comments and ratings."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
+from consultations.models.members import token_digest
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    return Invitation.objects.filter(token_digest=token_digest(token)).first()
+
+
+def member_for_user(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user).first()
+
+
+def round_for_member(*, member: Member, pk: int) -> Round | None:
+    """The round if it is in her audience and has opened; else None, as if it did not exist."""
+    return (
+        Round.objects.for_member(member)
+        .filter(pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "round_pages",
+                queryset=RoundPage.objects.select_related("page", "revision").order_by(
+                    "sort_order"
+                ),
+            )
+        )
+        .first()
+    )
+
+
+@dataclass
+class Progress:
+    items: int
+    rated: int
+    comments: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.items > 0 and self.rated >= self.items
+
+
+def round_progress(*, round: Round, member: Member) -> Progress:
+    """Items she has rated out of the round's items, and comments she has made."""
+    round_pages = list(round.round_pages.select_related("revision"))
+    items = {(rp.page_id, item.block_id) for rp in round_pages for item in rp.items}
+    rated = set(
+        Rating.objects.filter(round=round, member=member).values_list("page_id", "block_id")
+    )
+    comments = Comment.objects.filter(round=round, author=member).current().count()
+    return Progress(items=len(items), rated=len(items & rated), comments=comments)
+
+
+@dataclass
+class Dashboard:
+    open: list[tuple[Round, Progress]] = field(default_factory=list)
+    closed: list[tuple[Round, Progress]] = field(default_factory=list)
+
+
+def member_dashboard(*, member: Member) -> Dashboard:
+    dashboard = Dashboard()
+    rounds = Round.objects.for_member(member).order_by("closes_at")
+    for round in rounds:
+        entry = (round, round_progress(round=round, member=member))
+        (dashboard.open if round.is_open else dashboard.closed).append(entry)
+    dashboard.closed.reverse()
+    return dashboard
+
+
+def comments_visible_to(*, round: Round, member: Member, page_id: int) -> QuerySet[Comment]:
+    """Comments on a page of the round she may read: her own, and if the round shares
+    them, other members' on-time comments that are not withdrawn. Late comments by
+    others, and private rounds' comments, stay with the research team."""
+    mine = Q(author=member)
+    shared = Q(late=False, withdrawn_at__isnull=True)
+    if not round.comments_visible_to_members:
+        shared = Q(pk__in=[])
+    return (
+        Comment.objects.filter(round=round, page_id=page_id)
+        .filter(mine | shared)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def comment_threads(comments: QuerySet[Comment]) -> dict[str, list[tuple[Comment, list[Comment]]]]:
+    """Comments grouped by item block id ("" for the page), each top-level with its replies."""
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    top: dict[str, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id:
+            replies[comment.parent_id].append(comment)
+        else:
+            top[comment.block_id].append(comment)
+    return {
+        block_id: [(comment, replies[comment.pk]) for comment in thread]
+        for block_id, thread in top.items()
+    }
+
+
+def ratings_of(*, round: Round, member: Member) -> dict[tuple[int, str], Rating]:
+    return {
+        (rating.page_id, rating.block_id): rating
+        for rating in Rating.objects.filter(round=round, member=member)
+    }

@@ -1,0 +1,539 @@
+"""The consultation's rules that write: invitations, members, comments and ratings.
+
+Bad input raises ``ValidationError`` keyed by the form field it belongs to, so a form can
+show the message beside the field; a member acting outside her rights gets
+``PermissionDenied``. Comments and ratings keep every version: a change adds a row, never
+overwrites one. What arrives after a round has closed is stored, marked late, and left
+out of the results.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from wagtail.log_actions import log
+from wagtail.models import Page, Revision
+
+from consultations.consent import CONSENT_VERSION
+from consultations.enums import Abstention, Constituency, RoundStatus, VersionKind
+from consultations.models import (
+    COMMENT_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Comment,
+    CommentVersion,
+    Invitation,
+    Member,
+    Rating,
+    RatingVersion,
+    Round,
+    RoundPage,
+)
+
+PSEUDONYM_PATTERN = re.compile(r"^[^\W_](?:[\w' -]*[^\W_])?$")
+PSEUDONYM_MIN_LENGTH = 2
+PSEUDONYM_MAX_LENGTH = 40
+
+
+class InvitationUnusable(Exception):
+    """The invitation link cannot be used: ``reason`` is "accepted" or "expired"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Invitations and members ---------------------------------------------------------------
+
+
+def invitation_create(
+    *,
+    full_name: str,
+    email: str,
+    constituency: str,
+    study_site: str = "",
+    professional_role: str = "",
+    invited_by: AbstractBaseUser | None,
+) -> tuple[Invitation, str]:
+    """Create an invitation and return it with its token, which is shown only this once.
+
+    An address that already has an account cannot be invited again.
+    """
+    email = email.strip()
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("Someone with this email address already has an account.")}
+        )
+    if constituency != Constituency.PROFESSIONAL:
+        professional_role = ""
+    token, digest = Invitation.new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            full_name=full_name.strip(),
+            email=email,
+            constituency=constituency,
+            study_site=study_site.strip(),
+            professional_role=professional_role.strip(),
+            token_digest=digest,
+            invited_by=invited_by,
+            expires_at=timezone.now() + invitation_lifetime(),
+        )
+        log(invitation, "consultations.invite", user=invited_by)
+    return invitation, token
+
+
+def invitation_renew(*, invitation: Invitation, by: AbstractBaseUser | None) -> str:
+    """Give an invitation that was not accepted a new link and a new expiry; the old link
+    stops working."""
+    if invitation.is_accepted:
+        raise ValidationError(_("This invitation was accepted, so it cannot be sent again."))
+    token, digest = Invitation.new_token()
+    with transaction.atomic():
+        invitation.token_digest = digest
+        invitation.expires_at = timezone.now() + invitation_lifetime()
+        invitation.save(update_fields=["token_digest", "expires_at"])
+        log(invitation, "consultations.invite_renew", user=by)
+    return token
+
+
+def invitation_lifetime() -> timedelta:
+    return timedelta(days=settings.CONSULTATIONS_INVITATION_DAYS)
+
+
+def invitation_check(invitation: Invitation) -> None:
+    """Raise ``InvitationUnusable`` if the link was used or has expired."""
+    if invitation.is_accepted:
+        raise InvitationUnusable("accepted")
+    if invitation.is_expired:
+        raise InvitationUnusable("expired")
+
+
+def invitation_accept(*, invitation: Invitation, pseudonym: str, password: str) -> Member:
+    """Turn an invitation into a member who has consented to the current consent text.
+
+    The link works once: the invitation row is locked, so two tabs cannot both use it.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation_check(invitation)
+        first_name, _space, last_name = invitation.full_name.rpartition(" ")
+        if not first_name:
+            first_name, last_name = last_name, ""
+        pseudonym = pseudonym_clean(
+            pseudonym=pseudonym,
+            real_names=[invitation.full_name, invitation.email.split("@")[0]],
+        )
+        user = get_user_model().objects.create_user(
+            username=invitation.email.lower(),
+            email=invitation.email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+        )
+        now = timezone.now()
+        member = Member.objects.create(
+            user=user,
+            constituency=invitation.constituency,
+            pseudonym=pseudonym,
+            study_site=invitation.study_site,
+            professional_role=invitation.professional_role,
+            consent_given_at=now,
+            consent_version=CONSENT_VERSION,
+        )
+        invitation.accepted_at = now
+        invitation.member = member
+        invitation.save(update_fields=["accepted_at", "member"])
+        # No user on the entry: the audit log names its users, and hers must stay hidden.
+        log(invitation, "consultations.invite_accept")
+    return member
+
+
+def pseudonym_clean(*, pseudonym: str, real_names: list[str], member: Member | None = None) -> str:
+    """A pseudonym must be free, readable, and must not contain her real name."""
+    pseudonym = " ".join(pseudonym.split())
+    if not pseudonym:
+        raise ValidationError({"pseudonym": _("Enter the name other members will see.")})
+    if not PSEUDONYM_MIN_LENGTH <= len(pseudonym) <= PSEUDONYM_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "pseudonym": _("Your pseudonym must be between %(min)d and %(max)d characters.")
+                % {"min": PSEUDONYM_MIN_LENGTH, "max": PSEUDONYM_MAX_LENGTH}
+            }
+        )
+    if not PSEUDONYM_PATTERN.match(pseudonym):
+        raise ValidationError(
+            {
+                "pseudonym": _(
+                    "Your pseudonym can only use letters, numbers, spaces, hyphens and "
+                    "apostrophes."
+                )
+            }
+        )
+    lowered = pseudonym.casefold()
+    for real_name in real_names:
+        for part in re.split(r"[\s.@_-]+", real_name.casefold()):
+            if len(part) >= 3 and part in lowered:
+                raise ValidationError(
+                    {
+                        "pseudonym": _(
+                            "Your pseudonym must not include your real name, so that other "
+                            "members cannot tell who you are."
+                        )
+                    }
+                )
+    taken = Member.objects.filter(pseudonym__iexact=pseudonym)
+    if member is not None:
+        taken = taken.exclude(pk=member.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"pseudonym": _("Another member uses this pseudonym. Choose a different one.")}
+        )
+    return pseudonym
+
+
+def member_update(
+    *,
+    member: Member,
+    pseudonym: str,
+    notify_new_rounds: bool,
+    notify_replies: bool,
+    notify_responses: bool,
+) -> Member:
+    user = member.user
+    member.pseudonym = pseudonym_clean(
+        pseudonym=pseudonym,
+        real_names=[user.first_name, user.last_name, user.email.split("@")[0]],
+        member=member,
+    )
+    member.notify_new_rounds = notify_new_rounds
+    member.notify_replies = notify_replies
+    member.notify_responses = notify_responses
+    with transaction.atomic():
+        member.save()
+    return member
+
+
+def member_withdraw(*, member: Member) -> Member:
+    """She leaves the study: she can no longer take part, and her ratings stop counting.
+
+    What she wrote stays, under her pseudonym, as the consent text explains.
+    """
+    if member.withdrawn_at is not None:
+        return member
+    with transaction.atomic():
+        member.withdrawn_at = timezone.now()
+        member.save(update_fields=["withdrawn_at"])
+        log(member, "consultations.member_withdraw")
+    return member
+
+
+# Rounds ---------------------------------------------------------------------------------
+
+
+def round_page_pin(*, page: Page, revision: Revision | None = None, by=None) -> Revision:
+    """The revision a round shows of a page: the one chosen, else the page's latest.
+
+    A page that has never been saved as a revision gets one of its current content.
+    """
+    if revision is not None:
+        if not page.revisions.filter(pk=revision.pk).exists():
+            raise ValidationError({"revision": _("This revision belongs to another page.")})
+        return revision
+    page = page.specific
+    if page.latest_revision_id:
+        return page.latest_revision
+    return page.save_revision(user=by, log_action=False)
+
+
+def round_has_contributions(round: Round) -> bool:
+    return Comment.objects.filter(round=round).exists() or (
+        Rating.objects.filter(round=round).exists()
+    )
+
+
+# Comments and ratings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    now: datetime
+    late: bool
+
+
+def contribution_timing(*, round: Round, member: Member) -> Timing:
+    """Check she may contribute to the round now; after it closes, contributions are late."""
+    if not member.is_taking_part or not round.is_for(member):
+        raise PermissionDenied
+    now = timezone.now()
+    status = round.status_at(now)
+    if status == RoundStatus.SCHEDULED:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _("This round opens on %(date)s. You can take part then.")
+                % {"date": date_format(timezone.localtime(round.opens_at), "j F Y, H:i")}
+            }
+        )
+    return Timing(now=now, late=status == RoundStatus.CLOSED)
+
+
+def round_page_get(*, round: Round, page_id: int) -> RoundPage:
+    try:
+        return round.round_pages.select_related("revision").get(page_id=page_id)
+    except (RoundPage.DoesNotExist, ValueError, TypeError):
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("This page is not part of the round.")}
+        ) from None
+
+
+def item_check(*, round_page: RoundPage, block_id: str, required: bool) -> None:
+    if not block_id and not required:
+        return
+    if not round_page.has_item(block_id):
+        raise ValidationError(
+            {
+                "block_id": _(
+                    "This item is not in the version of the page the round is about. "
+                    "Reload the page and try again."
+                )
+            }
+        )
+
+
+def text_clean(*, value: str, field: str, max_length: int, required_message: str = "") -> str:
+    value = value.strip().replace("\r\n", "\n")
+    if required_message and not value:
+        raise ValidationError({field: required_message})
+    if len(value) > max_length:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "This must be %(max)s character or fewer. It has %(count)s.",
+                    "This must be %(max)s characters or fewer. It has %(count)s.",
+                    max_length,
+                )
+                % {"max": f"{max_length:,}", "count": f"{len(value):,}"}
+            }
+        )
+    return value
+
+
+def comment_post(
+    *,
+    round: Round,
+    member: Member,
+    page_id: int,
+    block_id: str = "",
+    body: str,
+    quote: str = "",
+    parent: Comment | None = None,
+) -> CommentVersion:
+    """Post a comment on an item of a pinned page, or on the whole page, or a reply.
+
+    Replies go to a top-level comment she can see, in a round that shows comments to
+    members. Returns the first version; its ``late`` says whether the round had closed.
+    """
+    timing = contribution_timing(round=round, member=member)
+    round_page = round_page_get(round=round, page_id=page_id)
+    item_check(round_page=round_page, block_id=block_id, required=False)
+    body = text_clean(
+        value=body,
+        field="body",
+        max_length=COMMENT_MAX_LENGTH,
+        required_message=_("Enter your comment."),
+    )
+    quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
+    if parent is not None:
+        reply_check(round=round, member=member, round_page=round_page, parent=parent)
+        block_id = parent.block_id
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            round=round,
+            page_id=round_page.page_id,
+            revision_id=round_page.revision_id,
+            block_id=block_id,
+            author=member,
+            parent=parent,
+            quote=quote,
+            body=body,
+            late=timing.late,
+        )
+        return CommentVersion.objects.create(
+            comment=comment, kind=VersionKind.CREATED, quote=quote, body=body, late=timing.late
+        )
+
+
+def reply_check(*, round: Round, member: Member, round_page: RoundPage, parent: Comment) -> None:
+    visible = parent.author_id == member.pk or round.comments_visible_to_members
+    if (
+        not visible
+        or parent.round_id != round.pk
+        or parent.page_id != round_page.page_id
+        or parent.late
+    ):
+        raise PermissionDenied
+    if parent.parent_id is not None:
+        raise ValidationError({NON_FIELD_ERRORS: _("Reply to the first comment in a thread.")})
+    if parent.is_withdrawn:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("This comment was withdrawn, so it cannot take replies.")}
+        )
+
+
+def comment_edit(
+    *, comment: Comment, member: Member, body: str, quote: str = ""
+) -> CommentVersion:
+    """Change her own comment; the earlier words stay in its versions.
+
+    After the round closes the change is stored, late, and the comment is left as it was.
+    """
+    if comment.author_id != member.pk:
+        raise PermissionDenied
+    timing = contribution_timing(round=comment.round, member=member)
+    if comment.is_withdrawn:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
+        )
+    body = text_clean(
+        value=body,
+        field="body",
+        max_length=COMMENT_MAX_LENGTH,
+        required_message=_("Enter your comment."),
+    )
+    quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if not timing.late:
+            comment.body, comment.quote, comment.edited_at = body, quote, timing.now
+            comment.save(update_fields=["body", "quote", "edited_at"])
+        return CommentVersion.objects.create(
+            comment=comment, kind=VersionKind.EDITED, quote=quote, body=body, late=timing.late
+        )
+
+
+def comment_withdraw(*, comment: Comment, member: Member) -> CommentVersion:
+    """Withdraw her own comment: others no longer see it; the research team keeps it."""
+    if comment.author_id != member.pk:
+        raise PermissionDenied
+    timing = contribution_timing(round=comment.round, member=member)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_withdrawn:
+            return comment.versions.last()
+        if not timing.late:
+            comment.withdrawn_at = timing.now
+            comment.save(update_fields=["withdrawn_at"])
+        return CommentVersion.objects.create(
+            comment=comment,
+            kind=VersionKind.WITHDRAWN,
+            quote=comment.quote,
+            body=comment.body,
+            late=timing.late,
+        )
+
+
+def rating_set(
+    *,
+    round: Round,
+    member: Member,
+    page_id: int,
+    block_id: str,
+    score: int | None = None,
+    abstention: str = "",
+    reason: str = "",
+) -> RatingVersion:
+    """Record her rating of an item: a score on the round's scale, or an abstention.
+
+    She has one current rating per item, which the database enforces; each change adds a
+    version. A late rating is kept as a version and does not replace an on-time one.
+    """
+    timing = contribution_timing(round=round, member=member)
+    round_page = round_page_get(round=round, page_id=page_id)
+    item_check(round_page=round_page, block_id=block_id, required=True)
+    scale = round.scale
+    if (score is None) == (not abstention):
+        raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
+    if score is not None and score not in scale.scores:
+        raise ValidationError(
+            {
+                "choice": _("Choose a score from %(min)d to %(max)d.")
+                % {"min": scale.minimum, "max": scale.maximum}
+            }
+        )
+    if abstention and abstention not in Abstention.values:
+        raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
+    reason = text_clean(value=reason, field="reason", max_length=REASON_MAX_LENGTH)
+    values = {"score": score, "abstention": abstention, "reason": reason}
+    with transaction.atomic():
+        rating = rating_current_locked(
+            round=round,
+            member=member,
+            round_page=round_page,
+            block_id=block_id,
+            values=values,
+            late=timing.late,
+        )
+        if rating.created:
+            kind = VersionKind.CREATED
+        else:
+            current = rating.instance
+            unchanged = all(getattr(current, name) == value for name, value in values.items())
+            if unchanged and not timing.late:
+                return current.versions.last()
+            if not timing.late:
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.revision_id = round_page.revision_id
+                current.save()
+            kind = VersionKind.EDITED
+        return RatingVersion.objects.create(
+            rating=rating.instance, kind=kind, late=timing.late, **values
+        )
+
+
+@dataclass
+class _LockedRating:
+    instance: Rating
+    created: bool
+
+
+def rating_current_locked(
+    *,
+    round: Round,
+    member: Member,
+    round_page: RoundPage,
+    block_id: str,
+    values: dict,
+    late: bool,
+) -> _LockedRating:
+    """Her current rating of the item, locked; created if she has none.
+
+    Two submissions at once both try to create it: the unique constraint lets one win and
+    the other then updates the winner's row.
+    """
+    lookup = {
+        "round": round,
+        "member": member,
+        "page_id": round_page.page_id,
+        "block_id": block_id,
+    }
+    existing = Rating.objects.select_for_update().filter(**lookup).first()
+    if existing is not None:
+        return _LockedRating(existing, created=False)
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                **lookup, revision_id=round_page.revision_id, late=late, **values
+            )
+            return _LockedRating(rating, created=True)
+    except IntegrityError:
+        return _LockedRating(Rating.objects.select_for_update().get(**lookup), created=False)

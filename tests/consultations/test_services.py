@@ -1,16 +1,29 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 import pytest
 
-from consultations.enums import Abstention, Audience, VersionKind
-from consultations.models import Comment, Rating
+from consultations.consent import CONSENT_VERSION
+from consultations.enums import Abstention, Audience, Constituency, VersionKind
+from consultations.models import Comment, Member, Rating
+from consultations.selectors import invitation_find
 from consultations.services import (
+    InvitationUnusable,
     comment_edit,
     comment_post,
     comment_withdraw,
+    invitation_accept,
+    invitation_create,
+    invitation_renew,
+    member_withdraw,
     rating_set,
+    round_page_pin,
 )
+from tests.factories import MemberFactory, RoundFactory
 
 
 def test_a_comment_records_round_page_pinned_revision_and_item(
@@ -236,11 +249,220 @@ def test_member_outside_the_audience_cannot_take_part(open_round, round_page, pr
 
 
 def test_withdrawn_member_cannot_take_part(open_round, round_page, service_user):
-    from consultations.services import member_withdraw
-
     member_withdraw(member=service_user)
 
     with pytest.raises(PermissionDenied):
         comment_post(
             round=open_round, member=service_user, page_id=round_page.page_id, body="Hello."
         )
+
+
+# Invitations and members ---------------------------------------------------------------
+
+
+NOT_HER_NAME = (
+    "Your pseudonym must not include your real name, so that other members cannot tell who "
+    "you are."
+)
+
+
+@pytest.fixture
+def invitation(editor):
+    invitation, token = invitation_create(
+        full_name="Jane Smith",
+        email="jane.smith@example.org",
+        constituency=Constituency.SERVICE_USER,
+        study_site="Site B",
+        professional_role="Ignored for service users",
+        invited_by=editor,
+    )
+    invitation.token = token
+    return invitation
+
+
+def test_invitation_stores_only_a_digest_of_its_token(invitation):
+    assert invitation.token not in invitation.token_digest
+    assert invitation_find(token=invitation.token) == invitation
+    assert invitation_find(token=invitation.token + "x") is None
+    assert invitation.professional_role == ""
+
+
+def test_accepting_an_invitation_makes_a_consenting_member(invitation):
+    member = invitation_accept(
+        invitation=invitation, pseudonym="  Quiet   Heron ", password="a-long-test-password"
+    )
+
+    assert member.pseudonym == "Quiet Heron"
+    assert member.consent_version == CONSENT_VERSION and member.consent_given_at
+    assert member.is_taking_part
+    assert (member.constituency, member.study_site) == (Constituency.SERVICE_USER, "Site B")
+    assert member.user.check_password("a-long-test-password")
+    assert (member.user.first_name, member.user.last_name) == ("Jane", "Smith")
+    invitation.refresh_from_db()
+    assert invitation.is_accepted and invitation.member == member
+
+
+def test_an_invitation_link_works_once(invitation):
+    invitation_accept(invitation=invitation, pseudonym="Heron", password="a-long-test-password")
+
+    with pytest.raises(InvitationUnusable) as error:
+        invitation_accept(invitation=invitation, pseudonym="Egret", password="another-password")
+    assert error.value.reason == "accepted"
+    assert Member.objects.count() == 1
+
+
+def test_an_expired_invitation_cannot_be_used(invitation):
+    invitation.expires_at = timezone.now() - timedelta(seconds=1)
+    invitation.save()
+
+    with pytest.raises(InvitationUnusable) as error:
+        invitation_accept(invitation=invitation, pseudonym="Heron", password="a-long-password")
+    assert error.value.reason == "expired"
+
+
+def test_renewing_an_invitation_retires_the_old_link(invitation, editor):
+    invitation.expires_at = timezone.now() - timedelta(days=1)
+    invitation.save()
+
+    new_token = invitation_renew(invitation=invitation, by=editor)
+
+    assert invitation_find(token=invitation.token) is None
+    assert invitation_find(token=new_token) == invitation
+    assert not invitation.is_expired
+
+
+def test_an_address_with_an_account_cannot_be_invited(editor):
+    with pytest.raises(ValidationError) as error:
+        invitation_create(
+            full_name="Erin Editor",
+            email=editor.email.upper(),
+            constituency=Constituency.PROFESSIONAL,
+            invited_by=editor,
+        )
+    assert list(error.value.message_dict) == ["email"]
+
+
+@pytest.mark.parametrize(
+    ("pseudonym", "message"),
+    [
+        ("", "Enter the name other members will see."),
+        ("J", "Your pseudonym must be between 2 and 40 characters."),
+        (
+            "<script>",
+            "Your pseudonym can only use letters, numbers, spaces, hyphens and apostrophes.",
+        ),
+        (
+            "Jane S",
+            NOT_HER_NAME,
+        ),
+        (
+            "BigSMITH",
+            NOT_HER_NAME,
+        ),
+        ("willow", "Another member uses this pseudonym. Choose a different one."),
+    ],
+)
+def test_pseudonym_must_be_free_readable_and_not_her_name(
+    invitation, service_user, pseudonym, message
+):
+    with pytest.raises(ValidationError) as error:
+        invitation_accept(invitation=invitation, pseudonym=pseudonym, password="a-long-password")
+
+    assert error.value.message_dict == {"pseudonym": [message]}
+    assert not get_user_model().objects.filter(email="jane.smith@example.org").exists()
+
+
+def test_database_refuses_two_members_with_the_same_pseudonym_in_any_case(service_user):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MemberFactory(pseudonym=service_user.pseudonym.upper())
+
+
+def test_withdrawn_members_ratings_stop_counting(open_round, round_page, service_user, item_ids):
+    rating_set(
+        round=open_round,
+        member=service_user,
+        page_id=round_page.page_id,
+        block_id=item_ids[0],
+        score=9,
+    )
+
+    member_withdraw(member=service_user)
+
+    assert Rating.objects.exists()
+    assert not Rating.objects.counted().exists()
+
+
+# Replies --------------------------------------------------------------------------------
+
+
+def test_reply_joins_the_thread_of_a_visible_comment(
+    open_round, round_page, service_user, professional, item_ids
+):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    first = comment_post(
+        round=open_round,
+        member=service_user,
+        page_id=round_page.page_id,
+        block_id=item_ids[2],
+        body="Eighteen months is not long enough.",
+    ).comment
+
+    reply = comment_post(
+        round=open_round,
+        member=professional,
+        page_id=round_page.page_id,
+        body="Agreed, for some families.",
+        parent=first,
+    ).comment
+
+    assert (reply.parent, reply.block_id) == (first, item_ids[2])
+
+
+def test_no_reply_to_a_comment_the_round_keeps_private(
+    open_round, round_page, service_user, professional
+):
+    first = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Private."
+    ).comment
+
+    with pytest.raises(PermissionDenied):
+        comment_post(
+            round=open_round,
+            member=professional,
+            page_id=round_page.page_id,
+            body="I should not see that.",
+            parent=first,
+        )
+
+
+def test_round_not_yet_open_refuses_contributions_with_its_opening_date(
+    open_round, round_page, service_user
+):
+    open_round.opens_at = timezone.now() + timedelta(days=2)
+    open_round.closes_at = timezone.now() + timedelta(days=9)
+    open_round.save()
+
+    with pytest.raises(ValidationError) as error:
+        comment_post(
+            round=open_round, member=service_user, page_id=round_page.page_id, body="Early."
+        )
+
+    assert error.value.message_dict[NON_FIELD_ERRORS][0].startswith("This round opens on ")
+    assert not Comment.objects.exists()
+
+
+# Pinning --------------------------------------------------------------------------------
+
+
+def test_pinning_defaults_to_the_latest_revision_and_refuses_another_pages(section, framework):
+    draft = section.save_revision()
+
+    assert round_page_pin(page=section) == draft
+    with pytest.raises(ValidationError):
+        round_page_pin(page=section, revision=framework.save_revision())
+
+
+def test_database_refuses_a_round_that_closes_before_it_opens(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoundFactory(closes_at=timezone.now() - timedelta(days=3))

@@ -493,6 +493,9 @@ def rating_set(
                 for name, value in values.items():
                     setattr(current, name, value)
                 current.revision_id = round_page.revision_id
+                # A rating first given late counts once she gives it again on time, as she
+                # can if the team extends the round.
+                current.late = False
                 current.save()
             kind = VersionKind.EDITED
         return RatingVersion.objects.create(

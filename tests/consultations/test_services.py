@@ -466,3 +466,23 @@ def test_pinning_defaults_to_the_latest_revision_and_refuses_another_pages(secti
 def test_database_refuses_a_round_that_closes_before_it_opens(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         RoundFactory(closes_at=timezone.now() - timedelta(days=3))
+
+
+def test_rating_given_late_counts_once_given_again_in_an_extended_round(
+    open_round, round_page, service_user, item_ids, close_round
+):
+    target = {
+        "round": open_round,
+        "member": service_user,
+        "page_id": round_page.page_id,
+        "block_id": item_ids[0],
+    }
+    close_round(open_round)
+    rating_set(**target, score=3)
+    assert not Rating.objects.counted().exists()
+
+    open_round.closes_at = timezone.now() + timedelta(days=2)
+    open_round.save()
+    rating_set(**target, score=3)
+
+    assert Rating.objects.counted().get().score == 3

@@ -487,7 +487,7 @@ def rating_set(
         else:
             current = rating.instance
             unchanged = all(getattr(current, name) == value for name, value in values.items())
-            if unchanged and not timing.late:
+            if unchanged and not timing.late and not current.late:
                 return current.versions.last()
             if not timing.late:
                 for name, value in values.items():

@@ -88,7 +88,8 @@ def join_response(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return join_unusable(request, "unknown", status=404)
     if request.user.is_authenticated:
-        return render(request, "consultations/join_signed_in.html", status=403)
+        # Not a 403: Django logs refusals with their address, and this one still works.
+        return render(request, "consultations/join_signed_in.html")
     try:
         invitation_check(invitation)
     except InvitationUnusable as unusable:

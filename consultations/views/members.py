@@ -46,6 +46,8 @@ def dashboard_crumbs() -> list[dict]:
     return crumbs((_("Your consultations"), reverse("consultations:dashboard")))
 
 
+# Her own pages: no shared cache may keep a copy.
+@never_cache
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = request.member
@@ -136,6 +138,7 @@ def join_unusable(request: HttpRequest, reason: str, *, status: int) -> HttpResp
     )
 
 
+@never_cache
 @member_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
@@ -163,6 +166,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @member_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest) -> HttpResponse:

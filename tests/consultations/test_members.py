@@ -273,6 +273,14 @@ def test_dashboard_shows_her_progress_and_the_deadline_in_plain_words(
     assert "Closes in 7 days, on " in text
 
 
+def test_her_own_pages_are_never_kept_in_a_shared_cache(client, service_user):
+    client.force_login(service_user.user)
+
+    for name in ("dashboard", "profile", "withdraw"):
+        response = client.get(reverse(f"consultations:{name}"))
+        assert "private" in response["Cache-Control"]
+
+
 def test_dashboard_speaks_only_of_comments_for_a_round_with_nothing_to_rate(
     client, service_user, framework
 ):

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
 from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
@@ -110,3 +111,19 @@ def ratings_of(*, round: Round, member: Member) -> dict[tuple[int, str], Rating]
         (rating.page_id, rating.block_id): rating
         for rating in Rating.objects.filter(round=round, member=member)
     }
+
+
+def username_for_sign_in(identifier: str) -> str:
+    """Members sign in with their email address in any case; editors with a username.
+
+    An address shared by several accounts is left as typed, so it matches none of them.
+    """
+    if "@" not in identifier:
+        return identifier
+    user_model = get_user_model()
+    usernames = list(
+        user_model.objects.filter(email__iexact=identifier).values_list(
+            user_model.USERNAME_FIELD, flat=True
+        )[:2]
+    )
+    return usernames[0] if len(usernames) == 1 else identifier

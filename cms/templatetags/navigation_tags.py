@@ -42,7 +42,13 @@ def _aria_current(item: Page, current: Page | None) -> str:
 
 @register.simple_tag(takes_context=True)
 def breadcrumbs(context: template.Context) -> list[dict]:
-    """The page's live ancestors from the site's home page down, the home page named "Home"."""
+    """The page's live ancestors from the site's home page down, the home page named "Home".
+
+    A view that is not a Wagtail page gives its own trail as ``breadcrumbs`` in its context.
+    """
+    given: list[dict] | None = context.get("breadcrumbs")
+    if given is not None:
+        return given
     request: HttpRequest | None = context.get("request")
     page: Page | None = context.get("page")
     if request is None or page is None:

@@ -1,0 +1,82 @@
+"""Dates and progress in the plain words members read, the way NHS.UK writes them."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from consultations.selectors import Progress
+
+
+def clock_time(moment: datetime) -> str:
+    """ "5pm", "9:30am", "midday", "midnight": the NHS.UK style, not "17:00" or "5 p.m."."""
+    local = timezone.localtime(moment)
+    if local.minute == 0 and local.hour == 0:
+        return _("midnight")
+    if local.minute == 0 and local.hour == 12:
+        return _("midday")
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    suffix = _("am") if local.hour < 12 else _("pm")
+    return f"{hour}{minutes}{suffix}"
+
+
+def day_and_date(moment: datetime, now: datetime) -> str:
+    """ "Thursday 3 December", with the year only when it is not this year."""
+    local = timezone.localtime(moment)
+    same_year = local.year == timezone.localtime(now).year
+    return date_format(local, "l j F" if same_year else "l j F Y")
+
+
+def deadline_phrase(closes_at: datetime, now: datetime | None = None) -> str:
+    """When an open round closes: "closes in 3 days, on Thursday 3 December at 5pm"."""
+    now = now or timezone.now()
+    days = (timezone.localdate(closes_at) - timezone.localdate(now)).days
+    at = clock_time(closes_at)
+    if days >= 2:
+        return ngettext(
+            "closes in %(days)d day, on %(date)s at %(time)s",
+            "closes in %(days)d days, on %(date)s at %(time)s",
+            days,
+        ) % {"days": days, "date": day_and_date(closes_at, now), "time": at}
+    if days == 1:
+        return _("closes tomorrow at %(time)s") % {"time": at}
+    minutes = max(1, int((closes_at - now).total_seconds() // 60))
+    if minutes < 60:
+        left = ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+    else:
+        hours = minutes // 60
+        left = ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return _("closes today at %(time)s, in %(left)s") % {"time": at, "left": left}
+
+
+def closed_phrase(closes_at: datetime) -> str:
+    """ "Closed on Thursday 3 December 2026 at 5pm": a closed round always shows its year."""
+    local = timezone.localtime(closes_at)
+    return _("Closed on %(date)s at %(time)s") % {
+        "date": date_format(local, "l j F Y"),
+        "time": clock_time(closes_at),
+    }
+
+
+def progress_sentence(progress: Progress) -> str:
+    """ "You have rated 3 of 13 requirements and made 2 comments."; a round with nothing to
+    rate speaks only of comments."""
+    comments = ngettext(
+        "%(count)d comment",
+        "%(count)d comments",
+        progress.comments,
+    ) % {"count": progress.comments}
+    if not progress.items:
+        return _("You have made %(comments)s.") % {"comments": comments}
+    rated = ngettext(
+        "%(rated)d of %(items)d requirement",
+        "%(rated)d of %(items)d requirements",
+        progress.items,
+    ) % {"rated": progress.rated, "items": progress.items}
+    return _("You have rated %(rated)s and made %(comments)s.") % {
+        "rated": rated,
+        "comments": comments,
+    }

@@ -1,0 +1,226 @@
+"""Forms for the member-facing pages.
+
+Forms check what they can on their own and call the services for the study's rules, so a
+member sees every problem at once, beside the field it belongs to.
+"""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Invitation, Member
+from consultations.selectors import username_for_sign_in
+from consultations.services import PSEUDONYM_MAX_LENGTH, pseudonym_clean
+
+# Members: signing in, joining, profile and passwords ----------------------------------
+
+PASSWORD_MISMATCH = _("The passwords do not match. Enter the same password in both boxes.")
+
+
+def pseudonym_field() -> forms.CharField:
+    # The service checks length and characters with its own messages; max_length here
+    # only stops a pasted essay from reaching it.
+    return forms.CharField(
+        label=_("Pseudonym"),
+        help_text=_(
+            "Other members will see this name beside what you write. Do not use your real "
+            "name, or anything that could identify you."
+        ),
+        max_length=PSEUDONYM_MAX_LENGTH * 4,
+        error_messages={"required": _("Enter the name other members will see.")},
+    )
+
+
+def pseudonym_checked(**kwargs: object) -> str:
+    # The service keys its error by field; a field's own clean method must raise it bare.
+    try:
+        return pseudonym_clean(**kwargs)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict.get("pseudonym", error.messages)) from None
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """Members sign in with the email address they were invited at; editors may use their
+    username."""
+
+    username = auth_forms.UsernameField(
+        label=_("Email address or username"),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+        error_messages={"required": _("Enter your email address or username.")},
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your password.")},
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "The email address, username or password is not right. Check them and try "
+            "again, or reset your password."
+        ),
+        "inactive": _("This account has been closed. Contact the research team for help."),
+    }
+
+    def clean_username(self) -> str:
+        return username_for_sign_in(self.cleaned_data["username"].strip())
+
+
+class JoinForm(auth_forms.SetPasswordMixin, forms.Form):
+    """Her pseudonym, a password and her consent, checked against the invitation's name
+    and address so neither the pseudonym nor the password gives her away."""
+
+    pseudonym = pseudonym_field()
+    password1 = forms.CharField(
+        label=_("Create a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Create a password.")},
+    )
+    password2 = forms.CharField(
+        label=_("Confirm your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter your password again.")},
+    )
+    consent = forms.BooleanField(
+        label=_("I have read the information above and I agree to take part."),
+        error_messages={"required": _("Tick the box to say you agree to take part, if you do.")},
+    )
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def __init__(self, *args: object, invitation: Invitation, **kwargs: object) -> None:
+        self.invitation = invitation
+        super().__init__(*args, **kwargs)
+
+    def clean_pseudonym(self) -> str:
+        return pseudonym_checked(
+            pseudonym=self.cleaned_data["pseudonym"], real_names=self.real_names()
+        )
+
+    def real_names(self) -> list[str]:
+        return [self.invitation.full_name, self.invitation.email.split("@")[0]]
+
+    def clean(self) -> dict:
+        self.validate_passwords("password1", "password2")
+        self.validate_password_for_user(self.future_user(), "password1")
+        return super().clean()
+
+    def future_user(self) -> AbstractBaseUser:
+        """The account she is about to have, unsaved, for the password validators."""
+        first_name, _space, last_name = self.invitation.full_name.rpartition(" ")
+        return get_user_model()(
+            username=self.invitation.email.lower(),
+            email=self.invitation.email,
+            first_name=first_name or last_name,
+            last_name=last_name if first_name else "",
+        )
+
+
+NOTIFICATION_FIELDS = {
+    "new_rounds": "notify_new_rounds",
+    "replies": "notify_replies",
+    "responses": "notify_responses",
+}
+
+
+class ProfileForm(forms.Form):
+    pseudonym = pseudonym_field()
+    notifications = forms.MultipleChoiceField(
+        label=_("Email me"),
+        choices=[
+            ("new_rounds", _("when a round opens for me")),
+            ("replies", _("when someone replies to my comment")),
+            ("responses", _("when the research team answers my comment")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose from the list.")},
+    )
+
+    def __init__(self, *args: object, member: Member, **kwargs: object) -> None:
+        self.member = member
+        kwargs.setdefault(
+            "initial",
+            {
+                "pseudonym": member.pseudonym,
+                "notifications": [
+                    choice
+                    for choice, attribute in NOTIFICATION_FIELDS.items()
+                    if getattr(member, attribute)
+                ],
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_pseudonym(self) -> str:
+        user = self.member.user
+        return pseudonym_checked(
+            pseudonym=self.cleaned_data["pseudonym"],
+            real_names=[user.first_name, user.last_name, user.email.split("@")[0]],
+            member=self.member,
+        )
+
+    def service_arguments(self) -> dict:
+        chosen = set(self.cleaned_data["notifications"])
+        return {
+            "pseudonym": self.cleaned_data["pseudonym"],
+            **{attribute: choice in chosen for choice, attribute in NOTIFICATION_FIELDS.items()},
+        }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address in the right format, like name@example.com."),
+        },
+    )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter a new password.")},
+    )
+    new_password2 = forms.CharField(
+        label=_("Confirm your new password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Enter your new password again.")},
+    )
+
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
+
+    def clean(self) -> dict:
+        # Django reports a weak password on the confirmation; she needs it on the first box.
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class PasswordChangeForm(SetPasswordForm):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Enter your current password.")},
+    )
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "password_incorrect": _("Your current password is not right. Enter it again."),
+    }
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    clean_old_password = auth_forms.PasswordChangeForm.clean_old_password

@@ -26,12 +26,19 @@ ROLE_ONLY_FOR_PROFESSIONALS = gettext_lazy(
 )
 
 
-def revision_label(revision: Revision, *, latest: bool) -> str:
-    when = date_format(timezone.localtime(revision.created_at), "j M Y, H:i")
-    user = revision.user
-    author = (user.get_full_name().strip() or user.get_username()) if user else _("unknown")
-    label = _("%(when)s by %(author)s") % {"when": when, "author": author}
-    return _("%(label)s (latest)") % {"label": label} if latest else label
+def revision_label(revision: Revision, *, page: Page, latest: bool) -> str:
+    label = date_format(timezone.localtime(revision.created_at), "j M Y, H:i")
+    if revision.user is not None:
+        label = _("%(when)s, by %(author)s") % {
+            "when": label,
+            "author": revision.user.get_full_name().strip() or revision.user.get_username(),
+        }
+    notes = []
+    if latest:
+        notes.append(_("latest"))
+    if revision.pk == page.live_revision_id:
+        notes.append(_("published"))
+    return f"{label} ({', '.join(notes)})" if notes else label
 
 
 def revision_choices() -> list[tuple[Any, Any]]:
@@ -43,7 +50,7 @@ def revision_choices() -> list[tuple[Any, Any]]:
                 (
                     page.get_admin_display_title(),
                     [
-                        (revision.pk, revision_label(revision, latest=index == 0))
+                        (revision.pk, revision_label(revision, page=page, latest=index == 0))
                         for index, revision in enumerate(revisions)
                     ],
                 )

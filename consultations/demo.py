@@ -100,6 +100,7 @@ def _round_ensure(*, members: list[Member], log: Log) -> None:
         rating_scale=RatingScale.NINE_POINT,
         audience=Audience.BOTH,
         comments_visible_to_members=True,
+        created_by=get_user_model().objects.filter(username="editor").first(),
     )
     for sort_order, (page, revision) in enumerate(pinned):
         RoundPage.objects.create(round=round, page=page, revision=revision, sort_order=sort_order)

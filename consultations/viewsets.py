@@ -34,6 +34,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
 
@@ -69,8 +70,28 @@ class RoundIndexView(generic.IndexView):
         return super().get_base_queryset().annotate(page_count=Count("round_pages"))
 
 
+def yes_or_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
 class RoundInspectView(generic.InspectView):
     template_name = "consultations/admin/round_inspect.html"
+
+    def get_instructions_display_value(self) -> str:
+        return richtext(self.object.instructions)
+
+    def get_status_display_value(self) -> str:
+        return self.object.status.label
+
+    def get_comments_visible_to_members_display_value(self) -> str:
+        return yes_or_no(self.object.comments_visible_to_members)
+
+    def get_follows_display_value(self) -> str:
+        return str(self.object.follows or "-")
+
+    def get_created_by_display_value(self) -> str:
+        user = self.object.created_by
+        return (user.get_full_name() or user.get_username()) if user else "-"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -121,6 +142,20 @@ class RoundViewSet(ModelViewSet):
     inspect_view_enabled = True
     index_view_class = RoundIndexView
     inspect_view_class = RoundInspectView
+    inspect_view_fields = [
+        "title",
+        "status",
+        "instructions",
+        "opens_at",
+        "closes_at",
+        "rating_scale",
+        "consensus_threshold",
+        "audience",
+        "comments_visible_to_members",
+        "follows",
+        "created_by",
+        "created_at",
+    ]
     delete_view_class = RoundDeleteView
     filterset_class = RoundFilterSet
     search_fields = ["title"]
@@ -440,7 +475,8 @@ class InvitationViewSet(ModelViewSet):
         "constituency",
         UserColumn("invited_by", label=gettext_lazy("Invited by")),
         DateColumn("created_at", label=gettext_lazy("Created"), sort_key="created_at"),
-        DateColumn("expires_at", label=gettext_lazy("Expires"), sort_key="expires_at"),
+        # The exact time, not "in 2 weeks": she may need to tell the invitee.
+        "expires_at",
     ]
     ordering = ["-created_at"]
     edit_handler = ObjectList(

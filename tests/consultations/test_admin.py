@@ -120,7 +120,7 @@ def test_the_revision_select_groups_revisions_by_page_newest_first(editor_client
     group = select.find("optgroup", attrs={"label": "Working together"})
     values = [option["value"] for option in group.find_all("option")]
     assert values == [str(second.pk), str(first.pk)]
-    assert f"by {editor.get_full_name()} (latest)" in str(group.find_all("option")[0])
+    assert f", by {editor.get_full_name()} (latest)" in str(group.find_all("option")[0])
 
 
 def test_a_revision_of_another_page_is_refused_beside_the_field(editor_client, section, framework):

@@ -17,7 +17,7 @@ from modelcluster.forms import BaseChildFormSet
 
 from consultations.enums import Constituency
 from consultations.models import ConsultablePageMixin, Round, RoundPage
-from consultations.selectors import consultable_pages, revisions_by_page
+from consultations.selectors import consultable_pages, email_has_account, revisions_by_page
 from consultations.services import pseudonym_clean, round_has_contributions, round_page_pin
 
 ROLE_ONLY_FOR_PROFESSIONALS = gettext_lazy(
@@ -231,6 +231,13 @@ class MemberForm(WagtailAdminModelForm):
 
 
 class InvitationForm(WagtailAdminModelForm):
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        # A new invitation is checked by invitation_create; a changed one is checked here.
+        if self.instance.pk and email_has_account(email):
+            raise ValidationError(_("Someone with this email address already has an account."))
+        return email
+
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         role_check(self)

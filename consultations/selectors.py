@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -127,6 +128,10 @@ def ratings_of(*, round: Round, member: Member) -> dict[tuple[int, str], Rating]
 
 
 # The research team's admin -------------------------------------------------------------
+
+
+def email_has_account(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email.strip()).exists()
 
 
 def consultable_page_models() -> list[type[Page]]:

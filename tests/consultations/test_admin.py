@@ -3,10 +3,11 @@
 from datetime import timedelta
 from urllib.parse import urlparse
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
@@ -24,6 +25,7 @@ from tests.factories import (
     FrameworkSectionPageFactory,
     MemberFactory,
     RoundFactory,
+    UserFactory,
 )
 
 from .conftest import requirements
@@ -414,6 +416,35 @@ def test_coordinator_invites_a_member_by_email(coordinator_client, coordinator):
     assert link not in listing.text
 
 
+def test_the_invitation_email_says_when_the_link_expires_and_whom_to_ask(
+    coordinator_client, settings
+):
+    settings.CONSULTATIONS_CONTACT_EMAIL = "team@stepping-stones.example"
+
+    coordinator_client.post(reverse("invitations:add"), INVITATION)
+
+    invitation = Invitation.objects.get()
+    email = mail.outbox[0]
+    expires = date_format(timezone.localtime(invitation.expires_at), "j F Y")
+    assert expires in email.body
+    assert "team@stepping-stones.example" in email.body
+    assert "research study on care for women who use drugs in pregnancy" in email.body
+    html = email.alternatives[0][0]
+    assert sent_link().replace("&", "&amp;") in html and expires in html
+
+
+def test_a_professional_role_is_refused_for_a_service_user(coordinator_client):
+    data = {**INVITATION, "constituency": Constituency.SERVICE_USER}
+
+    response = coordinator_client.post(reverse("invitations:add"), data)
+
+    assert response.status_code == 200
+    assert "Only professionals have a professional role." in errors_beside(
+        response, "professional_role"
+    )
+    assert not Invitation.objects.exists()
+
+
 def test_inviting_an_address_that_has_an_account_is_refused_beside_the_field(
     coordinator_client, named_member
 ):
@@ -425,6 +456,21 @@ def test_inviting_an_address_that_has_an_account_is_refused_beside_the_field(
     assert "already has an account" in errors_beside(response, "email")
     assert "Morag Testperson" in response.text
     assert not mail.outbox
+
+
+def test_a_waiting_invitation_can_be_corrected_but_not_to_an_address_with_an_account(
+    coordinator_client, coordinator, named_member
+):
+    invitation, _token = invitation_create(**INVITATION, invited_by=coordinator)
+    edit = reverse("invitations:edit", args=[invitation.pk])
+
+    refused = coordinator_client.post(edit, {**INVITATION, "email": "harriet.quill@example.org"})
+    corrected = coordinator_client.post(edit, {**INVITATION, "email": "morag.t@example.org"})
+
+    assert "already has an account" in errors_beside(refused, "email")
+    assert corrected.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.email == "morag.t@example.org"
 
 
 def test_send_a_new_link_makes_the_old_one_stop_working(coordinator_client, coordinator):
@@ -481,6 +527,46 @@ def test_an_accepted_invitation_cannot_be_edited_or_renewed(coordinator_client, 
 
 
 # Permissions ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def invitation_viewer_client(client, db):
+    """Someone who may list and add invitations but not see who was invited."""
+    group = Group.objects.create(name="Invitation viewers")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_invitation"),
+        Permission.objects.get(codename="add_invitation"),
+    )
+    user = UserFactory()
+    user.groups.add(group)
+    client.force_login(user)
+    return client
+
+
+def test_invitations_name_nobody_without_the_identity_permission(
+    invitation_viewer_client, coordinator
+):
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+
+    listing = invitation_viewer_client.get(reverse("invitations:index"))
+
+    assert listing.status_code == 200
+    assert f"Invitation {invitation.pk}" in listing.text and "Waiting" in listing.text
+    assert "Ada Example" not in listing.text and "ada@example.org" not in listing.text
+    # Writing an invitation means typing her name and address.
+    assert invitation_viewer_client.get(reverse("invitations:add")).status_code == 302
+
+
+def test_moderator_can_list_members_but_not_change_them(editor_client, named_member):
+    response = editor_client.get(reverse("members:edit", args=[named_member.pk]))
+
+    assert response.status_code in (302, 403)
 
 
 def test_moderator_without_coordinator_group_cannot_reach_invitations(editor_client, coordinator):

@@ -1,12 +1,26 @@
-"""Reads for the member pages: what she may see of rounds, comments and ratings."""
+"""Reads for the member pages (what she may see of rounds, comments and ratings) and for
+the research team's admin."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
+from wagtail.models import Page, PageQuerySet, Revision, get_page_models
+
+from consultations.enums import RoundStatus
+from consultations.models import (
+    Comment,
+    ConsultablePageMixin,
+    Invitation,
+    Member,
+    Rating,
+    Round,
+    RoundPage,
+)
 from consultations.models.members import token_digest
 
 
@@ -127,3 +141,54 @@ def username_for_sign_in(identifier: str) -> str:
         )[:2]
     )
     return usernames[0] if len(usernames) == 1 else identifier
+
+
+# The research team's admin -------------------------------------------------------------
+
+
+def email_has_account(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email.strip()).exists()
+
+
+def consultable_page_models() -> list[type[Page]]:
+    """Page types that opted in to consultation rounds, whichever app defines them."""
+    return [model for model in get_page_models() if issubclass(model, ConsultablePageMixin)]
+
+
+def consultable_pages() -> PageQuerySet:
+    """Pages a round can cover: live or draft, so a round can open on a never-published
+    draft."""
+    models = consultable_page_models()
+    if not models:
+        return Page.objects.none()
+    return Page.objects.type(*models).order_by("path")
+
+
+def revisions_by_page(pages: Iterable[Page]) -> dict[Page, list[Revision]]:
+    """Each page's revisions, newest first, with their authors."""
+    pages = list(pages)
+    by_id = {str(page.pk): page for page in pages}
+    grouped: dict[Page, list[Revision]] = {page: [] for page in pages}
+    revisions = (
+        Revision.page_revisions.filter(object_id__in=by_id)
+        .select_related("user")
+        .order_by("-created_at", "-pk")
+    )
+    for revision in revisions:
+        grouped[by_id[revision.object_id]].append(revision)
+    return grouped
+
+
+def rounds_with_status(queryset: QuerySet[Round], status: str) -> QuerySet[Round]:
+    now = timezone.now()
+    if status == RoundStatus.SCHEDULED:
+        return queryset.filter(opens_at__gt=now)
+    if status == RoundStatus.OPEN:
+        return queryset.open(now)
+    if status == RoundStatus.CLOSED:
+        return queryset.closed(now)
+    return queryset
+
+
+def round_pages_pinned(round: Round) -> list[RoundPage]:
+    return list(round.round_pages.select_related("page", "revision__user").order_by("sort_order"))

@@ -1,0 +1,244 @@
+"""Forms of the research team's admin: rounds with their pinned pages, members, invitations."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import InlinePanel
+from wagtail.models import Page, Revision
+
+from modelcluster.forms import BaseChildFormSet
+
+from consultations.enums import Constituency
+from consultations.models import ConsultablePageMixin, Round, RoundPage
+from consultations.selectors import consultable_pages, email_has_account, revisions_by_page
+from consultations.services import pseudonym_clean, round_has_contributions, round_page_pin
+
+ROLE_ONLY_FOR_PROFESSIONALS = gettext_lazy(
+    "Only professionals have a professional role. Clear this, or change the constituency "
+    "to professional."
+)
+
+
+def revision_label(revision: Revision, *, page: Page, latest: bool) -> str:
+    label = date_format(timezone.localtime(revision.created_at), "j M Y, H:i")
+    if revision.user is not None:
+        label = _("%(when)s, by %(author)s") % {
+            "when": label,
+            "author": revision.user.get_full_name().strip() or revision.user.get_username(),
+        }
+    notes = []
+    if latest:
+        notes.append(_("latest"))
+    if revision.pk == page.live_revision_id:
+        notes.append(_("published"))
+    return f"{label} ({', '.join(notes)})" if notes else label
+
+
+def revision_choices() -> list[tuple[Any, Any]]:
+    """The revisions of every page a round can cover, grouped by page, newest first."""
+    choices: list[tuple[Any, Any]] = [("", _("Latest revision, when you save"))]
+    for page, revisions in revisions_by_page(consultable_pages()).items():
+        if revisions:
+            choices.append(
+                (
+                    page.get_admin_display_title(),
+                    [
+                        (revision.pk, revision_label(revision, page=page, latest=index == 0))
+                        for index, revision in enumerate(revisions)
+                    ],
+                )
+            )
+    return choices
+
+
+class RoundPageForm(WagtailAdminModelForm):
+    """A page in the round and the revision members read; blank pins the latest one."""
+
+    revision = forms.TypedChoiceField(
+        label=gettext_lazy("Pinned revision"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=gettext_lazy(
+            "Members read this version of the page, even if it was never published."
+        ),
+    )
+
+    class Meta:
+        model = RoundPage
+        fields = ["page", "revision"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].choices = revision_choices()
+
+    def clean_page(self) -> Page | None:
+        page = self.cleaned_data.get("page")
+        if page is not None and not issubclass(page.specific_class, ConsultablePageMixin):
+            raise ValidationError(
+                _("Members cannot comment on this type of page. Choose a framework section.")
+            )
+        return page
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        page, revision_id = cleaned_data.get("page"), cleaned_data.get("revision")
+        if page is None or revision_id is None:
+            return cleaned_data
+        revision = Revision.objects.filter(pk=revision_id).first()
+        if revision is None:
+            self.add_error("revision", _("This revision no longer exists. Choose another."))
+            return cleaned_data
+        try:
+            cleaned_data["revision"] = round_page_pin(page=page, revision=revision)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned_data
+
+    def resolved_revision_id(self) -> int | None:
+        """The revision this row pins once saved, without saving anything."""
+        revision = self.cleaned_data.get("revision")
+        if revision is not None:
+            return revision.pk
+        page = self.cleaned_data.get("page")
+        return page.latest_revision_id if page is not None else None
+
+    def save(self, commit: bool = True) -> RoundPage:
+        if self.cleaned_data.get("revision") is None:
+            # Pinned now rather than left to mean "latest": later drafts must not change
+            # what members read.
+            self.instance.revision = round_page_pin(
+                page=self.cleaned_data["page"], by=getattr(self, "for_user", None)
+            )
+        return super().save(commit=commit)
+
+
+class RoundPageFormSet(BaseChildFormSet):
+    def clean(self) -> None:
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form)
+            and form.is_valid()
+            and (form.instance.pk or form.has_changed())
+        ]
+        if self.refuse_duplicate_pages(kept):
+            # Said beside the field here, rather than as the formset's generic message.
+            return
+        super().clean()
+        if self.instance.pk and round_has_contributions(self.instance):
+            self.refuse_changes_after_contributions(kept)
+
+    def refuse_duplicate_pages(self, kept: list[RoundPageForm]) -> bool:
+        seen: set[int] = set()
+        found = False
+        for form in kept:
+            page = form.cleaned_data.get("page")
+            if page is None:
+                continue
+            if page.pk in seen:
+                form.add_error(
+                    "page", _("This page is already in the round. List each page once.")
+                )
+                found = True
+            seen.add(page.pk)
+        return found
+
+    def refuse_changes_after_contributions(self, kept: list[RoundPageForm]) -> None:
+        pinned = set(
+            RoundPage.objects.filter(round_id=self.instance.pk).values_list(
+                "page_id", "revision_id"
+            )
+        )
+        submitted = {
+            (form.cleaned_data["page"].pk, form.resolved_revision_id())
+            for form in kept
+            if form.cleaned_data.get("page") is not None
+        }
+        if submitted == pinned:
+            return
+        message = _(
+            "Members have already commented on or rated this round, so its pages and pinned "
+            "revisions cannot change: what they wrote is about the versions they read. To "
+            "consult on a new version, open a new round that follows this one."
+        )
+        for form in kept:
+            for name in ("page", "revision"):
+                if name in form.changed_data:
+                    form.add_error(name, message)
+        raise ValidationError(message)
+
+
+class RoundPagesPanel(InlinePanel):
+    """The round's pages, each row with a revision select and the checks above."""
+
+    def get_form_options(self) -> dict[str, Any]:
+        options = super().get_form_options()
+        options["formsets"][self.relation_name].update(
+            form=RoundPageForm, formset=RoundPageFormSet, inherit_kwargs=["for_user"]
+        )
+        return options
+
+
+class RoundForm(WagtailAdminModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "follows" in self.fields:
+            self.fields["follows"].queryset = Round.objects.exclude(pk=self.instance.pk)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        opens_at, closes_at = cleaned_data.get("opens_at"), cleaned_data.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The round must close after it opens."))
+        return cleaned_data
+
+    def save(self, commit: bool = True) -> Round:
+        if self.instance.pk is None and self.for_user is not None:
+            self.instance.created_by = self.for_user
+        return super().save(commit=commit)
+
+
+def role_check(form: forms.Form) -> None:
+    constituency = form.cleaned_data.get("constituency")
+    if form.cleaned_data.get("professional_role") and constituency != Constituency.PROFESSIONAL:
+        form.add_error("professional_role", ROLE_ONLY_FOR_PROFESSIONALS)
+
+
+class MemberForm(WagtailAdminModelForm):
+    def clean_pseudonym(self) -> str:
+        user = self.instance.user
+        try:
+            return pseudonym_clean(
+                pseudonym=self.cleaned_data.get("pseudonym", ""),
+                real_names=[user.first_name, user.last_name, user.email.split("@")[0]],
+                member=self.instance,
+            )
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["pseudonym"]) from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        role_check(self)
+        return cleaned_data
+
+
+class InvitationForm(WagtailAdminModelForm):
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        # A new invitation is checked by invitation_create; a changed one is checked here.
+        if self.instance.pk and email_has_account(email):
+            raise ValidationError(_("Someone with this email address already has an account."))
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        role_check(self)
+        return cleaned_data

@@ -1,0 +1,505 @@
+"""The research team's admin for consultations: rounds, members and invitations.
+
+Members' real names and email addresses appear only to users with the identity
+permission: in listings, searches, forms and exports alike.
+"""
+
+from smtplib import SMTPException
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import URLPattern, path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+)
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, UserColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import MenuItem
+from wagtail.templatetags.wagtailcore_tags import richtext
+
+import django_filters
+
+from consultations.admin_forms import InvitationForm, MemberForm, RoundForm, RoundPagesPanel
+from consultations.emails import invitation_email_send
+from consultations.enums import RoundStatus
+from consultations.models import Invitation, Member, Round
+from consultations.permissions import IDENTITY_PERMISSION, can_view_member_identity
+from consultations.selectors import consultable_page_models, round_pages_pinned, rounds_with_status
+from consultations.services import invitation_create, invitation_renew, round_has_contributions
+
+# Rounds ---------------------------------------------------------------------------------
+
+
+class RoundFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        choices=RoundStatus.choices,
+        method="filter_status",
+        empty_label=gettext_lazy("Any"),
+    )
+
+    class Meta:
+        model = Round
+        fields = ["audience"]
+
+    def filter_status(self, queryset: QuerySet[Round], name: str, value: str) -> QuerySet[Round]:
+        return rounds_with_status(queryset, value)
+
+
+class RoundIndexView(generic.IndexView):
+    def get_base_queryset(self) -> QuerySet[Round]:
+        return super().get_base_queryset().annotate(page_count=Count("round_pages"))
+
+
+def yes_or_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+class RoundInspectView(generic.InspectView):
+    template_name = "consultations/admin/round_inspect.html"
+
+    def get_instructions_display_value(self) -> str:
+        return richtext(self.object.instructions)
+
+    def get_status_display_value(self) -> str:
+        return self.object.status.label
+
+    def get_comments_visible_to_members_display_value(self) -> str:
+        return yes_or_no(self.object.comments_visible_to_members)
+
+    def get_follows_display_value(self) -> str:
+        return str(self.object.follows or "-")
+
+    def get_created_by_display_value(self) -> str:
+        user = self.object.created_by
+        return (user.get_full_name() or user.get_username()) if user else "-"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["pinned"] = [
+            {
+                "round_page": round_page,
+                "preview_url": reverse(
+                    "wagtailadmin_pages:revisions_view",
+                    args=[round_page.page_id, round_page.revision_id],
+                ),
+                "compare_url": reverse(
+                    "wagtailadmin_pages:revisions_compare",
+                    args=[round_page.page_id, round_page.revision_id, "latest"],
+                ),
+                "is_latest": round_page.revision_id == round_page.page.latest_revision_id,
+            }
+            for round_page in round_pages_pinned(self.object)
+        ]
+        return context
+
+
+class RoundDeleteView(generic.DeleteView):
+    """A round that members took part in is the record of what they said: it stays."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        if round_has_contributions(self.object):
+            messages.error(
+                request,
+                _(
+                    "“%(round)s” cannot be deleted: members have commented on it or rated it, "
+                    "and what they said is kept for the study."
+                )
+                % {"round": self.object},
+            )
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RoundViewSet(ModelViewSet):
+    model = Round
+    name = "rounds"
+    icon = "clipboard-list"
+    menu_label = gettext_lazy("Rounds")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = RoundIndexView
+    inspect_view_class = RoundInspectView
+    inspect_view_fields = [
+        "title",
+        "status",
+        "instructions",
+        "opens_at",
+        "closes_at",
+        "rating_scale",
+        "consensus_threshold",
+        "audience",
+        "comments_visible_to_members",
+        "follows",
+        "created_by",
+        "created_at",
+    ]
+    delete_view_class = RoundDeleteView
+    filterset_class = RoundFilterSet
+    search_fields = ["title"]
+    list_display = [
+        "title",
+        StatusTagColumn(
+            "status",
+            label=gettext_lazy("Status"),
+            accessor=lambda round: round.status.label,
+            primary=lambda round: round.is_open,
+        ),
+        "opens_at",
+        "closes_at",
+        "audience",
+        Column("page_count", label=gettext_lazy("Pages"), sort_key="page_count"),
+    ]
+    ordering = ["-opens_at"]
+
+    @cached_property
+    def edit_handler(self) -> ObjectList:
+        return ObjectList(
+            [
+                FieldPanel("title"),
+                FieldPanel("instructions"),
+                FieldRowPanel(
+                    [FieldPanel("opens_at"), FieldPanel("closes_at")],
+                    heading=gettext_lazy("When members can take part"),
+                ),
+                MultiFieldPanel(
+                    [
+                        FieldPanel("rating_scale"),
+                        FieldPanel("consensus_threshold"),
+                        FieldPanel("audience"),
+                        FieldPanel("comments_visible_to_members"),
+                    ],
+                    heading=gettext_lazy("Ratings and who takes part"),
+                ),
+                FieldPanel("follows"),
+                RoundPagesPanel(
+                    "round_pages",
+                    heading=gettext_lazy("Pages in the round"),
+                    label=gettext_lazy("page"),
+                    min_num=1,
+                    panels=[
+                        PageChooserPanel("page", page_type=consultable_page_models()),
+                        FieldPanel("revision"),
+                    ],
+                ),
+            ],
+            base_form_class=RoundForm,
+        )
+
+
+# Members --------------------------------------------------------------------------------
+
+
+def full_name(member: Member) -> str:
+    return member.user.get_full_name()
+
+
+IDENTITY_SEARCH_FIELDS = ["user__first_name", "user__last_name", "user__email"]
+
+
+class MemberIndexView(generic.IndexView):
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        if can_view_member_identity(request.user):
+            self.search_fields = [*self.search_fields, *IDENTITY_SEARCH_FIELDS]
+
+    def get_base_queryset(self) -> QuerySet[Member]:
+        return super().get_base_queryset().select_related("user")
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        columns = list(super().columns)
+        if can_view_member_identity(self.request.user):
+            columns[1:1] = [
+                Column("real_name", label=_("Real name"), accessor=full_name),
+                Column("email", label=_("Email address"), accessor="user.email"),
+            ]
+        return columns
+
+
+def member_status(member: Member) -> str:
+    if member.withdrawn_at is not None:
+        return _("Withdrawn")
+    if member.consent_given_at is None:
+        return _("No consent yet")
+    return _("Taking part")
+
+
+class MemberViewSet(ModelViewSet):
+    model = Member
+    name = "members"
+    icon = "group"
+    menu_label = gettext_lazy("Members")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class = MemberIndexView
+    search_fields = ["pseudonym", "study_site", "professional_role"]
+    list_filter = ["constituency"]
+    # No spreadsheet export: a download would leave the admin's identity checks behind.
+    list_export: list[str] = []
+    list_display = [
+        "pseudonym",
+        "constituency",
+        "study_site",
+        "professional_role",
+        "consent_given_at",
+        StatusTagColumn(
+            "status",
+            label=gettext_lazy("Status"),
+            accessor=member_status,
+            primary=lambda member: member.withdrawn_at is None,
+        ),
+    ]
+    ordering = ["pseudonym"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("pseudonym"),
+            FieldPanel("constituency"),
+            FieldPanel("study_site"),
+            FieldPanel("professional_role"),
+        ],
+        base_form_class=MemberForm,
+    )
+
+
+# Invitations ----------------------------------------------------------------------------
+
+
+def invitation_link(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("consultations:join", args=[token]))
+
+
+def invitation_send(request: HttpRequest, invitation: Invitation, token: str) -> None:
+    """Email the link, and show it to the editor this once, to pass on another way if the
+    email goes astray."""
+    link = invitation_link(request, token)
+    try:
+        invitation_email_send(invitation=invitation, link=link)
+    except (SMTPException, OSError):
+        messages.warning(
+            request,
+            _(
+                "The invitation email could not be sent. Pass this link on another way; it is "
+                "shown only now: %(link)s"
+            )
+            % {"link": link},
+        )
+        return
+    messages.success(
+        request,
+        _(
+            "Invitation sent to %(email)s. If it does not arrive, you can pass this link on "
+            "another way; it is shown only now: %(link)s"
+        )
+        % {"email": invitation.email, "link": link},
+    )
+
+
+class InvitationIndexView(generic.IndexView):
+    def get_base_queryset(self) -> QuerySet[Invitation]:
+        return super().get_base_queryset().select_related("invited_by")
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        columns = list(super().columns)
+        if can_view_member_identity(self.request.user):
+            columns[0:1] = [self._get_title_column("full_name"), self._get_custom_column("email")]
+        return columns
+
+    def get_edit_url(self, instance: Invitation) -> str | None:
+        if instance.is_accepted:
+            return None
+        return super().get_edit_url(instance)
+
+    def get_delete_url(self, instance: Invitation) -> str | None:
+        if instance.is_accepted:
+            return None
+        return super().get_delete_url(instance)
+
+    def get_list_more_buttons(self, instance: Invitation) -> list[MenuItem]:
+        buttons = super().get_list_more_buttons(instance)
+        if not instance.is_accepted and self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Send a new link"),
+                    url=reverse("invitations:renew", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=15,
+                )
+            )
+        return buttons
+
+
+class IdentityRequiredMixin:
+    """Writing an invitation means typing her name and address: only for those who may
+    see them."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_view_member_identity(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InvitationCreateView(IdentityRequiredMixin, generic.CreateView):
+    def form_valid(self, form: InvitationForm) -> HttpResponse:
+        self.form = form
+        data = form.cleaned_data
+        try:
+            invitation, token = invitation_create(
+                full_name=data["full_name"],
+                email=data["email"],
+                constituency=data["constituency"],
+                study_site=data.get("study_site", ""),
+                professional_role=data.get("professional_role", ""),
+                invited_by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+        self.object = invitation
+        invitation_send(self.request, invitation, token)
+        return redirect(self.index_url_name)
+
+
+class AcceptedInvitationRefusedMixin:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        invitation = get_object_or_404(Invitation, pk=kwargs["pk"])
+        if invitation.is_accepted:
+            messages.error(
+                request,
+                _(
+                    "This invitation was accepted, so it is kept as it is: it records how the "
+                    "member joined."
+                ),
+            )
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InvitationEditView(AcceptedInvitationRefusedMixin, IdentityRequiredMixin, generic.EditView):
+    pass
+
+
+class InvitationDeleteView(AcceptedInvitationRefusedMixin, generic.DeleteView):
+    pass
+
+
+class InvitationRenewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Confirm, then give a waiting or expired invitation a new link and email it again."""
+
+    model = Invitation
+    permission_required = "change"
+    template_name = "consultations/admin/invitation_renew.html"
+    page_title = gettext_lazy("Send a new link")
+    header_icon = "mail"
+    index_url_name = "invitations:index"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(Invitation, pk=kwargs["pk"])
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        if self.object.is_accepted:
+            messages.error(request, _("This invitation was accepted, so it cannot be sent again."))
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self) -> str:
+        if can_view_member_identity(self.request.user):
+            return self.object.full_name
+        return str(self.object)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            invitation=self.object,
+            renew_url=reverse("invitations:renew", args=[self.object.pk]),
+            index_url=reverse(self.index_url_name),
+            days=settings.CONSULTATIONS_INVITATION_DAYS,
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = invitation_renew(invitation=self.object, by=request.user)
+        invitation_send(request, self.object, token)
+        return redirect(self.index_url_name)
+
+
+class InvitationViewSet(ModelViewSet):
+    model = Invitation
+    name = "invitations"
+    icon = "mail"
+    menu_label = gettext_lazy("Invitations")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    index_view_class = InvitationIndexView
+    add_view_class = InvitationCreateView
+    edit_view_class = InvitationEditView
+    delete_view_class = InvitationDeleteView
+    list_filter = ["constituency"]
+    list_export: list[str] = []
+    list_display = [
+        "__str__",
+        StatusTagColumn(
+            "status",
+            label=gettext_lazy("Status"),
+            primary=lambda invitation: not invitation.is_accepted and not invitation.is_expired,
+        ),
+        "constituency",
+        UserColumn("invited_by", label=gettext_lazy("Invited by")),
+        DateColumn("created_at", label=gettext_lazy("Created"), sort_key="created_at"),
+        # The exact time, not "in 2 weeks": she may need to tell the invitee.
+        "expires_at",
+    ]
+    ordering = ["-created_at"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("full_name", permission=IDENTITY_PERMISSION),
+            FieldPanel("email", permission=IDENTITY_PERMISSION),
+            FieldPanel("constituency"),
+            FieldPanel("study_site"),
+            FieldPanel("professional_role"),
+        ],
+        base_form_class=InvitationForm,
+    )
+
+    @property
+    def renew_view(self) -> Any:
+        return InvitationRenewView.as_view()
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        return [*super().get_urlpatterns(), path("renew/<int:pk>/", self.renew_view, name="renew")]
+
+
+class ConsultationsViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Consultations")
+    menu_icon = "comment"
+    menu_order = 250
+    items = (RoundViewSet, MemberViewSet, InvitationViewSet)

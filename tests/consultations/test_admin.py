@@ -1,0 +1,605 @@
+"""The research team's admin for rounds, members and invitations, through the test client."""
+
+from datetime import timedelta
+from urllib.parse import urlparse
+
+from django.contrib.auth.models import Group, Permission
+from django.core import mail
+from django.urls import resolve, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+import pytest
+from bs4 import BeautifulSoup
+
+from consultations.enums import Audience, Constituency, RatingScale
+from consultations.models import Invitation, Round
+from consultations.models.members import token_digest
+from consultations.selectors import invitation_find
+from consultations.services import comment_post, invitation_create
+from tests.factories import (
+    PASSWORD,
+    EditorFactory,
+    FrameworkSectionPageFactory,
+    MemberFactory,
+    RoundFactory,
+    UserFactory,
+)
+
+from .conftest import requirements
+
+ROUNDS_ADD = "rounds:add"
+
+
+@pytest.fixture
+def coordinator(db):
+    user = EditorFactory()
+    user.groups.add(Group.objects.get(name="Member coordinators"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def round_form_data(*pages: tuple, **fields: object) -> dict:
+    """The round's form as the admin posts it; each page is (page, revision id or "")."""
+    now = timezone.localtime()
+    data = {
+        "title": "Round 2: care after birth",
+        "instructions": rich_text("<p>Rate each item.</p>"),
+        "opens_at": (now + timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+        "closes_at": (now + timedelta(days=22)).strftime("%Y-%m-%d %H:%M"),
+        "rating_scale": RatingScale.NINE_POINT,
+        "consensus_threshold": "70",
+        "audience": Audience.BOTH,
+        "follows": "",
+        "round_pages": inline_formset(
+            [{"page": page.pk, "revision": revision} for page, revision in pages],
+            min=1,
+        ),
+    }
+    data.update(fields)
+    return nested_form_data(data)
+
+
+def errors_beside(response, field_name: str) -> str:
+    soup = BeautifulSoup(response.content, "html.parser")
+    field = soup.find(attrs={"name": field_name})
+    assert field is not None, f"no field {field_name}"
+    wrapper = field.find_parent(attrs={"data-field-wrapper": True}) or field.find_parent("div")
+    return wrapper.get_text(" ", strip=True)
+
+
+# Rounds ---------------------------------------------------------------------------------
+
+
+def test_editor_creates_a_round_pinned_to_the_latest_revision_by_default(editor_client, section):
+    latest = section.save_revision()
+
+    response = editor_client.post(reverse(ROUNDS_ADD), round_form_data((section, "")))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    round = Round.objects.get(title="Round 2: care after birth")
+    round_page = round.round_pages.get()
+    assert (round_page.page_id, round_page.revision_id) == (section.pk, latest.pk)
+
+
+def test_round_records_who_created_it(editor_client, editor, section):
+    editor_client.post(reverse(ROUNDS_ADD), round_form_data((section, "")))
+
+    assert Round.objects.get().created_by == editor
+
+
+def test_editor_can_pin_an_older_revision(editor_client, section):
+    older = section.latest_revision
+    section.save_revision()
+
+    response = editor_client.post(reverse(ROUNDS_ADD), round_form_data((section, older.pk)))
+
+    assert response.status_code == 302
+    assert Round.objects.get().round_pages.get().revision == older
+
+
+def test_the_revision_select_groups_revisions_by_page_newest_first(editor_client, section, editor):
+    first = section.latest_revision
+    second = section.save_revision(user=editor)
+
+    response = editor_client.get(reverse(ROUNDS_ADD))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    select = soup.find("select", attrs={"name": "round_pages-__prefix__-revision"})
+    group = select.find("optgroup", attrs={"label": "Working together"})
+    values = [option["value"] for option in group.find_all("option")]
+    assert values == [str(second.pk), str(first.pk)]
+    assert f", by {editor.get_full_name()} (latest)" in str(group.find_all("option")[0])
+
+
+def test_a_revision_of_another_page_is_refused_beside_the_field(editor_client, section, framework):
+    other = FrameworkSectionPageFactory(parent=framework, requirements=requirements("Other."))
+    other_revision = other.save_revision()
+
+    response = editor_client.post(
+        reverse(ROUNDS_ADD), round_form_data((section, other_revision.pk))
+    )
+
+    assert response.status_code == 200
+    assert "This revision belongs to another page." in errors_beside(
+        response, "round_pages-0-revision"
+    )
+    assert not Round.objects.exists()
+
+
+def test_a_page_listed_twice_is_refused(editor_client, section):
+    response = editor_client.post(
+        reverse(ROUNDS_ADD), round_form_data((section, ""), (section, ""))
+    )
+
+    assert response.status_code == 200
+    assert "This page is already in the round." in response.text
+    assert not Round.objects.exists()
+
+
+def test_a_page_that_cannot_be_consulted_on_is_refused(editor_client, home_page):
+    response = editor_client.post(reverse(ROUNDS_ADD), round_form_data((home_page, "")))
+
+    assert response.status_code == 200
+    assert "Members cannot comment on this type of page." in response.text
+    assert not Round.objects.exists()
+
+
+def test_a_round_must_close_after_it_opens(editor_client, section):
+    now = timezone.localtime()
+    data = round_form_data(
+        (section, ""),
+        opens_at=now.strftime("%Y-%m-%d %H:%M"),
+        closes_at=(now - timedelta(days=1)).strftime("%Y-%m-%d %H:%M"),
+    )
+
+    response = editor_client.post(reverse(ROUNDS_ADD), data)
+
+    assert response.status_code == 200
+    assert "The round must close after it opens." in errors_beside(response, "closes_at")
+    assert "Round 2: care after birth" in response.text  # what she typed is kept
+
+
+def test_a_round_with_comments_refuses_a_change_of_pinned_revision(
+    editor_client, open_round, round_page, service_user, section
+):
+    comment_post(round=open_round, member=service_user, page_id=section.pk, body="Good plan.")
+    newer = section.save_revision()
+    data = round_form_data(title=open_round.title)
+    data.update(
+        nested_form_data(
+            {
+                "round_pages": inline_formset(
+                    [{"id": round_page.pk, "page": section.pk, "revision": newer.pk}],
+                    initial=1,
+                    min=1,
+                )
+            }
+        )
+    )
+
+    response = editor_client.post(reverse("rounds:edit", args=[open_round.pk]), data)
+
+    assert response.status_code == 200
+    assert "Members have already commented on or rated this round" in errors_beside(
+        response, "round_pages-0-revision"
+    )
+    round_page.refresh_from_db()
+    assert round_page.revision_id != newer.pk
+
+
+def test_a_round_with_comments_still_takes_plain_changes(
+    editor_client, open_round, round_page, service_user, section
+):
+    comment_post(round=open_round, member=service_user, page_id=section.pk, body="Good plan.")
+    data = round_form_data(title="Round 1, renamed")
+    data.update(
+        nested_form_data(
+            {
+                "round_pages": inline_formset(
+                    [
+                        {
+                            "id": round_page.pk,
+                            "page": section.pk,
+                            "revision": round_page.revision_id,
+                        }
+                    ],
+                    initial=1,
+                    min=1,
+                )
+            }
+        )
+    )
+
+    response = editor_client.post(reverse("rounds:edit", args=[open_round.pk]), data)
+
+    assert response.status_code == 302
+    open_round.refresh_from_db()
+    assert open_round.title == "Round 1, renamed"
+
+
+def test_round_listing_shows_each_rounds_status(editor_client, open_round, close_round):
+    RoundFactory(
+        title="Round 3",
+        opens_at=timezone.now() + timedelta(days=3),
+        closes_at=timezone.now() + timedelta(days=10),
+    )
+    close_round(RoundFactory(title="Round 0"))
+
+    response = editor_client.get(reverse("rounds:index"))
+
+    rows = {
+        row.find("a").get_text(strip=True): row.get_text(" ", strip=True)
+        for row in BeautifulSoup(response.content, "html.parser").select("tbody tr")
+    }
+    assert "Open" in rows["Round 1: working together"]
+    assert "Not open yet" in rows["Round 3"]
+    assert "Closed" in rows["Round 0"]
+
+
+def test_round_listing_filters_by_status(editor_client, open_round, close_round):
+    close_round(RoundFactory(title="Round 0"))
+
+    response = editor_client.get(reverse("rounds:index"), {"status": "closed"})
+
+    assert "Round 0" in response.text
+    assert "Round 1: working together" not in response.text
+
+
+def test_round_inspect_links_to_a_preview_of_each_pinned_revision(
+    editor_client, open_round, round_page
+):
+    response = editor_client.get(reverse("rounds:inspect", args=[open_round.pk]))
+
+    preview = reverse(
+        "wagtailadmin_pages:revisions_view", args=[round_page.page_id, round_page.revision_id]
+    )
+    assert f'href="{preview}"' in response.text
+    assert editor_client.get(preview).status_code == 200
+
+
+def test_a_round_with_contributions_cannot_be_deleted(
+    editor_client, open_round, service_user, section
+):
+    comment_post(round=open_round, member=service_user, page_id=section.pk, body="Keep me.")
+
+    response = editor_client.post(reverse("rounds:delete", args=[open_round.pk]), follow=True)
+
+    assert "cannot be deleted" in response.text
+    assert Round.objects.filter(pk=open_round.pk).exists()
+
+
+# Members --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def named_member(db):
+    return MemberFactory(
+        pseudonym="Bluebell",
+        user__first_name="Harriet",
+        user__last_name="Quill",
+        user__email="harriet.quill@example.org",
+    )
+
+
+def test_member_listing_hides_real_names_and_emails_without_the_permission(
+    editor_client, named_member
+):
+    response = editor_client.get(reverse("members:index"))
+
+    assert response.status_code == 200
+    assert "Bluebell" in response.text
+    assert "Harriet" not in response.text
+    assert "harriet.quill@example.org" not in response.text
+
+
+def test_member_search_by_name_finds_nobody_without_the_permission(editor_client, named_member):
+    response = editor_client.get(reverse("members:index"), {"q": "Quill"})
+
+    assert "Bluebell" not in response.text
+
+
+def test_member_spreadsheet_export_names_nobody(coordinator_client, named_member):
+    response = coordinator_client.get(reverse("members:index"), {"export": "csv"})
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"Harriet" not in content
+    assert b"harriet.quill" not in content
+
+
+def test_coordinator_sees_and_searches_real_names_and_emails(coordinator_client, named_member):
+    MemberFactory(pseudonym="Kestrel")
+
+    response = coordinator_client.get(reverse("members:index"), {"q": "Quill"})
+
+    assert "Harriet Quill" in response.text
+    assert "harriet.quill@example.org" in response.text
+    assert "Kestrel" not in response.text
+
+
+def test_member_edit_form_shows_no_identity_and_cannot_add_or_delete(
+    coordinator_client, named_member
+):
+    response = coordinator_client.get(reverse("members:edit", args=[named_member.pk]))
+
+    assert response.status_code == 200
+    assert "harriet.quill@example.org" not in response.text
+    assert coordinator_client.get(reverse("members:add")).status_code != 200
+    assert coordinator_client.get(reverse("members:index")).context["can_add"] is False
+
+
+def test_member_edit_checks_the_pseudonym(coordinator_client, named_member):
+    data = {
+        "pseudonym": "Harriet Q",
+        "constituency": Constituency.SERVICE_USER,
+        "study_site": "Site B",
+        "professional_role": "",
+    }
+
+    response = coordinator_client.post(reverse("members:edit", args=[named_member.pk]), data)
+
+    assert response.status_code == 200
+    assert "must not include your real name" in errors_beside(response, "pseudonym")
+    named_member.refresh_from_db()
+    assert named_member.pseudonym == "Bluebell"
+
+
+def test_member_edit_saves_the_study_details(coordinator_client, named_member):
+    data = {
+        "pseudonym": "Snowdrop",
+        "constituency": Constituency.SERVICE_USER,
+        "study_site": "Site B",
+        "professional_role": "",
+    }
+
+    response = coordinator_client.post(reverse("members:edit", args=[named_member.pk]), data)
+
+    assert response.status_code == 302
+    named_member.refresh_from_db()
+    assert (named_member.pseudonym, named_member.study_site) == ("Snowdrop", "Site B")
+
+
+def test_member_listing_shows_who_withdrew(editor_client, named_member):
+    named_member.withdrawn_at = timezone.now()
+    named_member.save()
+
+    response = editor_client.get(reverse("members:index"))
+
+    assert "Withdrawn" in response.text
+
+
+# Invitations ----------------------------------------------------------------------------
+
+INVITATION = {
+    "full_name": "Morag Testperson",
+    "email": "morag@example.org",
+    "constituency": Constituency.PROFESSIONAL,
+    "study_site": "Site C",
+    "professional_role": "Health visitor",
+}
+
+
+def sent_link() -> str:
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    return next(word for word in body.split() if word.startswith("http"))
+
+
+def test_coordinator_invites_a_member_by_email(coordinator_client, coordinator):
+    response = coordinator_client.post(reverse("invitations:add"), INVITATION, follow=True)
+
+    invitation = Invitation.objects.get()
+    link = sent_link()
+    token = resolve(urlparse(link).path).kwargs["token"]
+    assert resolve(urlparse(link).path).view_name == "consultations:join"
+    assert invitation.token_digest == token_digest(token)
+    assert token not in invitation.token_digest
+    assert invitation.invited_by == coordinator
+    assert mail.outbox[0].to == ["morag@example.org"]
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+    assert link in response.text  # shown once, to pass on another way
+
+    listing = coordinator_client.get(reverse("invitations:index"))
+    assert link not in listing.text
+
+
+def test_the_invitation_email_says_when_the_link_expires_and_whom_to_ask(
+    coordinator_client, settings
+):
+    settings.CONSULTATIONS_CONTACT_EMAIL = "team@stepping-stones.example"
+
+    coordinator_client.post(reverse("invitations:add"), INVITATION)
+
+    invitation = Invitation.objects.get()
+    email = mail.outbox[0]
+    expires = date_format(timezone.localtime(invitation.expires_at), "j F Y")
+    assert expires in email.body
+    assert "team@stepping-stones.example" in email.body
+    assert "research study on care for women who use drugs in pregnancy" in email.body
+    html = email.alternatives[0][0]
+    assert sent_link().replace("&", "&amp;") in html and expires in html
+
+
+def test_a_professional_role_is_refused_for_a_service_user(coordinator_client):
+    data = {**INVITATION, "constituency": Constituency.SERVICE_USER}
+
+    response = coordinator_client.post(reverse("invitations:add"), data)
+
+    assert response.status_code == 200
+    assert "Only professionals have a professional role." in errors_beside(
+        response, "professional_role"
+    )
+    assert not Invitation.objects.exists()
+
+
+def test_inviting_an_address_that_has_an_account_is_refused_beside_the_field(
+    coordinator_client, named_member
+):
+    data = {**INVITATION, "email": "harriet.quill@example.org"}
+
+    response = coordinator_client.post(reverse("invitations:add"), data)
+
+    assert response.status_code == 200
+    assert "already has an account" in errors_beside(response, "email")
+    assert "Morag Testperson" in response.text
+    assert not mail.outbox
+
+
+def test_a_waiting_invitation_can_be_corrected_but_not_to_an_address_with_an_account(
+    coordinator_client, coordinator, named_member
+):
+    invitation, _token = invitation_create(**INVITATION, invited_by=coordinator)
+    edit = reverse("invitations:edit", args=[invitation.pk])
+
+    refused = coordinator_client.post(edit, {**INVITATION, "email": "harriet.quill@example.org"})
+    corrected = coordinator_client.post(edit, {**INVITATION, "email": "morag.t@example.org"})
+
+    assert "already has an account" in errors_beside(refused, "email")
+    assert corrected.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.email == "morag.t@example.org"
+
+
+def test_send_a_new_link_makes_the_old_one_stop_working(coordinator_client, coordinator):
+    invitation, old_token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+    renew = reverse("invitations:renew", args=[invitation.pk])
+
+    assert coordinator_client.get(renew).status_code == 200
+    response = coordinator_client.post(renew, follow=True)
+
+    new_token = resolve(urlparse(sent_link()).path).kwargs["token"]
+    assert invitation_find(token=old_token) is None
+    assert invitation_find(token=new_token) == invitation
+    assert new_token in response.text
+
+
+def test_invitation_listing_shows_status_and_names_only_with_the_permission(
+    coordinator, coordinator_client, client
+):
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+
+    response = coordinator_client.get(reverse("invitations:index"))
+
+    assert "Ada Example" in response.text and "Expired" in response.text
+
+
+def test_an_accepted_invitation_cannot_be_edited_or_renewed(coordinator_client, coordinator):
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+
+    edit = coordinator_client.get(reverse("invitations:edit", args=[invitation.pk]), follow=True)
+    renew = coordinator_client.post(
+        reverse("invitations:renew", args=[invitation.pk]), follow=True
+    )
+
+    assert "This invitation was accepted" in edit.text
+    assert "This invitation was accepted" in renew.text
+    assert not mail.outbox
+
+
+# Permissions ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def invitation_viewer_client(client, db):
+    """Someone who may list and add invitations but not see who was invited."""
+    group = Group.objects.create(name="Invitation viewers")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="view_invitation"),
+        Permission.objects.get(codename="add_invitation"),
+    )
+    user = UserFactory()
+    user.groups.add(group)
+    client.force_login(user)
+    return client
+
+
+def test_invitations_name_nobody_without_the_identity_permission(
+    invitation_viewer_client, coordinator
+):
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+
+    listing = invitation_viewer_client.get(reverse("invitations:index"))
+
+    assert listing.status_code == 200
+    assert f"Invitation {invitation.pk}" in listing.text and "Waiting" in listing.text
+    assert "Ada Example" not in listing.text and "ada@example.org" not in listing.text
+    # Writing an invitation means typing her name and address.
+    assert invitation_viewer_client.get(reverse("invitations:add")).status_code == 302
+
+
+def test_moderator_can_list_members_but_not_change_them(editor_client, named_member):
+    response = editor_client.get(reverse("members:edit", args=[named_member.pk]))
+
+    assert response.status_code in (302, 403)
+
+
+def test_moderator_without_coordinator_group_cannot_reach_invitations(editor_client, coordinator):
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+
+    for url in (
+        reverse("invitations:index"),
+        reverse("invitations:add"),
+        reverse("invitations:edit", args=[invitation.pk]),
+        reverse("invitations:renew", args=[invitation.pk]),
+    ):
+        response = editor_client.get(url)
+        assert response.status_code in (302, 403), url
+        assert "Ada Example" not in response.content.decode()
+
+
+def test_the_consultations_menu_lists_what_the_user_may_use(editor_client):
+    editor_menu = editor_client.get(reverse("wagtailadmin_home")).text
+
+    assert reverse("rounds:index") in editor_menu
+    assert reverse("members:index") in editor_menu
+    assert reverse("invitations:index") not in editor_menu
+
+
+def test_a_member_without_admin_access_is_refused_the_admin(client, service_user):
+    client.login(username=service_user.user.username, password=PASSWORD)
+
+    for url in (reverse("rounds:index"), reverse("members:index"), reverse("invitations:index")):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert "Willow" not in response.content.decode()

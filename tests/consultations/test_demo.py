@@ -1,0 +1,60 @@
+"""The consultations demo: what a visitor trying the site finds when she signs in."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from consultations.enums import Audience, Constituency
+from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
+from consultations.selectors import consultable_pages
+
+
+def test_seed_demo_opens_a_round_on_every_framework_section_for_both_demo_members(demo_site):
+    round = Round.objects.get(title="Round 1: the draft framework")
+
+    assert round.is_open
+    assert round.audience == Audience.BOTH
+    assert round.comments_visible_to_members
+    sections = {
+        page.pk
+        for page in consultable_pages().specific()
+        if page.get_latest_revision_as_object().get_consultation_items()
+    }
+    assert len(sections) >= 2
+    assert set(round.round_pages.values_list("page_id", flat=True)) == sections
+    for round_page in round.round_pages.select_related("page"):
+        assert round_page.revision_id == round_page.page.latest_revision_id
+    members = {m.user.username: m for m in Member.objects.select_related("user")}
+    assert members["member-su"].constituency == Constituency.SERVICE_USER
+    assert members["member-pro"].professional_role == "Midwife"
+    assert all(m.is_taking_part and round.is_for(m) for m in members.values())
+
+
+def test_seed_demo_adds_comments_with_a_quote_a_reply_and_an_edit_and_ratings(demo_site):
+    comments = Comment.objects.filter(round__title="Round 1: the draft framework")
+
+    assert comments.exclude(quote="").exists()
+    assert comments.filter(parent__isnull=False).exists()
+    edited = comments.get(edited_at__isnull=False)
+    assert edited.versions.count() == 2
+    assert Rating.objects.filter(round__title="Round 1: the draft framework").count() >= 4
+
+
+def test_seed_demo_leaves_one_invitation_waiting(demo_site):
+    invitation = Invitation.objects.get()
+
+    assert invitation.status == "Waiting"
+    assert invitation.email.endswith("@example.org")
+
+
+def test_seed_demo_a_second_time_creates_nothing(demo_site):
+    counts = [model.objects.count() for model in (Round, RoundPage, Member, Invitation, Comment)]
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert "Created" not in out.getvalue()
+    assert [
+        model.objects.count() for model in (Round, RoundPage, Member, Invitation, Comment)
+    ] == counts
+    assert "Created the round Round 1: the draft framework" in demo_site

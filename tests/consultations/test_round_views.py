@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -757,3 +759,37 @@ def test_other_members_in_the_audience_see_the_same_round(
     client.force_login(member.user)
 
     assert client.get(page_url(round_page)).status_code == 200
+
+
+def test_round_page_queries_do_not_grow_with_comments(
+    open_round, round_page, service_user, professional, item_ids, client
+):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    client.force_login(service_user.user)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(page_url(round_page))
+        return len(captured.captured_queries)
+
+    client.get(page_url(round_page))  # the first request of all sets up the site's settings
+    comment_post(round=open_round, member=professional, page_id=round_page.page_id, body="One.")
+    few = queries()
+    for block_id in item_ids:
+        parent = comment_post(
+            round=open_round,
+            member=professional,
+            page_id=round_page.page_id,
+            block_id=block_id,
+            body="More.",
+        ).comment
+        comment_post(
+            round=open_round,
+            member=service_user,
+            page_id=round_page.page_id,
+            body="A reply.",
+            parent=parent,
+        )
+
+    assert queries() == few

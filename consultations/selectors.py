@@ -1,12 +1,12 @@
 """Reads for the member pages (what she may see of rounds, comments and ratings) and for
 the research team's admin."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
@@ -93,16 +93,62 @@ def comments_visible_to(*, round: Round, member: Member, page_id: int) -> QueryS
     """Comments on a page of the round she may read: her own, and if the round shares
     them, other members' on-time comments that are not withdrawn. Late comments by
     others, and private rounds' comments, stay with the research team."""
+    return (
+        Comment.objects.filter(round=round, page_id=page_id)
+        .filter(_visible_to(round=round, member=member))
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def _visible_to(*, round: Round, member: Member) -> Q:
     mine = Q(author=member)
     shared = Q(late=False, withdrawn_at__isnull=True)
     if not round.comments_visible_to_members:
         shared = Q(pk__in=[])
-    return (
-        Comment.objects.filter(round=round, page_id=page_id)
-        .filter(mine | shared)
-        .select_related("author")
-        .order_by("created_at", "pk")
+    return mine | shared
+
+
+@dataclass
+class PageProgress:
+    """Her progress on one page of a round, and how many comments on the whole page she
+    can read."""
+
+    round_page: RoundPage
+    items: int
+    rated: int
+    comments: int
+    page_comments: int
+
+
+def round_pages_progress(*, round: Round, member: Member) -> list[PageProgress]:
+    """The round's pages in their order, each with what she has done on it."""
+    round_pages = sorted(round.round_pages.all(), key=lambda rp: rp.sort_order or 0)
+    rated = set(
+        Rating.objects.filter(round=round, member=member).values_list("page_id", "block_id")
     )
+    mine = dict(
+        Comment.objects.filter(round=round, author=member)
+        .current()
+        .values("page_id")
+        .annotate(count=Count("pk"))
+        .values_list("page_id", "count")
+    )
+    on_page: Counter[int] = Counter(
+        Comment.objects.filter(round=round, block_id="", withdrawn_at__isnull=True)
+        .filter(_visible_to(round=round, member=member))
+        .values_list("page_id", flat=True)
+    )
+    return [
+        PageProgress(
+            round_page=rp,
+            items=len(rp.items),
+            rated=sum((rp.page_id, item.block_id) in rated for item in rp.items),
+            comments=mine.get(rp.page_id, 0),
+            page_comments=on_page[rp.page_id],
+        )
+        for rp in round_pages
+    ]
 
 
 def comment_threads(comments: QuerySet[Comment]) -> dict[str, list[tuple[Comment, list[Comment]]]]:
@@ -192,3 +238,10 @@ def rounds_with_status(queryset: QuerySet[Round], status: str) -> QuerySet[Round
 
 def round_pages_pinned(round: Round) -> list[RoundPage]:
     return list(round.round_pages.select_related("page", "revision__user").order_by("sort_order"))
+
+
+def own_comment(*, round: Round, member: Member, pk: int) -> Comment | None:
+    """Her comment in the round, or None: another member's comment is not hers to change."""
+    return (
+        Comment.objects.filter(round=round, author=member, pk=pk).select_related("round").first()
+    )

@@ -1,27 +1,415 @@
-"""A round as a member takes part in it: the pinned pages, her ratings and comments."""
+"""A round as a member takes part in it: the pinned pages, her ratings and comments.
 
-from django.http import Http404, HttpRequest, HttpResponse
+The round page renders the pinned revision through the page type's consultation template;
+the template tags in ``consultation_tags`` put her controls beside each item from the
+``RoundPageContext`` this module puts in the template context. Every form posts to its own
+view, which calls a service and redirects back on success; on bad input the round page is
+rendered again with that one form bound, so she sees the message beside the field and
+keeps what she typed.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from consultations import selectors, services
+from consultations.enums import RoundStatus
+from consultations.forms import CommentChangeForm, CommentForm, RatingForm
+from consultations.models import (
+    Comment,
+    ConsultablePageMixin,
+    ConsultationItem,
+    Member,
+    Rating,
+    Round,
+    RoundPage,
+)
+from consultations.templatetags.consultation_tags import CONTEXT_KEY
+from consultations.views.access import member_required
+
+FALLBACK_TEMPLATE = "consultations/includes/page_body.html"
+
+LATE_MESSAGE = gettext_lazy(
+    "The round had closed when this reached the research team. They have kept it, but it "
+    "will not count in the results."
+)
+
+Threads = dict[str, list[tuple[Comment, list[Comment]]]]
 
 
+# Looking things up for her -------------------------------------------------------------
+
+
+def round_get(request: HttpRequest, round_pk: int) -> Round:
+    """The round, if she may see it; else 404, so a round she is not in stays unknown."""
+    member: Member = request.member
+    if not member.is_taking_part:
+        raise Http404
+    round = selectors.round_for_member(member=member, pk=round_pk)
+    if round is None:
+        raise Http404
+    return round
+
+
+def round_page_get(round: Round, page_pk: int) -> RoundPage:
+    for round_page in round.round_pages.all():
+        if round_page.page_id == page_pk:
+            return round_page
+    raise Http404
+
+
+def round_page_url(round_page: RoundPage, anchor: str = "") -> str:
+    url = reverse(
+        "consultations:round_page",
+        kwargs={"round_pk": round_page.round_id, "page_pk": round_page.page_id},
+    )
+    return f"{url}#{anchor}" if anchor else url
+
+
+def item_anchor(block_id: str) -> str:
+    return f"item-{block_id}" if block_id else "page-comments"
+
+
+# What the template tags render from ------------------------------------------------------
+
+
+@dataclass
+class BoundForm:
+    """The one form she sent that needs fixing, and where it belongs on the page."""
+
+    kind: str  # "rate", "comment" or "reply"
+    key: str  # the item's block id ("" for the whole page), or the parent comment's pk
+    form: forms.Form
+
+
+@dataclass
+class RoundPageContext:
+    """The round page as she sees it. The template tags ask it for each item's controls."""
+
+    request: HttpRequest
+    round: Round
+    round_page: RoundPage
+    member: Member
+    ratings: dict[str, Rating]
+    threads: Threads
+    bound: BoundForm | None = None
+
+    @cached_property
+    def is_open(self) -> bool:
+        return self.round.status == RoundStatus.OPEN
+
+    @cached_property
+    def items(self) -> dict[str, ConsultationItem]:
+        return {item.block_id: item for item in self.round_page.items}
+
+    def bound_form(self, kind: str, key: str) -> forms.Form | None:
+        if self.bound and self.bound.kind == kind and self.bound.key == key:
+            return self.bound.form
+        return None
+
+    def rating_form(self, block_id: str) -> RatingForm:
+        return self.bound_form("rate", block_id) or RatingForm(
+            round=self.round,
+            initial={"block_id": block_id, **RatingForm.initial_for(self.ratings.get(block_id))},
+            auto_id=f"rate-{block_id}-%s",
+        )
+
+    def comment_form(self, block_id: str) -> CommentForm:
+        return self.bound_form("comment", block_id) or CommentForm(
+            initial={"block_id": block_id}, auto_id=f"comment-{block_id or 'page'}-%s"
+        )
+
+    def reply_form(self, comment: Comment) -> CommentForm:
+        return self.bound_form("reply", str(comment.pk)) or CommentForm(
+            initial={"block_id": comment.block_id, "parent": comment.pk},
+            auto_id=f"reply-{comment.pk}-%s",
+        )
+
+    def rating_label(self, rating: Rating | None) -> str:
+        if rating is None:
+            return ""
+        if rating.score is not None:
+            return self.round.scale.labels.get(rating.score, str(rating.score))
+        return rating.get_abstention_display()
+
+    @property
+    def may_reply(self) -> bool:
+        return self.is_open and self.round.comments_visible_to_members
+
+    def thread_entries(self, block_id: str) -> list[dict]:
+        return [
+            {
+                "comment": comment,
+                "replies": replies,
+                "reply_form": (
+                    self.reply_form(comment)
+                    if self.may_reply and not comment.late and not comment.is_withdrawn
+                    else None
+                ),
+            }
+            for comment, replies in self.threads.get(block_id, [])
+        ]
+
+    def shared_context(self) -> dict:
+        return {
+            "round": self.round,
+            "member": self.member,
+            "is_open": self.is_open,
+            "action_comment": reverse(
+                "consultations:comment",
+                kwargs={"round_pk": self.round.pk, "page_pk": self.round_page.page_id},
+            ),
+        }
+
+    def item_context(self, block_id: str) -> dict:
+        item = self.items.get(block_id)
+        if item is None:
+            return {}
+        rating = self.ratings.get(block_id)
+        rating_form = self.rating_form(block_id)
+        comment_form = self.comment_form(block_id)
+        return {
+            **self.shared_context(),
+            "item": item,
+            "rating": rating,
+            "rating_label": self.rating_label(rating),
+            "rating_form": rating_form,
+            "comment_form": comment_form,
+            # A form she sent after the round closed is shown again, so her words survive.
+            "show_rating_form": self.is_open or rating_form.is_bound,
+            "show_comment_form": self.is_open or comment_form.is_bound,
+            "threads": self.thread_entries(block_id),
+            "action_rate": reverse(
+                "consultations:rate",
+                kwargs={"round_pk": self.round.pk, "page_pk": self.round_page.page_id},
+            ),
+        }
+
+    def page_context(self) -> dict:
+        comment_form = self.comment_form("")
+        return {
+            **self.shared_context(),
+            "comment_form": comment_form,
+            "show_comment_form": self.is_open or comment_form.is_bound,
+            "threads": self.thread_entries(""),
+            "has_items": bool(self.items),
+        }
+
+
+def round_page_render(
+    request: HttpRequest, *, round: Round, round_page: RoundPage, bound: BoundForm | None = None
+) -> HttpResponse:
+    member: Member = request.member
+    comments = selectors.comments_visible_to(
+        round=round, member=member, page_id=round_page.page_id
+    )
+    ratings = {
+        block_id: rating
+        for (page_id, block_id), rating in selectors.ratings_of(round=round, member=member).items()
+        if page_id == round_page.page_id
+    }
+    consultation = RoundPageContext(
+        request=request,
+        round=round,
+        round_page=round_page,
+        member=member,
+        ratings=ratings,
+        threads=selectors.comment_threads(comments),
+        bound=bound,
+    )
+    page = round_page.pinned_page
+    template = (
+        page.consultation_template
+        if isinstance(page, ConsultablePageMixin) and page.consultation_template
+        else FALLBACK_TEMPLATE
+    )
+    return render(
+        request,
+        "consultations/round_page.html",
+        {
+            CONTEXT_KEY: consultation,
+            "round": round,
+            "round_page": round_page,
+            "page": page,
+            "body_template": template,
+            "error_form": bound.form if bound else None,
+        },
+    )
+
+
+# The views -------------------------------------------------------------------------------
+
+
+@member_required
 def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
-    raise Http404
+    round = round_get(request, round_pk)
+    return render(
+        request,
+        "consultations/round.html",
+        {
+            "round": round,
+            "is_closed": round.status == RoundStatus.CLOSED,
+            "pages": selectors.round_pages_progress(round=round, member=request.member),
+        },
+    )
 
 
+@member_required
 def round_page(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
-    raise Http404
+    round = round_get(request, round_pk)
+    return round_page_render(request, round=round, round_page=round_page_get(round, page_pk))
 
 
+def saved_message(request: HttpRequest, *, late: bool, text: str) -> None:
+    if late:
+        messages.warning(request, LATE_MESSAGE)
+    else:
+        messages.success(request, text)
+
+
+@member_required
+@require_POST
 def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
-    raise Http404
+    round = round_get(request, round_pk)
+    round_page = round_page_get(round, page_pk)
+    block_id = request.POST.get("block_id", "").strip()
+    form = RatingForm(request.POST, round=round, auto_id=f"rate-{block_id}-%s")
+    if form.is_valid():
+        try:
+            version = services.rating_set(
+                round=round,
+                member=request.member,
+                page_id=round_page.page_id,
+                block_id=block_id,
+                **form.rating_arguments(),
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            item = next(item for item in round_page.items if item.block_id == block_id)
+            saved_message(
+                request,
+                late=version.late,
+                text=_("Your rating of requirement %(number)s is saved.")
+                % {"number": item.number},
+            )
+            return HttpResponseRedirect(round_page_url(round_page, item_anchor(block_id)))
+    return round_page_render(
+        request, round=round, round_page=round_page, bound=BoundForm("rate", block_id, form)
+    )
 
 
+@member_required
+@require_POST
 def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
-    raise Http404
+    round = round_get(request, round_pk)
+    round_page = round_page_get(round, page_pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        # Only the hidden reply field can be malformed, and only by editing the page.
+        raise Http404
+    parent = None
+    if parent_pk := form.cleaned_data["parent"]:
+        parent = (
+            selectors.comments_visible_to(round=round, member=request.member, page_id=page_pk)
+            .filter(pk=parent_pk)
+            .first()
+        )
+        if parent is None:
+            raise Http404
+    block_id = parent.block_id if parent else form.cleaned_data["block_id"]
+    if parent is not None:
+        bound = BoundForm("reply", str(parent.pk), form)
+        form.auto_id = f"reply-{parent.pk}-%s"
+    elif block_id and not round_page.has_item(block_id):
+        # The item is gone from the page she sees: her words go back in the page's box.
+        bound = BoundForm("comment", "", form)
+        form.auto_id = "comment-page-%s"
+    else:
+        bound = BoundForm("comment", block_id, form)
+        form.auto_id = f"comment-{block_id or 'page'}-%s"
+    try:
+        version = services.comment_post(
+            round=round,
+            member=request.member,
+            page_id=round_page.page_id,
+            block_id=block_id,
+            body=form.cleaned_data["body"],
+            quote=form.cleaned_data["quote"],
+            parent=parent,
+        )
+    except ValidationError as error:
+        form.add_service_error(error)
+        return round_page_render(request, round=round, round_page=round_page, bound=bound)
+    saved_message(
+        request,
+        late=version.late,
+        text=_("Your reply is saved.") if parent else _("Your comment is saved."),
+    )
+    return HttpResponseRedirect(round_page_url(round_page, f"comment-{version.comment_id}"))
 
 
+def own_comment_get(request: HttpRequest, round: Round, comment_pk: int) -> Comment:
+    comment = selectors.own_comment(round=round, member=request.member, pk=comment_pk)
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def comment_context(round: Round, comment: Comment) -> dict:
+    round_page = round_page_get(round, comment.page_id)
+    item = next((i for i in round_page.items if i.block_id == comment.block_id), None)
+    return {
+        "round": round,
+        "round_page": round_page,
+        "comment": comment,
+        "item": item,
+        "is_open": round.status == RoundStatus.OPEN,
+        "back_url": round_page_url(round_page, f"comment-{comment.pk}"),
+    }
+
+
+@member_required
 def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
-    raise Http404
+    round = round_get(request, round_pk)
+    comment = own_comment_get(request, round, comment_pk)
+    context = comment_context(round, comment)
+    if request.method == "POST":
+        form = CommentChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                version = services.comment_edit(
+                    comment=comment,
+                    member=request.member,
+                    body=form.cleaned_data["body"],
+                    quote=form.cleaned_data["quote"],
+                )
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                saved_message(request, late=version.late, text=_("Your comment is changed."))
+                return HttpResponseRedirect(context["back_url"])
+    else:
+        form = CommentChangeForm(initial={"body": comment.body, "quote": comment.quote})
+    return render(request, "consultations/comment_edit.html", {**context, "form": form})
 
 
+@member_required
 def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
-    raise Http404
+    round = round_get(request, round_pk)
+    comment = own_comment_get(request, round, comment_pk)
+    context = comment_context(round, comment)
+    if request.method == "POST":
+        version = services.comment_withdraw(comment=comment, member=request.member)
+        saved_message(request, late=version.late, text=_("Your comment is withdrawn."))
+        return HttpResponseRedirect(context["back_url"])
+    return render(request, "consultations/comment_withdraw.html", context)

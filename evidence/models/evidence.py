@@ -54,6 +54,8 @@ class EvidenceIndexPage(RoutablePageMixin, Page):
 class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
     """A summary of one reviewed guideline, study or policy, with its citation."""
 
+    consultation_template = "evidence/includes/evidence_summary_body.html"
+
     source_id = models.CharField(
         "source identifier",
         max_length=40,

@@ -663,7 +663,7 @@ def test_closed_round_shows_what_she_gave_and_no_controls(
 
     soup = soup_of(as_willow.get(page_url(round_page)))
 
-    assert soup.find("form", attrs={"method": "post"}) is None
+    assert soup.find("main").find("form", attrs={"method": "post"}) is None
     assert "This round closed at" in soup.find(class_="app-round-closed").get_text()
     card = item_card(soup, item_ids[0])
     assert card.find(class_="app-rating-given").get_text(strip=True) == "9 - strongly agree"
@@ -747,7 +747,7 @@ def test_public_framework_page_has_no_consultation_controls(
         "Requirement 3.3",
     ]
     assert STATEMENTS[0] in soup.get_text()
-    assert soup.find("form", attrs={"method": "post"}) is None
+    assert soup.find("main").find("form", attrs={"method": "post"}) is None
     assert soup.select(".app-consultation-item, #page-comments") == []
     assert "Hidden." not in soup.get_text()
 

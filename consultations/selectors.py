@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
@@ -103,10 +103,15 @@ def comments_visible_to(*, round: Round, member: Member, page_id: int) -> QueryS
 
 def _visible_to(*, round: Round, member: Member) -> Q:
     mine = Q(author=member)
-    shared = Q(late=False, withdrawn_at__isnull=True)
     if not round.comments_visible_to_members:
-        shared = Q(pk__in=[])
-    return mine | shared
+        return mine
+    standing = Q(late=False, withdrawn_at__isnull=True)
+    # A withdrawn comment that others replied to stays as a placeholder (the page shows no
+    # words of it), so the replies keep their place in the thread.
+    answered = Exists(
+        Comment.objects.filter(parent=OuterRef("pk")).filter(standing | Q(author=member))
+    )
+    return mine | standing | Q(late=False, parent__isnull=True) & answered
 
 
 @dataclass

@@ -167,6 +167,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 LAY_TEXT_TARGET_READING_EASE = 60
 LAY_TEXT_TARGET_GRADE = 8
 
+# Messages live in the session, not a cookie: one carries a new member's invitation link
+# to the editor who sent it.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 # Members sign in here, never in the Wagtail admin; private pages send readers here too.
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/consultations/"

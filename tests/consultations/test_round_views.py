@@ -793,3 +793,28 @@ def test_round_page_queries_do_not_grow_with_comments(
         )
 
     assert queries() == few
+
+
+def test_others_see_a_withdrawn_comment_with_replies_as_a_placeholder_without_its_words(
+    open_round, round_page, service_user, professional, client
+):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    first = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Second thoughts."
+    ).comment
+    comment_post(
+        round=open_round,
+        member=professional,
+        page_id=round_page.page_id,
+        body="I see what you mean.",
+        parent=first,
+    )
+    comment_withdraw(comment=first, member=service_user)
+    client.force_login(professional.user)
+
+    text = soup_of(client.get(page_url(round_page))).find("main").get_text()
+
+    assert "This comment was withdrawn by the member who wrote it." in text
+    assert "Second thoughts." not in text
+    assert "I see what you mean." in text

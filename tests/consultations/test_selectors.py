@@ -104,3 +104,30 @@ def test_dashboard_splits_open_and_closed_rounds(open_round, service_user, close
 
     assert [round for round, _progress in dashboard.open] == [open_round]
     assert [round for round, _progress in dashboard.closed] == [earlier]
+
+
+def test_withdrawn_comment_with_replies_keeps_its_place_without_its_words(
+    open_round, round_page, service_user, professional
+):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    first = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Second thoughts."
+    ).comment
+    comment_post(
+        round=open_round,
+        member=professional,
+        page_id=round_page.page_id,
+        body="I see what you mean.",
+        parent=first,
+    )
+
+    comment_withdraw(comment=first, member=service_user)
+
+    shown = list(
+        comments_visible_to(round=open_round, member=professional, page_id=round_page.page_id)
+    )
+    assert [(c.body, c.is_withdrawn) for c in shown] == [
+        ("Second thoughts.", True),
+        ("I see what you mean.", False),
+    ]

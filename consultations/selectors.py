@@ -64,13 +64,37 @@ class Progress:
 
 def round_progress(*, round: Round, member: Member) -> Progress:
     """Items she has rated out of the round's items, and comments she has made."""
-    round_pages = list(round.round_pages.select_related("revision"))
-    items = {(rp.page_id, item.block_id) for rp in round_pages for item in rp.items}
-    rated = set(
-        Rating.objects.filter(round=round, member=member).values_list("page_id", "block_id")
+    return rounds_progress(rounds=[round], member=member)[round.pk]
+
+
+def rounds_progress(*, rounds: list[Round], member: Member) -> dict[int, Progress]:
+    """Her progress in each round, in a fixed number of queries however many rounds."""
+    round_ids = [round.pk for round in rounds]
+    round_pages = RoundPage.objects.filter(round_id__in=round_ids).select_related("revision")
+    items: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for round_page in round_pages:
+        items[round_page.round_id].update(
+            (round_page.page_id, item.block_id) for item in round_page.items
+        )
+    rated: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    ratings = Rating.objects.filter(round_id__in=round_ids, member=member)
+    for round_id, page_id, block_id in ratings.values_list("round_id", "page_id", "block_id"):
+        rated[round_id].add((page_id, block_id))
+    comments = dict(
+        Comment.objects.filter(round_id__in=round_ids, author=member)
+        .current()
+        .values("round_id")
+        .annotate(count=Count("pk"))
+        .values_list("round_id", "count")
     )
-    comments = Comment.objects.filter(round=round, author=member).current().count()
-    return Progress(items=len(items), rated=len(items & rated), comments=comments)
+    return {
+        round_id: Progress(
+            items=len(items[round_id]),
+            rated=len(items[round_id] & rated[round_id]),
+            comments=comments.get(round_id, 0),
+        )
+        for round_id in round_ids
+    }
 
 
 @dataclass
@@ -81,9 +105,10 @@ class Dashboard:
 
 def member_dashboard(*, member: Member) -> Dashboard:
     dashboard = Dashboard()
-    rounds = Round.objects.for_member(member).order_by("closes_at")
+    rounds = list(Round.objects.for_member(member).order_by("closes_at"))
+    progress = rounds_progress(rounds=rounds, member=member)
     for round in rounds:
-        entry = (round, round_progress(round=round, member=member))
+        entry = (round, progress[round.pk])
         (dashboard.open if round.is_open else dashboard.closed).append(entry)
     dashboard.closed.reverse()
     return dashboard

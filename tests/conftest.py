@@ -1,5 +1,6 @@
 from io import StringIO
 
+from django.core.cache import cache
 from django.core.management import call_command
 
 from wagtail.models import Site
@@ -41,3 +42,9 @@ def demo_site(db) -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with nothing cached, as ids may repeat between tests."""
+    cache.clear()

@@ -2,6 +2,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -14,7 +15,13 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
 from cms.blocks import RICH_TEXT_FEATURES
-from consultations.enums import AUDIENCE_CONSTITUENCIES, Audience, RatingScale, RoundStatus
+from consultations.enums import (
+    AUDIENCE_CONSTITUENCIES,
+    Audience,
+    RatingScale,
+    RoundStatus,
+    ScaleDefinition,
+)
 from consultations.models.members import Member
 from consultations.models.mixins import ConsultablePageMixin, ConsultationItem
 
@@ -121,7 +128,7 @@ class Round(ClusterableModel):
         return self.status == RoundStatus.OPEN
 
     @property
-    def scale(self):
+    def scale(self) -> ScaleDefinition:
         return RatingScale(self.rating_scale).definition
 
     def is_for(self, member: Member) -> bool:
@@ -159,10 +166,16 @@ class RoundPage(Orderable):
 
     @cached_property
     def items(self) -> list[ConsultationItem]:
-        page = self.pinned_page
-        if isinstance(page, ConsultablePageMixin):
-            return page.get_consultation_items()
-        return []
+        """The pinned revision's items. A revision never changes, so they are cached for
+        good: building them means rebuilding the page from the revision's content."""
+        made = self.revision.created_at.timestamp()
+        key = f"consultations:revision-items:{self.revision_id}:{made}"
+        items = cache.get(key)
+        if items is None:
+            page = self.pinned_page
+            items = page.get_consultation_items() if isinstance(page, ConsultablePageMixin) else []
+            cache.set(key, items, timeout=None)
+        return items
 
     def has_item(self, block_id: str) -> bool:
         return any(item.block_id == block_id for item in self.items)

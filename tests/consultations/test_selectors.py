@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
@@ -8,7 +10,7 @@ from consultations.enums import Audience
 from consultations.models import Round
 from consultations.selectors import comments_visible_to, member_dashboard, round_progress
 from consultations.services import comment_post, comment_withdraw, rating_set
-from tests.factories import RoundFactory
+from tests.factories import RoundFactory, RoundPageFactory
 
 
 @pytest.mark.parametrize(
@@ -131,3 +133,19 @@ def test_withdrawn_comment_with_replies_keeps_its_place_without_its_words(
         ("Second thoughts.", True),
         ("I see what you mean.", False),
     ]
+
+
+def test_dashboard_queries_do_not_grow_with_the_number_of_rounds(
+    open_round, section, service_user
+):
+    def queries_for_dashboard() -> int:
+        member_dashboard(member=service_user)  # the first look caches the pinned items
+        with CaptureQueriesContext(connection) as queries:
+            member_dashboard(member=service_user)
+        return len(queries)
+
+    one_round = queries_for_dashboard()
+    for title in ("Second round", "Third round"):
+        RoundPageFactory(round=RoundFactory(title=title), page=section)
+
+    assert queries_for_dashboard() == one_round

@@ -23,7 +23,7 @@ from consultations.models import (
     Round,
 )
 from consultations.selectors import username_for_sign_in
-from consultations.services import PSEUDONYM_MAX_LENGTH, pseudonym_clean
+from consultations.services import PSEUDONYM_MAX_LENGTH, full_name_split, pseudonym_clean
 
 # Members: signing in, joining, profile and passwords ----------------------------------
 
@@ -123,12 +123,12 @@ class JoinForm(auth_forms.SetPasswordMixin, forms.Form):
 
     def future_user(self) -> AbstractBaseUser:
         """The account she is about to have, unsaved, for the password validators."""
-        first_name, _space, last_name = self.invitation.full_name.rpartition(" ")
+        first_name, last_name = full_name_split(self.invitation.full_name)
         return get_user_model()(
             username=self.invitation.email.lower(),
             email=self.invitation.email,
-            first_name=first_name or last_name,
-            last_name=last_name if first_name else "",
+            first_name=first_name,
+            last_name=last_name,
         )
 
 

@@ -8,6 +8,8 @@ out of the results.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,9 +18,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from wagtail.log_actions import log
@@ -43,6 +47,7 @@ from consultations.models import (
 PSEUDONYM_PATTERN = re.compile(r"^[^\W_](?:[\w' -]*[^\W_])?$")
 PSEUDONYM_MIN_LENGTH = 2
 PSEUDONYM_MAX_LENGTH = 40
+PSEUDONYM_TAKEN = _lazy("Another member uses this pseudonym. Choose a different one.")
 
 
 class InvitationUnusable(Exception):
@@ -74,6 +79,15 @@ def invitation_create(
         raise ValidationError(
             {"email": _("Someone with this email address already has an account.")}
         )
+    if Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address already has an invitation that was not accepted. Send it "
+                    "a new link from the list of invitations instead."
+                )
+            }
+        )
     if constituency != Constituency.PROFESSIONAL:
         professional_role = ""
     token, digest = Invitation.new_token()
@@ -95,10 +109,10 @@ def invitation_create(
 def invitation_renew(*, invitation: Invitation, by: AbstractBaseUser | None) -> str:
     """Give an invitation that was not accepted a new link and a new expiry; the old link
     stops working."""
-    if invitation.is_accepted:
-        raise ValidationError(_("This invitation was accepted, so it cannot be sent again."))
     token, digest = Invitation.new_token()
     with transaction.atomic():
+        if Invitation.objects.select_for_update().get(pk=invitation.pk).is_accepted:
+            raise ValidationError(_("This invitation was accepted, so it cannot be sent again."))
         invitation.token_digest = digest
         invitation.expires_at = timezone.now() + invitation_lifetime()
         invitation.save(update_fields=["token_digest", "expires_at"])
@@ -118,38 +132,50 @@ def invitation_check(invitation: Invitation) -> None:
         raise InvitationUnusable("expired")
 
 
+def full_name_split(full_name: str) -> tuple[str, str]:
+    """First and last name for the user record: the last word is the surname."""
+    first_name, _space, last_name = full_name.strip().rpartition(" ")
+    return (first_name, last_name) if first_name else (last_name, "")
+
+
 def invitation_accept(*, invitation: Invitation, pseudonym: str, password: str) -> Member:
     """Turn an invitation into a member who has consented to the current consent text.
 
-    The link works once: the invitation row is locked, so two tabs cannot both use it.
+    The link works once: the invitation row is locked, so two tabs cannot both use it. An
+    address that has meanwhile got an account counts as a used link.
     """
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         invitation_check(invitation)
-        first_name, _space, last_name = invitation.full_name.rpartition(" ")
-        if not first_name:
-            first_name, last_name = last_name, ""
+        user_model = get_user_model()
+        username = invitation.email.lower()
+        if user_model.objects.filter(
+            Q(username=username) | Q(email__iexact=invitation.email)
+        ).exists():
+            raise InvitationUnusable("accepted")
+        first_name, last_name = full_name_split(invitation.full_name)
         pseudonym = pseudonym_clean(
             pseudonym=pseudonym,
             real_names=[invitation.full_name, invitation.email.split("@")[0]],
         )
-        user = get_user_model().objects.create_user(
-            username=invitation.email.lower(),
+        user = user_model.objects.create_user(
+            username=username,
             email=invitation.email,
             password=password,
             first_name=first_name,
             last_name=last_name,
         )
         now = timezone.now()
-        member = Member.objects.create(
-            user=user,
-            constituency=invitation.constituency,
-            pseudonym=pseudonym,
-            study_site=invitation.study_site,
-            professional_role=invitation.professional_role,
-            consent_given_at=now,
-            consent_version=CONSENT_VERSION,
-        )
+        with pseudonym_taken_guard():
+            member = Member.objects.create(
+                user=user,
+                constituency=invitation.constituency,
+                pseudonym=pseudonym,
+                study_site=invitation.study_site,
+                professional_role=invitation.professional_role,
+                consent_given_at=now,
+                consent_version=CONSENT_VERSION,
+            )
         invitation.accepted_at = now
         invitation.member = member
         invitation.save(update_fields=["accepted_at", "member"])
@@ -195,10 +221,21 @@ def pseudonym_clean(*, pseudonym: str, real_names: list[str], member: Member | N
     if member is not None:
         taken = taken.exclude(pk=member.pk)
     if taken.exists():
-        raise ValidationError(
-            {"pseudonym": _("Another member uses this pseudonym. Choose a different one.")}
-        )
+        raise ValidationError({"pseudonym": PSEUDONYM_TAKEN})
     return pseudonym
+
+
+@contextmanager
+def pseudonym_taken_guard() -> Iterator[None]:
+    """Two members choosing the same pseudonym at once both pass the check above; the
+    database's unique rule stops the second, who gets the same message."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "member_pseudonym_unique" not in str(error):
+            raise
+        raise ValidationError({"pseudonym": PSEUDONYM_TAKEN}) from None
 
 
 def member_update(
@@ -218,7 +255,7 @@ def member_update(
     member.notify_new_rounds = notify_new_rounds
     member.notify_replies = notify_replies
     member.notify_responses = notify_responses
-    with transaction.atomic():
+    with transaction.atomic(), pseudonym_taken_guard():
         member.save()
     return member
 
@@ -240,7 +277,9 @@ def member_withdraw(*, member: Member) -> Member:
 # Rounds ---------------------------------------------------------------------------------
 
 
-def round_page_pin(*, page: Page, revision: Revision | None = None, by=None) -> Revision:
+def round_page_pin(
+    *, page: Page, revision: Revision | None = None, by: AbstractBaseUser | None = None
+) -> Revision:
     """The revision a round shows of a page: the one chosen, else the page's latest.
 
     A page that has never been saved as a revision gets one of its current content.
@@ -373,9 +412,9 @@ def comment_post(
 
 
 def reply_check(*, round: Round, member: Member, round_page: RoundPage, parent: Comment) -> None:
-    visible = parent.author_id == member.pk or round.comments_visible_to_members
+    """Replies belong to rounds that share comments among members."""
     if (
-        not visible
+        not round.comments_visible_to_members
         or parent.round_id != round.pk
         or parent.page_id != round_page.page_id
         or parent.late
@@ -412,6 +451,10 @@ def comment_edit(
     quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_withdrawn:  # withdrawn in another tab since the check above
+            raise ValidationError(
+                {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
+            )
         if not timing.late:
             comment.body, comment.quote, comment.edited_at = body, quote, timing.now
             comment.save(update_fields=["body", "quote", "edited_at"])
@@ -472,7 +515,7 @@ def rating_set(
     if abstention and abstention not in Abstention.values:
         raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
     reason = text_clean(value=reason, field="reason", max_length=REASON_MAX_LENGTH)
-    values = {"score": score, "abstention": abstention, "reason": reason}
+    values: dict[str, object] = {"score": score, "abstention": abstention, "reason": reason}
     with transaction.atomic():
         rating = rating_current_locked(
             round=round,
@@ -515,7 +558,7 @@ def rating_current_locked(
     member: Member,
     round_page: RoundPage,
     block_id: str,
-    values: dict,
+    values: dict[str, object],
     late: bool,
 ) -> _LockedRating:
     """Her current rating of the item, locked; created if she has none.

@@ -119,6 +119,14 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         ordering = ["-created_at"]
+        constraints = [
+            # One link at a time per address: a second would make a second account.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         # Shown in the admin's history and messages, which editors without the identity

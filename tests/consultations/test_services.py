@@ -9,7 +9,7 @@ import pytest
 
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import Abstention, Audience, Constituency, VersionKind
-from consultations.models import Comment, Member, Rating
+from consultations.models import Comment, Invitation, Member, Rating
 from consultations.selectors import invitation_find
 from consultations.services import (
     InvitationUnusable,
@@ -20,10 +20,11 @@ from consultations.services import (
     invitation_create,
     invitation_renew,
     member_withdraw,
+    pseudonym_taken_guard,
     rating_set,
     round_page_pin,
 )
-from tests.factories import MemberFactory, RoundFactory
+from tests.factories import MemberFactory, RoundFactory, UserFactory
 
 
 def test_a_comment_records_round_page_pinned_revision_and_item(
@@ -486,3 +487,57 @@ def test_rating_given_late_counts_once_given_again_in_an_extended_round(
     rating_set(**target, score=3)
 
     assert Rating.objects.counted().get().score == 3
+
+
+def test_an_address_with_a_waiting_invitation_is_not_invited_twice(invitation, editor):
+    with pytest.raises(ValidationError) as error:
+        invitation_create(
+            full_name="Jane Smith",
+            email="JANE.SMITH@example.org",
+            constituency=Constituency.SERVICE_USER,
+            invited_by=editor,
+        )
+
+    assert list(error.value.message_dict) == ["email"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invitation.objects.create(
+            full_name="Jane Smith",
+            email="Jane.Smith@example.org",
+            constituency=Constituency.SERVICE_USER,
+            token_digest="another",
+            expires_at=timezone.now(),
+        )
+
+
+def test_an_invitation_to_an_address_that_now_has_an_account_counts_as_used(invitation):
+    UserFactory(email="Jane.Smith@example.org")
+
+    with pytest.raises(InvitationUnusable) as error:
+        invitation_accept(invitation=invitation, pseudonym="Heron", password="a-long-password")
+
+    assert error.value.reason == "accepted"
+
+
+def test_pseudonym_taken_at_the_same_moment_gets_the_pseudonyms_message(invitation, service_user):
+    # Both checks passed before either was saved: only the database's rule can tell.
+    with pytest.raises(ValidationError) as error, pseudonym_taken_guard():
+        MemberFactory(pseudonym=service_user.pseudonym.lower())
+
+    assert error.value.message_dict == {
+        "pseudonym": ["Another member uses this pseudonym. Choose a different one."]
+    }
+
+
+def test_no_reply_even_to_her_own_comment_in_a_private_round(open_round, round_page, service_user):
+    first = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+
+    with pytest.raises(PermissionDenied):
+        comment_post(
+            round=open_round,
+            member=service_user,
+            page_id=round_page.page_id,
+            body="And another thing.",
+            parent=first,
+        )

@@ -111,7 +111,12 @@ def _round_ensure(*, members: list[Member], log: Log) -> None:
 
 def _contributions_seed(*, round: Round, members: list[Member], log: Log) -> None:
     service_user, professional = members
-    round_page = round.round_pages.select_related("revision").order_by("sort_order").first()
+    round_page = (
+        RoundPage.objects.filter(round=round)
+        .select_related("revision")
+        .order_by("sort_order")
+        .first()
+    )
     items: list[ConsultationItem] = round_page.items
     page_id = round_page.page_id
     first = items[0]

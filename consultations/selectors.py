@@ -267,7 +267,11 @@ def rounds_with_status(queryset: QuerySet[Round], status: str) -> QuerySet[Round
 
 
 def round_pages_pinned(round: Round) -> list[RoundPage]:
-    return list(round.round_pages.select_related("page", "revision__user").order_by("sort_order"))
+    return list(
+        RoundPage.objects.filter(round=round)
+        .select_related("page", "revision__user")
+        .order_by("sort_order")
+    )
 
 
 def own_comment(*, round: Round, member: Member, pk: int) -> Comment | None:

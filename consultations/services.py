@@ -327,7 +327,7 @@ def contribution_timing(*, round: Round, member: Member) -> Timing:
 
 def round_page_get(*, round: Round, page_id: int) -> RoundPage:
     try:
-        return round.round_pages.select_related("revision").get(page_id=page_id)
+        return RoundPage.objects.select_related("revision").get(round=round, page_id=page_id)
     except (RoundPage.DoesNotExist, ValueError, TypeError):
         raise ValidationError(
             {NON_FIELD_ERRORS: _("This page is not part of the round.")}

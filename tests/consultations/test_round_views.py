@@ -818,3 +818,29 @@ def test_others_see_a_withdrawn_comment_with_replies_as_a_placeholder_without_it
     assert "This comment was withdrawn by the member who wrote it." in text
     assert "Second thoughts." not in text
     assert "I see what you mean." in text
+
+
+def test_a_page_in_two_rounds_takes_ratings_and_comments_in_each(
+    open_round, round_page, section, service_user, item_ids, client
+):
+    # Rounds follow one another on the same page (the next round on the next revision).
+    later = RoundFactory(title="Round 2", follows=open_round)
+    RoundPageFactory(round=later, page=section)
+    client.force_login(service_user.user)
+
+    for round in (open_round, later):
+        url = reverse("consultations:rate", args=[round.pk, section.pk])
+        response = client.post(url, {"block_id": item_ids[0], "choice": "8", "reason": ""})
+        assert response.status_code == 302
+        url = reverse("consultations:comment", args=[round.pk, section.pk])
+        response = client.post(url, {"block_id": item_ids[0], "body": f"In {round.title}."})
+        assert response.status_code == 302
+
+    assert sorted(Rating.objects.values_list("round__title", "score")) == [
+        ("Round 1: working together", 8),
+        ("Round 2", 8),
+    ]
+    assert sorted(Comment.objects.values_list("body", flat=True)) == [
+        "In Round 1: working together.",
+        "In Round 2.",
+    ]

@@ -19,7 +19,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
 from consultations.enums import RoundStatus
@@ -60,7 +61,7 @@ def round_get(request: HttpRequest, round_pk: int) -> Round:
     return round
 
 
-def round_page_get(round: Round, page_pk: int) -> RoundPage:
+def round_page_or_404(round: Round, page_pk: int) -> RoundPage:
     for round_page in round.round_pages.all():
         if round_page.page_id == page_pk:
             return round_page
@@ -115,6 +116,18 @@ class RoundPageContext:
         if self.bound and self.bound.kind == kind and self.bound.key == key:
             return self.bound.form
         return None
+
+    @property
+    def unplaced_rating_form(self) -> RatingForm | None:
+        """A rating she sent for no item on this page, which the page shows on its own."""
+        return self.bound_form("rate", "")
+
+    @cached_property
+    def action_rate(self) -> str:
+        return reverse(
+            "consultations:rate",
+            kwargs={"round_pk": self.round.pk, "page_pk": self.round_page.page_id},
+        )
 
     def rating_form(self, block_id: str) -> RatingForm:
         return self.bound_form("rate", block_id) or RatingForm(
@@ -188,10 +201,7 @@ class RoundPageContext:
             "show_rating_form": self.is_open or rating_form.is_bound,
             "show_comment_form": self.is_open or comment_form.is_bound,
             "threads": self.thread_entries(block_id),
-            "action_rate": reverse(
-                "consultations:rate",
-                kwargs={"round_pk": self.round.pk, "page_pk": self.round_page.page_id},
-            ),
+            "action_rate": self.action_rate,
         }
 
     def page_context(self) -> dict:
@@ -249,6 +259,8 @@ def round_page_render(
 # The views -------------------------------------------------------------------------------
 
 
+# Her own pages: no shared cache may keep a copy.
+@never_cache
 @member_required
 def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
     round = round_get(request, round_pk)
@@ -263,10 +275,11 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
     )
 
 
+@never_cache
 @member_required
 def round_page(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round = round_get(request, round_pk)
-    return round_page_render(request, round=round, round_page=round_page_get(round, page_pk))
+    return round_page_render(request, round=round, round_page=round_page_or_404(round, page_pk))
 
 
 def saved_message(request: HttpRequest, *, late: bool, text: str) -> None:
@@ -280,9 +293,15 @@ def saved_message(request: HttpRequest, *, late: bool, text: str) -> None:
 @require_POST
 def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round = round_get(request, round_pk)
-    round_page = round_page_get(round, page_pk)
+    round_page = round_page_or_404(round, page_pk)
     block_id = request.POST.get("block_id", "").strip()
-    form = RatingForm(request.POST, round=round, auto_id=f"rate-{block_id}-%s")
+    if round_page.has_item(block_id):
+        bound_key, auto_id = block_id, f"rate-{block_id}-%s"
+    else:
+        # No item on the page can hold this form: it is shown at the top of the page, so
+        # her reason is not lost with it.
+        bound_key, auto_id = "", "rate-page-%s"
+    form = RatingForm(request.POST, round=round, auto_id=auto_id)
     if form.is_valid():
         try:
             version = services.rating_set(
@@ -304,7 +323,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
             )
             return HttpResponseRedirect(round_page_url(round_page, item_anchor(block_id)))
     return round_page_render(
-        request, round=round, round_page=round_page, bound=BoundForm("rate", block_id, form)
+        request, round=round, round_page=round_page, bound=BoundForm("rate", bound_key, form)
     )
 
 
@@ -312,7 +331,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
 @require_POST
 def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round = round_get(request, round_pk)
-    round_page = round_page_get(round, page_pk)
+    round_page = round_page_or_404(round, page_pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
         # Only the hidden reply field can be malformed, and only by editing the page.
@@ -366,7 +385,7 @@ def own_comment_get(request: HttpRequest, round: Round, comment_pk: int) -> Comm
 
 
 def comment_context(round: Round, comment: Comment) -> dict:
-    round_page = round_page_get(round, comment.page_id)
+    round_page = round_page_or_404(round, comment.page_id)
     item = next((i for i in round_page.items if i.block_id == comment.block_id), None)
     return {
         "round": round,
@@ -378,7 +397,9 @@ def comment_context(round: Round, comment: Comment) -> dict:
     }
 
 
+@never_cache
 @member_required
+@require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
     round = round_get(request, round_pk)
     comment = own_comment_get(request, round, comment_pk)
@@ -403,7 +424,9 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
     return render(request, "consultations/comment_edit.html", {**context, "form": form})
 
 
+@never_cache
 @member_required
+@require_http_methods(["GET", "POST"])
 def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
     round = round_get(request, round_pk)
     comment = own_comment_get(request, round, comment_pk)

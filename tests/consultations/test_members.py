@@ -273,12 +273,27 @@ def test_dashboard_shows_her_progress_and_the_deadline_in_plain_words(
     assert "Closes in 7 days, on " in text
 
 
-def test_her_own_pages_are_never_kept_in_a_shared_cache(client, service_user):
+def test_her_own_pages_are_never_kept_in_a_shared_cache(
+    client, service_user, open_round, round_page
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+    in_round = {"round_pk": open_round.pk}
     client.force_login(service_user.user)
 
-    for name in ("dashboard", "profile", "withdraw"):
-        response = client.get(reverse(f"consultations:{name}"))
-        assert "private" in response["Cache-Control"]
+    for name, kwargs in (
+        ("dashboard", {}),
+        ("profile", {}),
+        ("withdraw", {}),
+        ("round", in_round),
+        ("round_page", {**in_round, "page_pk": round_page.page_id}),
+        ("comment_edit", {**in_round, "comment_pk": comment.pk}),
+        ("comment_withdraw", {**in_round, "comment_pk": comment.pk}),
+    ):
+        response = client.get(reverse(f"consultations:{name}", kwargs=kwargs))
+        assert response.status_code == 200, name
+        assert "private" in response["Cache-Control"], name
 
 
 def test_dashboard_speaks_only_of_comments_for_a_round_with_nothing_to_rate(

@@ -322,21 +322,35 @@ def test_over_long_reason_is_refused_beside_it_and_kept(
     assert checked["value"] == "5"
 
 
-def test_rating_an_item_not_in_the_pinned_revision_is_refused(round_page, service_user, client):
+def test_rating_an_item_not_in_the_pinned_revision_is_refused_and_keeps_her_reason(
+    round_page, service_user, client
+):
     response = post(
         round_page,
         service_user,
         client,
-        {"block_id": "not-an-item", "choice": "5"},
+        {"block_id": "not-an-item", "choice": "5", "reason": "My midwife said so."},
         action=rate_url,
     )
 
     assert response.status_code == 200
+    soup = soup_of(response)
     assert (
         "This item is not in the version of the page"
-        in soup_of(response).select_one(".nhsuk-error-summary").get_text()
+        in soup.select_one(".nhsuk-error-summary").get_text()
     )
+    form = soup.find(class_="app-unplaced-rating").find("form")
+    assert (
+        "This item is not in the version of the page"
+        in form.find(class_="app-form-errors").get_text()
+    )
+    assert form.find("textarea", attrs={"name": "reason"}).get_text() == "My midwife said so."
+    assert form.select_one("input[name=choice][checked]")["value"] == "5"
     assert not Rating.objects.exists()
+
+
+def test_page_shows_no_stray_rating_form_when_nothing_went_wrong(round_page, as_willow):
+    assert soup_of(as_willow.get(page_url(round_page))).find(class_="app-unplaced-rating") is None
 
 
 # Commenting -----------------------------------------------------------------------------
@@ -642,6 +656,189 @@ def test_replying_to_a_comment_she_cannot_see_is_not_found(
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("visible", "sentence"),
+    [
+        pytest.param(
+            False, "Only the research team reads your comments in this round.", id="private"
+        ),
+        pytest.param(
+            True,
+            "Other members in this round will see your comment under your pseudonym, Willow.",
+            id="shared",
+        ),
+    ],
+)
+def test_every_comment_box_says_who_will_read_it(
+    open_round, round_page, service_user, item_ids, as_willow, visible, sentence
+):
+    open_round.comments_visible_to_members = visible
+    open_round.save()
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+
+    soup = soup_of(as_willow.get(page_url(round_page)))
+
+    boxes = [f"comment-{block_id}-body" for block_id in item_ids] + ["comment-page-body"]
+    if visible:
+        boxes.append(f"reply-{comment.pk}-body")
+    for box in boxes:
+        hint = soup.find(id=f"{box}-hint")
+        assert hint.get_text(strip=True) == sentence, box
+        assert f"{box}-hint" in soup.find(id=box)["aria-describedby"].split()
+    assert soup.get_text().count("Only the research team reads") == (0 if visible else 4)
+
+
+@pytest.mark.parametrize(
+    ("visible", "edit_sentence", "withdraw_sentence"),
+    [
+        pytest.param(
+            False,
+            "Only the research team reads your comments in this round. It keeps what your "
+            "comment said before.",
+            "Only the research team reads your comments in this round. It keeps a copy, as "
+            "the consent information explains.",
+            id="private",
+        ),
+        pytest.param(
+            True,
+            "Other members will see that you changed it. The research team keeps what it said "
+            "before.",
+            "Other members will no longer see it. The research team keeps a copy, as the "
+            "consent information explains.",
+            id="shared",
+        ),
+    ],
+)
+def test_changing_or_withdrawing_a_comment_says_who_will_notice(
+    open_round,
+    round_page,
+    service_user,
+    as_willow,
+    visible,
+    edit_sentence,
+    withdraw_sentence,
+):
+    open_round.comments_visible_to_members = visible
+    open_round.save()
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+
+    def text(url: str) -> str:
+        return " ".join(soup_of(as_willow.get(url)).find("main").get_text(" ").split())
+
+    edit_text, withdraw_text = text(edit_url(comment)), text(withdraw_url(comment))
+    assert edit_sentence in edit_text
+    assert withdraw_sentence in withdraw_text
+    assert ("Other members" in edit_text + withdraw_text) is visible
+
+
+# Which requests each view takes, and from whom -----------------------------------------
+
+
+@pytest.mark.parametrize("action", [rate_url, comment_url])
+def test_rating_and_commenting_take_only_a_post(round_page, item_ids, as_willow, action):
+    response = as_willow.get(action(round_page), {"block_id": item_ids[0], "choice": "5"})
+
+    assert response.status_code == 405
+    assert not Rating.objects.exists() and not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+@pytest.mark.parametrize("view", [edit_url, withdraw_url])
+def test_changing_and_withdrawing_take_only_get_and_post(
+    open_round, round_page, service_user, as_willow, view, method
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+
+    response = getattr(as_willow, method)(view(comment))
+
+    assert response.status_code == 405
+    comment.refresh_from_db()
+    assert comment.body == "Mine." and not comment.is_withdrawn
+    assert comment.versions.count() == 1
+
+
+def sign_out(client, round, member) -> None:
+    client.logout()
+
+
+def leave_audience(client, round, member) -> None:
+    round.audience = Audience.PROFESSIONALS
+    round.save()
+
+
+def withdraw_member(client, round, member) -> None:
+    member_withdraw(member=member)
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        pytest.param(rate_url, {"choice": "5", "reason": "Sent."}, id="rate"),
+        pytest.param(comment_url, {"body": "Sent."}, id="comment"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("refuse", "status"),
+    [
+        pytest.param(sign_out, 302, id="signed-out"),
+        pytest.param(leave_audience, 404, id="outside-the-audience"),
+        pytest.param(withdraw_member, 404, id="withdrawn"),
+    ],
+)
+def test_rating_and_commenting_are_refused_to_those_not_taking_part_in_the_round(
+    open_round, round_page, service_user, item_ids, client, action, data, refuse, status
+):
+    client.force_login(service_user.user)
+    refuse(client, open_round, service_user)
+
+    response = client.post(action(round_page), {"block_id": item_ids[0], **data})
+
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/accounts/login/?next=")
+    # She is refused a POST just as she is refused the page itself.
+    assert client.get(page_url(round_page)).status_code == status
+    assert not Rating.objects.exists() and not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("view", "data"),
+    [
+        (edit_url, {"body": "Changed by someone else."}),
+        (withdraw_url, {}),
+    ],
+)
+@pytest.mark.parametrize("visible", [False, True])
+def test_posting_to_another_members_comment_by_changing_its_id_is_not_found(
+    open_round, round_page, service_user, professional, client, view, data, visible
+):
+    open_round.comments_visible_to_members = visible
+    open_round.save()
+    theirs = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Hers."
+    ).comment
+    own = comment_post(
+        round=open_round, member=professional, page_id=round_page.page_id, body="Mine."
+    ).comment
+    client.force_login(professional.user)
+    own_url = view(own)
+    other_url = own_url.replace(f"/comments/{own.pk}/", f"/comments/{theirs.pk}/")
+    assert other_url != own_url
+
+    response = client.post(other_url, data)
+
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.body == "Hers." and not theirs.is_withdrawn
+    assert theirs.versions.count() == 1
+
+
 # After the round closes -------------------------------------------------------------------
 
 
@@ -671,6 +868,34 @@ def test_closed_round_shows_what_she_gave_and_no_controls(
     shown = soup.find(id=f"comment-{comment.pk}")
     assert "My words." in shown.get_text()
     assert shown.find("a") is None
+
+
+def test_closed_page_tags_a_rating_that_arrived_late(
+    open_round, round_page, service_user, item_ids, close_round, as_willow
+):
+    rating_set(
+        round=open_round,
+        member=service_user,
+        page_id=round_page.page_id,
+        block_id=item_ids[0],
+        score=9,
+    )
+    close_round(open_round)
+    rating_set(
+        round=open_round,
+        member=service_user,
+        page_id=round_page.page_id,
+        block_id=item_ids[1],
+        score=2,
+    )
+
+    soup = soup_of(as_willow.get(page_url(round_page)))
+
+    late = item_card(soup, item_ids[1]).find(class_="app-rating-given")
+    assert late.get_text(" ", strip=True) == "2 Arrived after the round closed"
+    assert late.find(class_="nhsuk-tag").get_text(strip=True) == "Arrived after the round closed"
+    on_time = item_card(soup, item_ids[0]).find(class_="app-rating-given")
+    assert on_time.find(class_="nhsuk-tag") is None
 
 
 def test_rating_that_arrives_after_closing_is_kept_late_and_she_is_told(

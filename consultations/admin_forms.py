@@ -1,24 +1,38 @@
 """Forms of the research team's admin: rounds with their pinned pages, members, invitations."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels import InlinePanel, PageChooserPanel
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page, Revision
 
 from modelcluster.forms import BaseChildFormSet
 
 from consultations.enums import Constituency
 from consultations.models import ConsultablePageMixin, Round, RoundPage
-from consultations.selectors import consultable_pages, email_has_account, revisions_by_page
-from consultations.services import pseudonym_clean, round_has_contributions, round_page_pin
+from consultations.permissions import can_view_member_identity
+from consultations.selectors import (
+    consultable_pages,
+    email_has_account,
+    pages_with_parent_ids,
+    revisions_by_page,
+)
+from consultations.services import (
+    pseudonym_clean,
+    round_has_contributions,
+    round_page_pin,
+    round_settings_check,
+)
 
 ROLE_ONLY_FOR_PROFESSIONALS = gettext_lazy(
     "Only professionals have a professional role. Clear this, or change the constituency "
@@ -41,10 +55,16 @@ def revision_label(revision: Revision, *, page: Page, latest: bool) -> str:
     return f"{label} ({', '.join(notes)})" if notes else label
 
 
-def revision_choices() -> list[tuple[Any, Any]]:
-    """The revisions of every page a round can cover, grouped by page, newest first."""
+# Enough to find the draft she means without a select as long as the page's history.
+REVISIONS_PER_PAGE = 20
+
+
+def build_revision_choices(*, pinned: Iterable[int] = ()) -> list[tuple[Any, Any]]:
+    """The recent revisions of every page a round can cover, grouped by page, newest
+    first, and any already pinned however old."""
     choices: list[tuple[Any, Any]] = [("", _("Latest revision, when you save"))]
-    for page, revisions in revisions_by_page(consultable_pages()).items():
+    by_page = revisions_by_page(consultable_pages(), most_recent=REVISIONS_PER_PAGE, also=pinned)
+    for page, revisions in by_page.items():
         if revisions:
             choices.append(
                 (
@@ -56,6 +76,37 @@ def revision_choices() -> list[tuple[Any, Any]]:
                 )
             )
     return choices
+
+
+class RoundPageChooser(AdminPageChooser):
+    """A page chooser that finds its page among those fetched once for all the rows.
+
+    Wagtail's own looks its page up, then the specific page, then the parent: three
+    queries a row."""
+
+    known_pages: dict[str, tuple[Page, int | None]] | None = None
+
+    def get_instance(self, value: Any) -> Page | None:
+        known = (self.known_pages or {}).get(str(value))
+        return known[0] if known else super().get_instance(value)
+
+    def get_value_data_from_instance(self, instance: Page) -> dict[str, Any]:
+        known = (self.known_pages or {}).get(str(instance.pk))
+        if known is None:
+            return super().get_value_data_from_instance(instance)
+        # What AdminPageChooser adds, with the parent already known.
+        data = super(AdminPageChooser, self).get_value_data_from_instance(instance)
+        data["parent_id"] = known[1]
+        return data
+
+
+class RoundPageChooserPanel(PageChooserPanel):
+    def get_form_options(self) -> dict[str, Any]:
+        options = super().get_form_options()
+        options.setdefault("widgets", {})[self.field_name] = RoundPageChooser(
+            target_models=self.page_type, can_choose_root=self.can_choose_root
+        )
+        return options
 
 
 class RoundPageForm(WagtailAdminModelForm):
@@ -75,9 +126,13 @@ class RoundPageForm(WagtailAdminModelForm):
         model = RoundPage
         fields = ["page", "revision"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, revision_choices: list[tuple[Any, Any]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["revision"].choices = revision_choices()
+        self.fields["revision"].choices = (
+            revision_choices if revision_choices is not None else build_revision_choices()
+        )
 
     def clean_page(self) -> Page | None:
         page = self.cleaned_data.get("page")
@@ -121,6 +176,32 @@ class RoundPageForm(WagtailAdminModelForm):
 
 
 class RoundPageFormSet(BaseChildFormSet):
+    @cached_property
+    def revision_choices(self) -> list[tuple[Any, Any]]:
+        """Built once for all the rows (and the blank row a new page starts from), not per
+        row: every row offers the same revisions."""
+        pinned: list[int] = []
+        if self.instance.pk:
+            pinned = list(
+                RoundPage.objects.filter(round_id=self.instance.pk).values_list(
+                    "revision_id", flat=True
+                )
+            )
+        return build_revision_choices(pinned=pinned)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "revision_choices": self.revision_choices}
+
+    @cached_property
+    def forms(self) -> list[RoundPageForm]:
+        forms = super().forms
+        known = pages_with_parent_ids([str(form["page"].value() or "") for form in forms])
+        for form in forms:
+            widget = form.fields["page"].widget
+            if isinstance(widget, RoundPageChooser):
+                widget.known_pages = known
+        return forms
+
     def clean(self) -> None:
         kept = [
             form
@@ -198,6 +279,16 @@ class RoundForm(WagtailAdminModelForm):
         opens_at, closes_at = cleaned_data.get("opens_at"), cleaned_data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("The round must close after it opens."))
+        settings = {
+            name: cleaned_data[name]
+            for name in ("rating_scale", "audience", "comments_visible_to_members")
+            if name in cleaned_data
+        }
+        if len(settings) == 3:
+            try:
+                round_settings_check(round=self.instance, **settings)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned_data
 
     def save(self, commit: bool = True) -> Round:
@@ -206,10 +297,27 @@ class RoundForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-def role_check(form: forms.Form) -> None:
+def role_check(form: forms.ModelForm) -> None:
     constituency = form.cleaned_data.get("constituency")
-    if form.cleaned_data.get("professional_role") and constituency != Constituency.PROFESSIONAL:
-        form.add_error("professional_role", ROLE_ONLY_FOR_PROFESSIONALS)
+    if constituency == Constituency.PROFESSIONAL:
+        return
+    if "professional_role" in form.fields:
+        if form.cleaned_data.get("professional_role"):
+            form.add_error("professional_role", ROLE_ONLY_FOR_PROFESSIONALS)
+    elif form.instance.professional_role:
+        # The role is hidden from this user, so it is said beside the field she changed.
+        form.add_error(
+            "constituency",
+            _(
+                "This member has a professional role, which only professionals have. Ask "
+                "someone who can see members' details to change her constituency."
+            ),
+        )
+
+
+PSEUDONYM_COULD_IDENTIFY = gettext_lazy(
+    "Choose a different pseudonym: this one could identify her."
+)
 
 
 class MemberForm(WagtailAdminModelForm):
@@ -222,7 +330,17 @@ class MemberForm(WagtailAdminModelForm):
                 member=self.instance,
             )
         except ValidationError as error:
-            raise ValidationError(error.message_dict["pseudonym"]) from None
+            errors = error.error_dict["pseudonym"]
+            if self.for_user is None or not can_view_member_identity(self.for_user):
+                # Naming the rule would let someone who may not know her real name probe
+                # it, a guess at a time; the checks that reveal nothing keep their words.
+                errors = [
+                    ValidationError(PSEUDONYM_COULD_IDENTIFY, code=e.code)
+                    if e.code == "real_name"
+                    else e
+                    for e in errors
+                ]
+            raise ValidationError(errors) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()

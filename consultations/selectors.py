@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
@@ -240,19 +241,40 @@ def consultable_pages() -> PageQuerySet:
     return Page.objects.type(*models).order_by("path")
 
 
-def revisions_by_page(pages: Iterable[Page]) -> dict[Page, list[Revision]]:
-    """Each page's revisions, newest first, with their authors."""
+def revisions_by_page(
+    pages: Iterable[Page], *, most_recent: int | None = None, also: Iterable[int] = ()
+) -> dict[Page, list[Revision]]:
+    """Each page's revisions, newest first, with their authors: all of them, or only the
+    most recent few and the ones in `also` (such as those a round already pins)."""
     pages = list(pages)
     by_id = {str(page.pk): page for page in pages}
     grouped: dict[Page, list[Revision]] = {page: [] for page in pages}
-    revisions = (
-        Revision.page_revisions.filter(object_id__in=by_id)
-        .select_related("user")
-        .order_by("-created_at", "-pk")
-    )
+    revisions = Revision.page_revisions.filter(object_id__in=by_id)
+    if most_recent is not None:
+        # Counted in the database, so a page with years of drafts costs no more to list.
+        revisions = revisions.annotate(
+            recency=Window(
+                RowNumber(),
+                partition_by=[F("object_id")],
+                order_by=[F("created_at").desc(), F("pk").desc()],
+            )
+        ).filter(Q(recency__lte=most_recent) | Q(pk__in=list(also)))
+    revisions = revisions.select_related("user").order_by("-created_at", "-pk")
     for revision in revisions:
         grouped[by_id[revision.object_id]].append(revision)
     return grouped
+
+
+def pages_with_parent_ids(page_ids: Iterable[str]) -> dict[str, tuple[Page, int | None]]:
+    """The specific pages, by id as text (as a form holds it), each with its parent's id:
+    what a page chooser shows, in a fixed number of queries however many pages."""
+    ids = {int(page_id) for page_id in page_ids if page_id.isdigit()}
+    if not ids:
+        return {}
+    pages = list(Page.objects.filter(pk__in=ids).specific())
+    parent_paths = {page.path[: -Page.steplen] for page in pages if page.depth > 1}
+    parent_ids = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    return {str(page.pk): (page, parent_ids.get(page.path[: -Page.steplen])) for page in pages}
 
 
 def rounds_with_status(queryset: QuerySet[Round], status: str) -> QuerySet[Round]:

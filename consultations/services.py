@@ -29,7 +29,13 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
 from consultations.consent import CONSENT_VERSION
-from consultations.enums import Abstention, Constituency, RoundStatus, VersionKind
+from consultations.enums import (
+    AUDIENCE_CONSTITUENCIES,
+    Abstention,
+    Constituency,
+    RoundStatus,
+    VersionKind,
+)
 from consultations.models import (
     COMMENT_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
@@ -211,9 +217,14 @@ def pseudonym_clean(*, pseudonym: str, real_names: list[str], member: Member | N
             if len(part) >= 3 and part in lowered:
                 raise ValidationError(
                     {
-                        "pseudonym": _(
-                            "Your pseudonym must not include your real name, so that other "
-                            "members cannot tell who you are."
+                        "pseudonym": ValidationError(
+                            _(
+                                "Your pseudonym must not include your real name, so that "
+                                "other members cannot tell who you are."
+                            ),
+                            # The admin words this one differently for those who may not
+                            # know her real name.
+                            code="real_name",
                         )
                     }
                 )
@@ -298,6 +309,34 @@ def round_has_contributions(round: Round) -> bool:
     return Comment.objects.filter(round=round).exists() or (
         Rating.objects.filter(round=round).exists()
     )
+
+
+def round_settings_check(
+    *, round: Round, rating_scale: str, audience: str, comments_visible_to_members: bool
+) -> None:
+    """Once members have taken part, a round keeps the settings they took part under: the
+    scale they rated on, everyone it was open to, and comments private if they were
+    promised private. Widening the audience, or making comments private, is allowed."""
+    if round.pk is None or not round_has_contributions(round):
+        return
+    errors: dict[str, str] = {}
+    if rating_scale != round.rating_scale:
+        errors["rating_scale"] = _(
+            "Members have already rated or commented in this round on the old scale, so it "
+            "cannot change: their ratings would no longer mean what they meant."
+        )
+    if not set(AUDIENCE_CONSTITUENCIES[round.audience]) <= set(AUDIENCE_CONSTITUENCIES[audience]):
+        errors["audience"] = _(
+            "Members have already rated or commented in this round, so it must stay open to "
+            "everyone it was open to. You can add a group, but not take one away."
+        )
+    if comments_visible_to_members and not round.comments_visible_to_members:
+        errors["comments_visible_to_members"] = _(
+            "Members have already commented in this round believing only the research team "
+            "would read their comments, so other members cannot be shown them now."
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 # Comments and ratings -------------------------------------------------------------------

@@ -25,7 +25,6 @@ from wagtail.admin.panels import (
     FieldRowPanel,
     MultiFieldPanel,
     ObjectList,
-    PageChooserPanel,
 )
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, UserColumn
 from wagtail.admin.views import generic
@@ -38,7 +37,13 @@ from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
 
-from consultations.admin_forms import InvitationForm, MemberForm, RoundForm, RoundPagesPanel
+from consultations.admin_forms import (
+    InvitationForm,
+    MemberForm,
+    RoundForm,
+    RoundPageChooserPanel,
+    RoundPagesPanel,
+)
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus
 from consultations.models import Invitation, Member, Round
@@ -200,7 +205,7 @@ class RoundViewSet(ModelViewSet):
                     label=gettext_lazy("page"),
                     min_num=1,
                     panels=[
-                        PageChooserPanel("page", page_type=consultable_page_models()),
+                        RoundPageChooserPanel("page", page_type=consultable_page_models()),
                         FieldPanel("revision"),
                     ],
                 ),
@@ -216,7 +221,15 @@ def full_name(member: Member) -> str:
     return member.user.get_full_name()
 
 
-IDENTITY_SEARCH_FIELDS = ["user__first_name", "user__last_name", "user__email"]
+# Study site and professional role are behind the identity permission too: a role at a
+# small site can be one person.
+IDENTITY_SEARCH_FIELDS = [
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "study_site",
+    "professional_role",
+]
 
 
 class MemberIndexView(generic.IndexView):
@@ -224,6 +237,9 @@ class MemberIndexView(generic.IndexView):
         super().setup(request, *args, **kwargs)
         if can_view_member_identity(request.user):
             self.search_fields = [*self.search_fields, *IDENTITY_SEARCH_FIELDS]
+        # No spreadsheet at all, not even an empty one: a download would leave the admin's
+        # identity checks behind.
+        self.is_export = False
 
     def get_base_queryset(self) -> QuerySet[Member]:
         return super().get_base_queryset().select_related("user")
@@ -235,6 +251,12 @@ class MemberIndexView(generic.IndexView):
             columns[1:1] = [
                 Column("real_name", label=_("Real name"), accessor=full_name),
                 Column("email", label=_("Email address"), accessor="user.email"),
+            ]
+            # Beside the constituency, whose column Wagtail names after its display method.
+            after = next(i for i, column in enumerate(columns) if "constituency" in column.name)
+            columns[after + 1 : after + 1] = [
+                Column("study_site", label=_("Study site")),
+                Column("professional_role", label=_("Professional role")),
             ]
         return columns
 
@@ -255,15 +277,12 @@ class MemberViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     index_view_class = MemberIndexView
-    search_fields = ["pseudonym", "study_site", "professional_role"]
+    search_fields = ["pseudonym"]
     list_filter = ["constituency"]
-    # No spreadsheet export: a download would leave the admin's identity checks behind.
     list_export: list[str] = []
     list_display = [
         "pseudonym",
         "constituency",
-        "study_site",
-        "professional_role",
         "consent_given_at",
         StatusTagColumn(
             "status",
@@ -277,8 +296,8 @@ class MemberViewSet(ModelViewSet):
         [
             FieldPanel("pseudonym"),
             FieldPanel("constituency"),
-            FieldPanel("study_site"),
-            FieldPanel("professional_role"),
+            FieldPanel("study_site", permission=IDENTITY_PERMISSION),
+            FieldPanel("professional_role", permission=IDENTITY_PERMISSION),
         ],
         base_form_class=MemberForm,
     )
@@ -307,13 +326,15 @@ def invitation_send(request: HttpRequest, invitation: Invitation, token: str) ->
             % {"link": link},
         )
         return
+    # Her address only for those who may see it: messages outlive the page that set them.
+    recipient = invitation.email if can_view_member_identity(request.user) else str(invitation)
     messages.success(
         request,
         _(
-            "Invitation sent to %(email)s. If it does not arrive, you can pass this link on "
-            "another way; it is shown only now: %(link)s"
+            "Invitation sent to %(recipient)s. If it does not arrive, you can pass this link "
+            "on another way; it is shown only now: %(link)s"
         )
-        % {"email": invitation.email, "link": link},
+        % {"recipient": recipient, "link": link},
     )
 
 
@@ -329,7 +350,7 @@ class InvitationIndexView(generic.IndexView):
         return columns
 
     def get_edit_url(self, instance: Invitation) -> str | None:
-        if instance.is_accepted:
+        if instance.is_accepted or not can_view_member_identity(self.request.user):
             return None
         return super().get_edit_url(instance)
 
@@ -340,7 +361,11 @@ class InvitationIndexView(generic.IndexView):
 
     def get_list_more_buttons(self, instance: Invitation) -> list[MenuItem]:
         buttons = super().get_list_more_buttons(instance)
-        if not instance.is_accepted and self.user_has_permission("change"):
+        if (
+            not instance.is_accepted
+            and self.user_has_permission("change")
+            and can_view_member_identity(self.request.user)
+        ):
             buttons.append(
                 MenuItem(
                     _("Send a new link"),
@@ -409,8 +434,13 @@ class InvitationDeleteView(AcceptedInvitationRefusedMixin, generic.DeleteView):
     pass
 
 
-class InvitationRenewView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """Confirm, then give a waiting or expired invitation a new link and email it again."""
+class InvitationRenewView(
+    IdentityRequiredMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """Confirm, then give a waiting or expired invitation a new link and email it again.
+
+    Sending it means choosing whom it goes to, so it needs the identity permission, as
+    writing one does."""
 
     model = Invitation
     permission_required = "change"

@@ -4,7 +4,10 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,17 +17,20 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 import pytest
 from bs4 import BeautifulSoup
 
+from consultations.admin_forms import REVISIONS_PER_PAGE
 from consultations.enums import Audience, Constituency, RatingScale
 from consultations.models import Invitation, Round
 from consultations.models.members import token_digest
 from consultations.selectors import invitation_find
 from consultations.services import comment_post, invitation_create
+from consultations.viewsets import invitation_send
 from tests.factories import (
     PASSWORD,
     EditorFactory,
     FrameworkSectionPageFactory,
     MemberFactory,
     RoundFactory,
+    RoundPageFactory,
     UserFactory,
 )
 
@@ -38,6 +44,28 @@ def coordinator(db):
     user = EditorFactory()
     user.groups.add(Group.objects.get(name="Member coordinators"))
     return user
+
+
+def client_with_permissions(client, *codenames: str):
+    """Logged in as someone whose only permissions are these."""
+    group = Group.objects.create(name="Only " + ", ".join(codenames))
+    group.permissions.add(*Permission.objects.filter(codename__in=codenames))
+    user = UserFactory()
+    user.groups.add(group)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_changer_client(client, db):
+    """May list and change members, but not see who they are."""
+    return client_with_permissions(client, "access_admin", "view_member", "change_member")
+
+
+@pytest.fixture
+def invitation_changer_client(client, db):
+    """May list and change invitations, but not see who was invited."""
+    return client_with_permissions(client, "access_admin", "view_invitation", "change_invitation")
 
 
 @pytest.fixture
@@ -282,6 +310,176 @@ def test_a_round_with_contributions_cannot_be_deleted(
     assert Round.objects.filter(pk=open_round.pk).exists()
 
 
+def round_edit_data(round, **changes: object) -> dict:
+    """The edit form of a saved round as posted, its pages as they are, with changes."""
+    fields = {
+        "title": round.title,
+        "rating_scale": round.rating_scale,
+        "audience": round.audience,
+        "comments_visible_to_members": round.comments_visible_to_members,
+        **changes,
+    }
+    # An unticked checkbox is not posted at all.
+    fields["comments_visible_to_members"] = "on" if fields["comments_visible_to_members"] else ""
+    round_pages = round.round_pages.order_by("sort_order")
+    return {
+        **round_form_data(**fields),
+        **nested_form_data(
+            {
+                "round_pages": inline_formset(
+                    [
+                        {"id": rp.pk, "page": rp.page_id, "revision": rp.revision_id}
+                        for rp in round_pages
+                    ],
+                    initial=len(round_pages),
+                    min=1,
+                )
+            }
+        ),
+    }
+
+
+SETTING_CHANGES = [
+    pytest.param(
+        {"rating_scale": RatingScale.NINE_POINT},
+        {"rating_scale": RatingScale.FIVE_POINT},
+        "rating_scale",
+        "on the old scale",
+        id="rating scale",
+    ),
+    pytest.param(
+        {"audience": Audience.BOTH},
+        {"audience": Audience.SERVICE_USERS},
+        "audience",
+        "must stay open to everyone it was open to",
+        id="both to service users",
+    ),
+    pytest.param(
+        {"audience": Audience.PROFESSIONALS},
+        {"audience": Audience.SERVICE_USERS},
+        "audience",
+        "must stay open to everyone it was open to",
+        id="professionals to service users",
+    ),
+    pytest.param(
+        {"comments_visible_to_members": False},
+        {"comments_visible_to_members": True},
+        "comments_visible_to_members",
+        "believing only the research team would read their comments",
+        id="comments shared",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "field", "reason"), SETTING_CHANGES)
+def test_a_round_with_comments_keeps_the_settings_members_took_part_under(
+    editor_client, open_round, service_user, section, before, after, field, reason
+):
+    comment_post(round=open_round, member=service_user, page_id=section.pk, body="Good plan.")
+    Round.objects.filter(pk=open_round.pk).update(**before)
+    open_round.refresh_from_db()
+
+    response = editor_client.post(
+        reverse("rounds:edit", args=[open_round.pk]), round_edit_data(open_round, **after)
+    )
+
+    assert response.status_code == 200
+    assert reason in errors_beside(response, field)
+    stored = Round.objects.values(field).get(pk=open_round.pk)[field]
+    assert stored == getattr(open_round, field)
+
+
+@pytest.mark.parametrize(("before", "after", "field", "reason"), SETTING_CHANGES)
+def test_a_round_nobody_took_part_in_takes_any_setting(
+    editor_client, open_round, before, after, field, reason
+):
+    Round.objects.filter(pk=open_round.pk).update(**before)
+    open_round.refresh_from_db()
+
+    response = editor_client.post(
+        reverse("rounds:edit", args=[open_round.pk]), round_edit_data(open_round, **after)
+    )
+
+    assert response.status_code == 302
+    assert Round.objects.values(field).get(pk=open_round.pk)[field] == after[field]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            {"audience": Audience.SERVICE_USERS},
+            {"audience": Audience.BOTH},
+            id="professionals added",
+        ),
+        pytest.param(
+            {"comments_visible_to_members": True},
+            {"comments_visible_to_members": False},
+            id="comments made private",
+        ),
+    ],
+)
+def test_a_round_with_comments_can_widen_its_audience_or_make_comments_private(
+    editor_client, open_round, service_user, section, before, after
+):
+    comment_post(round=open_round, member=service_user, page_id=section.pk, body="Good plan.")
+    Round.objects.filter(pk=open_round.pk).update(**before)
+    open_round.refresh_from_db()
+
+    response = editor_client.post(
+        reverse("rounds:edit", args=[open_round.pk]), round_edit_data(open_round, **after)
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    for field, value in after.items():
+        assert Round.objects.values(field).get(pk=open_round.pk)[field] == value
+
+
+def round_of_sections(framework, count: int) -> Round:
+    round = RoundFactory()
+    for number in range(count):
+        page = FrameworkSectionPageFactory(
+            parent=framework, title=f"Section {number}", requirements=requirements("An item.")
+        )
+        RoundPageFactory(round=round, page=page)
+    return round
+
+
+def test_the_round_edit_view_costs_the_same_queries_for_one_page_or_three(
+    editor_client, framework
+):
+    one, three = round_of_sections(framework, 1), round_of_sections(framework, 3)
+    # Once first, so Django's and Wagtail's once-a-process caches are not counted.
+    editor_client.get(reverse("rounds:edit", args=[one.pk]))
+    counts = []
+    for round in (one, three):
+        with CaptureQueriesContext(connection) as queries:
+            response = editor_client.get(reverse("rounds:edit", args=[round.pk]))
+        assert response.status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], counts
+    soup = BeautifulSoup(response.content, "html.parser")
+    chosen = [title.get_text(strip=True) for title in soup.select("[data-chooser-title]")]
+    assert [title for title in chosen if title] == ["Section 0", "Section 1", "Section 2"]
+
+
+def test_the_revision_select_lists_recent_revisions_and_the_pinned_one(
+    editor_client, open_round, round_page, section
+):
+    pinned = round_page.revision
+    newer = [section.save_revision() for _ in range(REVISIONS_PER_PAGE + 5)]
+
+    response = editor_client.get(reverse("rounds:edit", args=[open_round.pk]))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    select = soup.find("select", attrs={"name": "round_pages-0-revision"})
+    group = select.find("optgroup", attrs={"label": "Working together"})
+    values = [option["value"] for option in group.find_all("option")]
+    assert values == [str(r.pk) for r in reversed(newer[-REVISIONS_PER_PAGE:])] + [str(pinned.pk)]
+    assert select.find("option", selected=True)["value"] == str(pinned.pk)
+
+
 # Members --------------------------------------------------------------------------------
 
 
@@ -312,12 +510,17 @@ def test_member_search_by_name_finds_nobody_without_the_permission(editor_client
     assert "Bluebell" not in response.text
 
 
-def test_member_spreadsheet_export_names_nobody(coordinator_client, named_member):
-    response = coordinator_client.get(reverse("members:index"), {"export": "csv"})
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_member_listing_offers_no_spreadsheet_export(
+    coordinator_client, named_member, file_format
+):
+    listing = coordinator_client.get(reverse("members:index"))
+    response = coordinator_client.get(reverse("members:index"), {"export": file_format})
 
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    assert b"Harriet" not in content
-    assert b"harriet.quill" not in content
+    assert "export=" not in listing.text
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "attachment" not in response.get("Content-Disposition", "")
 
 
 def test_coordinator_sees_and_searches_real_names_and_emails(coordinator_client, named_member):
@@ -379,6 +582,111 @@ def test_member_listing_shows_who_withdrew(editor_client, named_member):
     response = editor_client.get(reverse("members:index"))
 
     assert "Withdrawn" in response.text
+
+
+def test_member_edit_without_the_identity_permission_gives_no_hint_of_her_real_name(
+    member_changer_client, named_member
+):
+    data = {"pseudonym": "Harriet Q", "constituency": Constituency.SERVICE_USER}
+
+    response = member_changer_client.post(reverse("members:edit", args=[named_member.pk]), data)
+
+    assert response.status_code == 200
+    beside = errors_beside(response, "pseudonym")
+    assert "Choose a different pseudonym: this one could identify her." in beside
+    assert "real name" not in response.text
+    named_member.refresh_from_db()
+    assert named_member.pseudonym == "Bluebell"
+
+
+def test_member_edit_without_the_identity_permission_still_says_a_pseudonym_is_taken(
+    member_changer_client, named_member
+):
+    MemberFactory(pseudonym="Kestrel")
+    data = {"pseudonym": "Kestrel", "constituency": Constituency.SERVICE_USER}
+
+    response = member_changer_client.post(reverse("members:edit", args=[named_member.pk]), data)
+
+    assert "Another member uses this pseudonym." in errors_beside(response, "pseudonym")
+
+
+@pytest.fixture
+def midwife(db):
+    return MemberFactory(pseudonym="Heron", professional=True, study_site="Isle of Skye clinic")
+
+
+@pytest.mark.parametrize(
+    ("client_fixture", "shown"), [("editor_client", False), ("coordinator_client", True)]
+)
+def test_member_listing_shows_study_site_and_role_only_with_the_identity_permission(
+    request, midwife, client_fixture, shown
+):
+    client = request.getfixturevalue(client_fixture)
+
+    response = client.get(reverse("members:index"))
+
+    assert "Heron" in response.text
+    assert ("Isle of Skye clinic" in response.text) is shown
+    assert ("Midwife" in response.text) is shown
+
+
+@pytest.mark.parametrize(
+    ("client_fixture", "found"), [("editor_client", False), ("coordinator_client", True)]
+)
+def test_member_search_by_study_site_finds_her_only_with_the_identity_permission(
+    request, midwife, client_fixture, found
+):
+    client = request.getfixturevalue(client_fixture)
+
+    response = client.get(reverse("members:index"), {"q": "Skye"})
+
+    assert response.status_code == 200
+    assert ("Heron" in response.text) is found
+
+
+def test_member_edit_form_has_no_study_site_or_role_without_the_identity_permission(
+    member_changer_client, midwife
+):
+    response = member_changer_client.get(reverse("members:edit", args=[midwife.pk]))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert soup.find(attrs={"name": "pseudonym"}) is not None
+    assert soup.find(attrs={"name": "study_site"}) is None
+    assert soup.find(attrs={"name": "professional_role"}) is None
+    assert "Isle of Skye clinic" not in response.text and "Midwife" not in response.text
+
+
+def test_a_professional_with_a_role_cannot_be_made_a_service_user_by_someone_who_cannot_see_it(
+    member_changer_client, midwife
+):
+    data = {"pseudonym": "Heron", "constituency": Constituency.SERVICE_USER}
+
+    response = member_changer_client.post(reverse("members:edit", args=[midwife.pk]), data)
+
+    assert response.status_code == 200
+    assert "only professionals have" in errors_beside(response, "constituency")
+    midwife.refresh_from_db()
+    assert (midwife.constituency, midwife.professional_role) == (
+        Constituency.PROFESSIONAL,
+        "Midwife",
+    )
+
+
+def test_member_edit_without_the_identity_permission_keeps_study_site_and_role(
+    member_changer_client, midwife
+):
+    data = {"pseudonym": "Grey Heron", "constituency": Constituency.PROFESSIONAL}
+
+    response = member_changer_client.post(reverse("members:edit", args=[midwife.pk]), data)
+
+    assert response.status_code == 302
+    midwife.refresh_from_db()
+    assert (midwife.pseudonym, midwife.study_site, midwife.professional_role) == (
+        "Grey Heron",
+        "Isle of Skye clinic",
+        "Midwife",
+    )
 
 
 # Invitations ----------------------------------------------------------------------------
@@ -524,6 +832,50 @@ def test_an_accepted_invitation_cannot_be_edited_or_renewed(coordinator_client, 
     assert "This invitation was accepted" in edit.text
     assert "This invitation was accepted" in renew.text
     assert not mail.outbox
+
+
+def test_send_a_new_link_needs_the_identity_permission(invitation_changer_client, coordinator):
+    invitation, old_token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+    renew = reverse("invitations:renew", args=[invitation.pk])
+
+    listing = invitation_changer_client.get(reverse("invitations:index"))
+    confirm = invitation_changer_client.get(renew)
+    sent = invitation_changer_client.post(renew)
+
+    assert listing.status_code == 200 and renew not in listing.text
+    assert confirm.status_code in (302, 403)
+    assert sent.status_code in (302, 403)
+    after = invitation_changer_client.get(reverse("wagtailadmin_home"))
+    assert "ada@example.org" not in after.text
+    assert not mail.outbox
+    assert invitation_find(token=old_token) == invitation
+
+
+@pytest.mark.parametrize(("identity", "shows_address"), [(True, True), (False, False)])
+def test_the_sent_message_names_her_address_only_with_the_identity_permission(
+    rf, coordinator, identity, shows_address
+):
+    user = coordinator if identity else UserFactory()
+    invitation, token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+    request = rf.post("/")
+    request.user = user
+    request._messages = CookieStorage(request)
+
+    invitation_send(request, invitation, token)
+
+    (message,) = [str(message) for message in request._messages]
+    assert ("ada@example.org" in message) is shows_address
+    assert (f"Invitation sent to {invitation}." in message) is not shows_address
 
 
 # Permissions ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -59,6 +60,30 @@ def closed_phrase(closes_at: datetime) -> str:
         "date": date_format(local, "l j F Y"),
         "time": clock_time(closes_at),
     }
+
+
+def opens_phrase(opens_at: datetime, now: datetime | None = None) -> str:
+    """ "Opens on Thursday 3 December at 5pm"."""
+    now = now or timezone.now()
+    return _("Opens on %(date)s at %(time)s") % {
+        "date": day_and_date(opens_at, now),
+        "time": clock_time(opens_at),
+    }
+
+
+def round_timing_sentence(
+    opens_at: datetime, closes_at: datetime, now: datetime | None = None
+) -> str:
+    """The round's deadline as one sentence, in the dashboard's words wherever it is shown:
+    "Closes in 3 days, on Thursday 3 December at 5pm.", "Closed on … at 5pm."."""
+    now = now or timezone.now()
+    if now < opens_at:
+        phrase = opens_phrase(opens_at, now)
+    elif now < closes_at:
+        phrase = deadline_phrase(closes_at, now)
+    else:
+        phrase = closed_phrase(closes_at)
+    return f"{capfirst(phrase)}."
 
 
 def progress_sentence(progress: Progress) -> str:

@@ -330,3 +330,8 @@ class CommentChangeForm(ServiceErrorsMixin, forms.Form):
         label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     max_lengths = {"quote": QUOTE_MAX_LENGTH, "body": COMMENT_MAX_LENGTH}
+
+
+class CommentWithdrawForm(ServiceErrorsMixin, forms.Form):
+    """Her confirmation that she withdraws a comment: nothing to fill in, but the service's
+    refusal needs a place to be shown."""

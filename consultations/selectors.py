@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
 
-from consultations.enums import RoundStatus
+from consultations.enums import RoundStatus, VersionKind
 from consultations.models import (
     Comment,
+    CommentVersion,
     ConsultablePageMixin,
     Invitation,
     Member,
@@ -35,21 +36,28 @@ def member_for_user(user) -> Member | None:
     return Member.objects.filter(user=user).first()
 
 
+def _with_pages(rounds: QuerySet[Round]) -> QuerySet[Round]:
+    return rounds.prefetch_related(
+        Prefetch(
+            "round_pages",
+            queryset=RoundPage.objects.select_related("page", "revision").order_by("sort_order"),
+        )
+    )
+
+
 def round_for_member(*, member: Member, pk: int) -> Round | None:
     """The round if it is in her audience and has opened; else None, as if it did not exist."""
-    return (
-        Round.objects.for_member(member)
-        .filter(pk=pk)
-        .prefetch_related(
-            Prefetch(
-                "round_pages",
-                queryset=RoundPage.objects.select_related("page", "revision").order_by(
-                    "sort_order"
-                ),
-            )
-        )
-        .first()
-    )
+    return _with_pages(Round.objects.for_member(member).filter(pk=pk)).first()
+
+
+def round_in_audience(*, member: Member, pk: int) -> Round | None:
+    """The round if it is in her audience, whether or not it has opened.
+
+    What she sends is looked up this way: a round whose opening was moved later after she
+    loaded its page is refused by the service with a message, so her words are not lost.
+    """
+    round = _with_pages(Round.objects.filter(pk=pk)).first()
+    return round if round is not None and round.is_for(member) else None
 
 
 @dataclass
@@ -118,12 +126,27 @@ def member_dashboard(*, member: Member) -> Dashboard:
 def comments_visible_to(*, round: Round, member: Member, page_id: int) -> QuerySet[Comment]:
     """Comments on a page of the round she may read: her own, and if the round shares
     them, other members' on-time comments that are not withdrawn. Late comments by
-    others, and private rounds' comments, stay with the research team."""
+    others, and private rounds' comments, stay with the research team. Each comment says
+    whether she sent a change (``late_edit``) or asked to withdraw it (``late_withdrawal``)
+    after the round closed."""
     return (
         Comment.objects.filter(round=round, page_id=page_id)
         .filter(_visible_to(round=round, member=member))
+        .annotate(
+            late_edit=_late_version(member=member, kind=VersionKind.EDITED),
+            late_withdrawal=_late_version(member=member, kind=VersionKind.WITHDRAWN),
+        )
         .select_related("author")
         .order_by("created_at", "pk")
+    )
+
+
+def _late_version(*, member: Member, kind: VersionKind) -> Exists:
+    # A change she sent after closing leaves the comment as it was; only she is told of it.
+    return Exists(
+        CommentVersion.objects.filter(
+            comment=OuterRef("pk"), comment__author=member, kind=kind, late=True
+        )
     )
 
 

@@ -10,6 +10,9 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from consultations.formatting import round_timing_sentence
+from consultations.models import Round
+
 register = template.Library()
 
 CONTEXT_KEY = "consultation"
@@ -39,3 +42,9 @@ def consultation_page(context: template.Context) -> SafeString | str:
         return ""
     page_context = consultation.page_context()
     return render_to_string(PAGE_TEMPLATE, page_context, request=consultation.request)
+
+
+@register.simple_tag
+def round_timing(round: Round) -> str:
+    """When the round opens, closes or closed, in the same words as on her dashboard."""
+    return round_timing_sentence(round.opens_at, round.closes_at)

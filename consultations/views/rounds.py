@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
 from consultations.enums import RoundStatus
-from consultations.forms import CommentChangeForm, CommentForm, RatingForm
+from consultations.forms import CommentChangeForm, CommentForm, CommentWithdrawForm, RatingForm
 from consultations.models import (
     Comment,
     ConsultablePageMixin,
@@ -43,6 +43,15 @@ LATE_MESSAGE = gettext_lazy(
     "The round had closed when this reached the research team. They have kept it, but it "
     "will not count in the results."
 )
+# A late change or withdrawal leaves the comment as it was, so it is not "not counted".
+LATE_EDIT_MESSAGE = gettext_lazy(
+    "The round had closed when your change reached the research team, so your comment "
+    "stays as it was. The research team has your change."
+)
+LATE_WITHDRAWAL_MESSAGE = gettext_lazy(
+    "The round had closed when your request reached the research team, so your comment "
+    "stays as it was. The research team has your request to withdraw it."
+)
 
 Threads = dict[str, list[tuple[Comment, list[Comment]]]]
 
@@ -50,12 +59,17 @@ Threads = dict[str, list[tuple[Comment, list[Comment]]]]
 # Looking things up for her -------------------------------------------------------------
 
 
-def round_get(request: HttpRequest, round_pk: int) -> Round:
-    """The round, if she may see it; else 404, so a round she is not in stays unknown."""
+def round_get(request: HttpRequest, round_pk: int, *, sending: bool = False) -> Round:
+    """The round, if she may see it; else 404, so a round she is not in stays unknown.
+
+    What she sends (``sending``) may be for a round whose opening was moved later after
+    she loaded the page: the service refuses it with a message, and her words are kept.
+    """
     member: Member = request.member
     if not member.is_taking_part:
         raise Http404
-    round = selectors.round_for_member(member=member, pk=round_pk)
+    lookup = selectors.round_in_audience if sending else selectors.round_for_member
+    round = lookup(member=member, pk=round_pk)
     if round is None:
         raise Http404
     return round
@@ -158,17 +172,18 @@ class RoundPageContext:
     def may_reply(self) -> bool:
         return self.is_open and self.round.comments_visible_to_members
 
+    def thread_reply_form(self, comment: Comment) -> CommentForm | None:
+        # A reply she sent that was refused is shown again even if replies are no longer
+        # offered (the round's opening moved later), so her words survive.
+        if bound := self.bound_form("reply", str(comment.pk)):
+            return bound
+        if self.may_reply and not comment.late and not comment.is_withdrawn:
+            return self.reply_form(comment)
+        return None
+
     def thread_entries(self, block_id: str) -> list[dict]:
         return [
-            {
-                "comment": comment,
-                "replies": replies,
-                "reply_form": (
-                    self.reply_form(comment)
-                    if self.may_reply and not comment.late and not comment.is_withdrawn
-                    else None
-                ),
-            }
+            {"comment": comment, "replies": replies, "reply_form": self.thread_reply_form(comment)}
             for comment, replies in self.threads.get(block_id, [])
         ]
 
@@ -252,6 +267,7 @@ def round_page_render(
             "page": page,
             "body_template": template,
             "error_form": bound.form if bound else None,
+            "is_closed": round.status == RoundStatus.CLOSED,
         },
     )
 
@@ -292,7 +308,7 @@ def saved_message(request: HttpRequest, *, late: bool, text: str) -> None:
 @member_required
 @require_POST
 def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
-    round = round_get(request, round_pk)
+    round = round_get(request, round_pk, sending=True)
     round_page = round_page_or_404(round, page_pk)
     block_id = request.POST.get("block_id", "").strip()
     if round_page.has_item(block_id):
@@ -330,7 +346,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
 @member_required
 @require_POST
 def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
-    round = round_get(request, round_pk)
+    round = round_get(request, round_pk, sending=True)
     round_page = round_page_or_404(round, page_pk)
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -393,6 +409,7 @@ def comment_context(round: Round, comment: Comment) -> dict:
         "comment": comment,
         "item": item,
         "is_open": round.status == RoundStatus.OPEN,
+        "is_closed": round.status == RoundStatus.CLOSED,
         "back_url": round_page_url(round_page, f"comment-{comment.pk}"),
     }
 
@@ -401,7 +418,7 @@ def comment_context(round: Round, comment: Comment) -> dict:
 @member_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
-    round = round_get(request, round_pk)
+    round = round_get(request, round_pk, sending=request.method == "POST")
     comment = own_comment_get(request, round, comment_pk)
     context = comment_context(round, comment)
     if request.method == "POST":
@@ -417,7 +434,10 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
             except ValidationError as error:
                 form.add_service_error(error)
             else:
-                saved_message(request, late=version.late, text=_("Your comment is changed."))
+                if version.late:
+                    messages.warning(request, LATE_EDIT_MESSAGE)
+                else:
+                    messages.success(request, _("Your comment is changed."))
                 return HttpResponseRedirect(context["back_url"])
     else:
         form = CommentChangeForm(initial={"body": comment.body, "quote": comment.quote})
@@ -428,11 +448,19 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
 @member_required
 @require_http_methods(["GET", "POST"])
 def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
-    round = round_get(request, round_pk)
+    round = round_get(request, round_pk, sending=request.method == "POST")
     comment = own_comment_get(request, round, comment_pk)
     context = comment_context(round, comment)
+    form = CommentWithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        version = services.comment_withdraw(comment=comment, member=request.member)
-        saved_message(request, late=version.late, text=_("Your comment is withdrawn."))
-        return HttpResponseRedirect(context["back_url"])
-    return render(request, "consultations/comment_withdraw.html", context)
+        try:
+            version = services.comment_withdraw(comment=comment, member=request.member)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            if version.late:
+                messages.warning(request, LATE_WITHDRAWAL_MESSAGE)
+            else:
+                messages.success(request, _("Your comment is withdrawn."))
+            return HttpResponseRedirect(context["back_url"])
+    return render(request, "consultations/comment_withdraw.html", {**context, "form": form})

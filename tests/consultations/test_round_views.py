@@ -6,11 +6,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
 import pytest
 from bs4 import BeautifulSoup
 
 from consultations.enums import Abstention, Audience, VersionKind
+from consultations.formatting import closed_phrase, deadline_phrase, opens_phrase
 from consultations.models import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH, Comment, Rating
 from consultations.services import comment_post, comment_withdraw, member_withdraw, rating_set
 from tests.consultations.conftest import STATEMENTS, requirements
@@ -134,7 +136,9 @@ def test_round_overview_lists_its_pages_with_her_progress(
     soup = soup_of(response)
     assert soup.h1.get_text(strip=True) == "Round 1: working together"
     assert "Rate each requirement and tell us why." in soup.get_text()
-    assert "Open until" in soup.find(class_="app-deadline").get_text()
+    assert (
+        soup.find(class_="app-deadline").get_text(strip=True).startswith("Closes in 7 days, on ")
+    )
     page = soup.select_one(".app-round-pages__page")
     assert page.a["href"] == page_url(round_page)
     assert page.a.get_text(strip=True) == "Working together"
@@ -144,12 +148,47 @@ def test_round_overview_lists_its_pages_with_her_progress(
     assert "1 comment on the whole page" in progress
 
 
+def test_deadline_reads_the_same_on_the_dashboard_overview_and_round_page(
+    open_round, round_page, as_willow
+):
+    expected = f"{capfirst(deadline_phrase(open_round.closes_at))}."
+
+    dashboard = soup_of(as_willow.get(reverse("consultations:dashboard")))
+    overview = soup_of(as_willow.get(round_url(open_round)))
+    page = soup_of(as_willow.get(page_url(round_page)))
+
+    assert expected in dashboard.select_one(".app-round-card").get_text(" ", strip=True)
+    assert overview.find(class_="app-deadline").get_text(strip=True) == expected
+    assert expected in page.find(class_="app-round-banner").get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("where", ["overview", "round_page", "comment_edit"])
+def test_closed_notice_reads_as_the_dashboard_does(
+    open_round, round_page, service_user, close_round, as_willow, where
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+    close_round(open_round)
+    url = {
+        "overview": round_url(open_round),
+        "round_page": page_url(round_page),
+        "comment_edit": edit_url(comment),
+    }[where]
+
+    notice = soup_of(as_willow.get(url)).find(class_="app-round-closed")
+
+    assert notice.strong.get_text(strip=True) == f"{closed_phrase(open_round.closes_at)}."
+    dashboard = soup_of(as_willow.get(reverse("consultations:dashboard")))
+    assert closed_phrase(open_round.closes_at) in dashboard.get_text()
+
+
 def test_round_overview_says_when_the_round_has_closed(open_round, close_round, as_willow):
     close_round(open_round)
 
     soup = soup_of(as_willow.get(round_url(open_round)))
 
-    assert "This round closed at" in soup.find(class_="app-round-closed").get_text()
+    assert "Closed on " in soup.find(class_="app-round-closed").get_text()
 
 
 @pytest.mark.parametrize("view", ["round", "round_page"])
@@ -861,7 +900,7 @@ def test_closed_round_shows_what_she_gave_and_no_controls(
     soup = soup_of(as_willow.get(page_url(round_page)))
 
     assert soup.find("main").find("form", attrs={"method": "post"}) is None
-    assert "This round closed at" in soup.find(class_="app-round-closed").get_text()
+    assert "Closed on " in soup.find(class_="app-round-closed").get_text()
     card = item_card(soup, item_ids[0])
     assert card.find(class_="app-rating-given").get_text(strip=True) == "9 - strongly agree"
     assert "Vital." in card.get_text()
@@ -1069,3 +1108,221 @@ def test_a_page_in_two_rounds_takes_ratings_and_comments_in_each(
         "In Round 1: working together.",
         "In Round 2.",
     ]
+
+
+# A round whose opening moved later after she loaded its page ------------------------------
+
+
+@pytest.fixture
+def postpone_round():
+    """Move a round's opening into the future, as the research team may after she has
+    loaded one of its pages."""
+
+    def postpone(round):
+        round.opens_at = timezone.now() + timedelta(days=1)
+        round.closes_at = timezone.now() + timedelta(days=8)
+        round.save(update_fields=["opens_at", "closes_at"])
+        return round
+
+    return postpone
+
+
+def test_rating_for_a_round_not_yet_open_is_refused_beside_the_form_and_keeps_her_reason(
+    open_round, round_page, service_user, item_ids, postpone_round, client
+):
+    client.force_login(service_user.user)
+    client.get(page_url(round_page))
+    postpone_round(open_round)
+
+    response = client.post(
+        rate_url(round_page),
+        {"block_id": item_ids[1], "choice": "7", "reason": "Joined-up care matters."},
+    )
+
+    assert response.status_code == 200
+    assert Rating.objects.count() == 0
+    banner = soup_of(response).find(class_="app-round-banner").get_text(" ", strip=True)
+    assert f"{opens_phrase(open_round.opens_at)}." in banner
+    form = item_card(soup_of(response), item_ids[1]).find("form", class_="app-rating-form")
+    assert "This round opens on" in form.find(class_="app-form-errors").get_text()
+    assert form.find("textarea", attrs={"name": "reason"}).get_text() == "Joined-up care matters."
+    assert form.find("input", attrs={"name": "choice", "value": "7"}).has_attr("checked")
+
+
+def test_comment_for_a_round_not_yet_open_is_refused_beside_the_box_and_keeps_her_text(
+    open_round, round_page, service_user, item_ids, postpone_round, client
+):
+    client.force_login(service_user.user)
+    postpone_round(open_round)
+
+    response = post(
+        round_page, service_user, client, {"block_id": item_ids[0], "body": "My careful words."}
+    )
+
+    assert response.status_code == 200
+    assert Comment.objects.count() == 0
+    form = item_card(soup_of(response), item_ids[0]).find("form", class_="app-comment-form")
+    assert "This round opens on" in form.find(class_="app-form-errors").get_text()
+    assert form.find("textarea", attrs={"name": "body"}).get_text() == "My careful words."
+
+
+def test_reply_for_a_round_not_yet_open_is_refused_and_keeps_her_text(
+    open_round, round_page, service_user, professional, postpone_round, client
+):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    first = comment_post(
+        round=open_round, member=professional, page_id=round_page.page_id, body="Rowan here."
+    ).comment
+    postpone_round(open_round)
+
+    response = post(
+        round_page, service_user, client, {"parent": first.pk, "body": "Willow agrees."}
+    )
+
+    assert response.status_code == 200
+    assert Comment.objects.count() == 1
+    form = soup_of(response).find("textarea", id=f"reply-{first.pk}-body").find_parent("form")
+    assert "This round opens on" in form.find(class_="app-form-errors").get_text()
+    assert form.find("textarea", attrs={"name": "body"}).get_text() == "Willow agrees."
+
+
+def test_changing_a_comment_in_a_round_not_yet_open_is_refused_and_keeps_her_text(
+    open_round, round_page, service_user, postpone_round, client
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Before."
+    ).comment
+    client.force_login(service_user.user)
+    postpone_round(open_round)
+
+    response = client.post(edit_url(comment), {"body": "After.", "quote": ""})
+
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert "This round opens on" in soup.find(class_="app-form-errors").get_text()
+    assert soup.find("textarea", attrs={"name": "body"}).get_text() == "After."
+    comment.refresh_from_db()
+    assert comment.body == "Before."
+
+
+def test_withdrawing_a_comment_in_a_round_not_yet_open_is_refused_with_a_message(
+    open_round, round_page, service_user, postpone_round, client
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Still here."
+    ).comment
+    client.force_login(service_user.user)
+    postpone_round(open_round)
+
+    response = client.post(withdraw_url(comment))
+
+    assert response.status_code == 200
+    soup = soup_of(response)
+    assert "This round opens on" in soup.find(class_="nhsuk-error-summary").get_text()
+    assert "This round opens on" in soup.find(class_="app-form-errors").get_text()
+    comment.refresh_from_db()
+    assert not comment.is_withdrawn
+
+
+def test_pages_of_a_round_not_yet_open_stay_not_found(
+    open_round, round_page, service_user, postpone_round, client
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Mine."
+    ).comment
+    client.force_login(service_user.user)
+    postpone_round(open_round)
+
+    assert client.get(edit_url(comment)).status_code == 404
+    assert client.get(withdraw_url(comment)).status_code == 404
+
+
+@pytest.mark.parametrize("action", [rate_url, comment_url])
+def test_sending_to_a_round_outside_her_audience_is_still_not_found(
+    open_round, round_page, service_user, item_ids, postpone_round, client, action
+):
+    postpone_round(open_round)
+    open_round.audience = Audience.PROFESSIONALS
+    open_round.save()
+
+    response = post(
+        round_page,
+        service_user,
+        client,
+        {"block_id": item_ids[0], "choice": "7", "body": "Hello."},
+        action=action,
+    )
+
+    assert response.status_code == 404
+
+
+# Changes she sent after the round closed -------------------------------------------------
+
+
+def test_change_sent_after_closing_is_noted_on_her_comment_which_stays_as_it_was(
+    open_round, round_page, service_user, professional, close_round, client
+):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="As it was."
+    ).comment
+    client.force_login(service_user.user)
+    client.get(edit_url(comment))
+    close_round(open_round)
+
+    response = client.post(edit_url(comment), {"body": "Too late.", "quote": ""}, follow=True)
+
+    message = soup_of(response).find(class_="nhsuk-notification-banner__heading")
+    assert "your comment stays as it was" in message.get_text()
+    assert "will not count in the results" not in message.get_text()
+    shown = soup_of(response).find(id=f"comment-{comment.pk}")
+    assert "As it was." in shown.get_text()
+    assert "Too late." not in shown.get_text()
+    assert shown.find(class_="app-comment__late-note").get_text(strip=True) == (
+        "You sent a change after the round closed. The research team has it; the comment "
+        "stays as it was."
+    )
+    client.force_login(professional.user)
+    others = soup_of(client.get(page_url(round_page))).find(id=f"comment-{comment.pk}")
+    assert others.find(class_="app-comment__late-note") is None
+
+
+def test_withdrawal_sent_after_closing_is_noted_and_never_said_not_to_count(
+    open_round, round_page, service_user, close_round, client
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="Still mine."
+    ).comment
+    client.force_login(service_user.user)
+    client.get(withdraw_url(comment))
+    close_round(open_round)
+
+    response = client.post(withdraw_url(comment), follow=True)
+
+    comment.refresh_from_db()
+    assert not comment.is_withdrawn
+    soup = soup_of(response)
+    message = soup.find(class_="nhsuk-notification-banner__heading").get_text(strip=True)
+    assert message.startswith("The round had closed when your request reached the research")
+    assert "stays as it was" in message
+    assert "will not count in the results" not in message
+    shown = soup.find(id=f"comment-{comment.pk}")
+    assert "Still mine." in shown.get_text()
+    assert shown.find(class_="app-comment__late-note").get_text(strip=True) == (
+        "You asked to withdraw this after the round closed. The research team has your request."
+    )
+
+
+def test_comment_without_late_changes_has_no_note(
+    open_round, round_page, service_user, close_round, as_willow
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="On time."
+    ).comment
+    close_round(open_round)
+
+    shown = soup_of(as_willow.get(page_url(round_page))).find(id=f"comment-{comment.pk}")
+
+    assert shown.find(class_="app-comment__late-note") is None

@@ -20,7 +20,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
@@ -36,6 +35,7 @@ from consultations.enums import (
     RoundStatus,
     VersionKind,
 )
+from consultations.formatting import clock_time, day_and_date
 from consultations.models import (
     COMMENT_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
@@ -357,8 +357,10 @@ def contribution_timing(*, round: Round, member: Member) -> Timing:
     if status == RoundStatus.SCHEDULED:
         raise ValidationError(
             {
-                NON_FIELD_ERRORS: _("This round opens on %(date)s. You can take part then.")
-                % {"date": date_format(timezone.localtime(round.opens_at), "j F Y, H:i")}
+                NON_FIELD_ERRORS: _(
+                    "This round opens on %(date)s at %(time)s. You can take part then."
+                )
+                % {"date": day_and_date(round.opens_at, now), "time": clock_time(round.opens_at)}
             }
         )
     return Timing(now=now, late=status == RoundStatus.CLOSED)

@@ -818,6 +818,49 @@ def test_invitation_listing_shows_status_and_names_only_with_the_permission(
     assert "Ada Example" in response.text and "Expired" in response.text
 
 
+def test_send_a_new_link_has_a_breadcrumb_back_to_the_invitations(coordinator_client, coordinator):
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=coordinator,
+    )
+
+    response = coordinator_client.get(reverse("invitations:renew", args=[invitation.pk]))
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    breadcrumbs = soup.find(attrs={"data-controller": "w-breadcrumbs"})
+    links = {a.get_text(" ", strip=True): a["href"] for a in breadcrumbs.find_all("a")}
+    assert links.get("Invitations") == reverse("invitations:index")
+    assert "Send a new link" in breadcrumbs.get_text()
+
+
+def invitation_row(response, name: str) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    row = next(tr for tr in soup.select("tbody tr") if name in tr.get_text())
+    return [td.get_text(" ", strip=True) for td in row.find_all("td")]
+
+
+def test_invitation_listing_gives_no_expiry_for_an_accepted_invitation(
+    coordinator_client, coordinator
+):
+    for name in ("Ada Example", "Bea Example"):
+        invitation_create(
+            full_name=name,
+            email=f"{name.split()[0].lower()}@example.org",
+            constituency=Constituency.SERVICE_USER,
+            invited_by=coordinator,
+        )
+    Invitation.objects.filter(full_name="Ada Example").update(accepted_at=timezone.now())
+
+    response = coordinator_client.get(reverse("invitations:index"))
+
+    assert invitation_row(response, "Ada Example")[-1] == "—"
+    waiting = Invitation.objects.get(full_name="Bea Example")
+    expires = date_format(timezone.localtime(waiting.expires_at), "DATETIME_FORMAT")
+    assert invitation_row(response, "Bea Example")[-1] == expires
+
+
 def test_an_accepted_invitation_cannot_be_edited_or_renewed(coordinator_client, coordinator):
     invitation, _token = invitation_create(
         full_name="Ada Example",

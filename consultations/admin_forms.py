@@ -22,6 +22,7 @@ from consultations.enums import Constituency
 from consultations.models import ConsultablePageMixin, Round, RoundPage
 from consultations.permissions import can_view_member_identity
 from consultations.selectors import (
+    consultable_page_models,
     consultable_pages,
     email_has_account,
     pages_with_parent_ids,
@@ -29,6 +30,7 @@ from consultations.selectors import (
 )
 from consultations.services import (
     pseudonym_clean,
+    round_follows_check,
     round_has_contributions,
     round_page_pin,
     round_settings_check,
@@ -66,16 +68,27 @@ def build_revision_choices(*, pinned: Iterable[int] = ()) -> list[tuple[Any, Any
     by_page = revisions_by_page(consultable_pages(), most_recent=REVISIONS_PER_PAGE, also=pinned)
     for page, revisions in by_page.items():
         if revisions:
+            title = page.get_admin_display_title()
+            # The page's title in each option too: a collapsed select, or a screen reader,
+            # says the option alone, without its group.
             choices.append(
                 (
-                    page.get_admin_display_title(),
+                    title,
                     [
-                        (revision.pk, revision_label(revision, page=page, latest=index == 0))
+                        (
+                            revision.pk,
+                            f"{title} – " + revision_label(revision, page=page, latest=index == 0),
+                        )
                         for index, revision in enumerate(revisions)
                     ],
                 )
             )
     return choices
+
+
+def consultable_page_types() -> str:
+    """The page types a round can cover, by name, whichever apps define them."""
+    return ", ".join(sorted(str(model._meta.verbose_name) for model in consultable_page_models()))
 
 
 class RoundPageChooser(AdminPageChooser):
@@ -138,7 +151,11 @@ class RoundPageForm(WagtailAdminModelForm):
         page = self.cleaned_data.get("page")
         if page is not None and not issubclass(page.specific_class, ConsultablePageMixin):
             raise ValidationError(
-                _("Members cannot comment on this type of page. Choose a framework section.")
+                _(
+                    "Members cannot comment on this type of page. Choose a page that can be "
+                    "consulted on: %(page_types)s."
+                )
+                % {"page_types": consultable_page_types()}
             )
         return page
 
@@ -273,12 +290,23 @@ class RoundForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "follows" in self.fields:
             self.fields["follows"].queryset = Round.objects.exclude(pk=self.instance.pk)
+            # Only the round itself, or one deleted meanwhile, is missing from the list.
+            self.fields["follows"].error_messages["invalid_choice"] = _(
+                "Choose one of the rounds listed: a round cannot follow itself."
+            )
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         opens_at, closes_at = cleaned_data.get("opens_at"), cleaned_data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("The round must close after it opens."))
+        if "follows" in cleaned_data:
+            try:
+                round_follows_check(
+                    round=self.instance, follows=cleaned_data["follows"], opens_at=opens_at
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         settings = {
             name: cleaned_data[name]
             for name in ("rating_scale", "audience", "comments_visible_to_members")
@@ -286,7 +314,7 @@ class RoundForm(WagtailAdminModelForm):
         }
         if len(settings) == 3:
             try:
-                round_settings_check(round=self.instance, **settings)
+                round_settings_check(round=self.instance, opens_at=opens_at, **settings)
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned_data

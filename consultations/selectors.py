@@ -324,3 +324,14 @@ def own_comment(*, round: Round, member: Member, pk: int) -> Comment | None:
     return (
         Comment.objects.filter(round=round, author=member, pk=pk).select_related("round").first()
     )
+
+
+def round_ids_followed(round: Round) -> set[int]:
+    """The round and every round it follows, however far back; a loop saved before the
+    rule existed ends the walk rather than running forever."""
+    seen = {round.pk}
+    previous = round.follows_id
+    while previous is not None and previous not in seen:
+        seen.add(previous)
+        previous = Round.objects.filter(pk=previous).values_list("follows_id", flat=True).first()
+    return seen

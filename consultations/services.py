@@ -49,6 +49,7 @@ from consultations.models import (
     Round,
     RoundPage,
 )
+from consultations.selectors import round_ids_followed
 
 PSEUDONYM_PATTERN = re.compile(r"^[^\W_](?:[\w' -]*[^\W_])?$")
 PSEUDONYM_MIN_LENGTH = 2
@@ -312,14 +313,27 @@ def round_has_contributions(round: Round) -> bool:
 
 
 def round_settings_check(
-    *, round: Round, rating_scale: str, audience: str, comments_visible_to_members: bool
+    *,
+    round: Round,
+    opens_at: datetime | None,
+    rating_scale: str,
+    audience: str,
+    comments_visible_to_members: bool,
 ) -> None:
-    """Once members have taken part, a round keeps the settings they took part under: the
-    scale they rated on, everyone it was open to, and comments private if they were
-    promised private. Widening the audience, or making comments private, is allowed."""
+    """Once members have taken part, a round keeps the settings they took part under: open
+    now, the scale they rated on, everyone it was open to, and comments private if they
+    were promised private. Widening the audience, making comments private, or moving the
+    closing time is allowed."""
     if round.pk is None or not round_has_contributions(round):
         return
     errors: dict[str, str] = {}
+    if opens_at is not None and opens_at > timezone.now():
+        # A round that has not opened is hidden from members, and from what they wrote.
+        errors["opens_at"] = _(
+            "Members have already rated or commented in this round, so it must stay open: "
+            "if it opened later, they could no longer see it or what they wrote. Choose a "
+            "time that has passed, or change when it closes instead."
+        )
     if rating_scale != round.rating_scale:
         errors["rating_scale"] = _(
             "Members have already rated or commented in this round on the old scale, so it "
@@ -335,6 +349,43 @@ def round_settings_check(
             "Members have already commented in this round believing only the research team "
             "would read their comments, so other members cannot be shown them now."
         )
+    if errors:
+        raise ValidationError(errors)
+
+
+def round_follows_check(*, round: Round, follows: Round | None, opens_at: datetime | None) -> None:
+    """A round follows only an earlier round, one that opens before it, and never a round
+    that follows it in turn. Rounds that already follow this one must still open after it.
+    """
+    errors: dict[str, str] = {}
+    if follows is not None:
+        if round.pk is not None and follows.pk == round.pk:
+            errors["follows"] = _("A round cannot follow itself. Choose an earlier round.")
+        elif round.pk is not None and round.pk in round_ids_followed(follows):
+            errors["follows"] = _(
+                "“%(round)s” follows this round, directly or through other rounds, so this "
+                "round cannot follow it. Choose an earlier round."
+            ) % {"round": follows}
+        elif opens_at is not None and follows.opens_at >= opens_at:
+            errors["follows"] = _(
+                "A round can follow only an earlier round: “%(round)s” opens on %(date)s, "
+                "not before this one. Choose a round that opens before this one, or leave "
+                "this empty."
+            ) % {
+                "round": follows,
+                "date": date_format(timezone.localtime(follows.opens_at), "j F Y, H:i"),
+            }
+    if round.pk is not None and opens_at is not None:
+        followers = Round.objects.filter(follows=round, opens_at__lte=opens_at)
+        follower = followers.order_by("opens_at").first()
+        if follower is not None:
+            errors["opens_at"] = _(
+                "“%(round)s” follows this round and opens on %(date)s, so this round must "
+                "open before then."
+            ) % {
+                "round": follower,
+                "date": date_format(timezone.localtime(follower.opens_at), "j F Y, H:i"),
+            }
     if errors:
         raise ValidationError(errors)
 

@@ -4,6 +4,7 @@ Members' real names and email addresses appear only to users with the identity
 permission: in listings, searches, forms and exports alike.
 """
 
+from datetime import datetime
 from smtplib import SMTPException
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -466,6 +468,17 @@ class InvitationRenewView(
             return self.object.full_name
         return str(self.object)
 
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        # The path back to the invitations, as Wagtail's own edit views give.
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(Invitation._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
@@ -480,6 +493,11 @@ class InvitationRenewView(
         token = invitation_renew(invitation=self.object, by=request.user)
         invitation_send(request, self.object, token)
         return redirect(self.index_url_name)
+
+
+def invitation_expiry(invitation: Invitation) -> datetime | str:
+    # An accepted link has been used up: when it would have expired no longer matters.
+    return "—" if invitation.is_accepted else invitation.expires_at
 
 
 class InvitationViewSet(ModelViewSet):
@@ -506,7 +524,12 @@ class InvitationViewSet(ModelViewSet):
         UserColumn("invited_by", label=gettext_lazy("Invited by")),
         DateColumn("created_at", label=gettext_lazy("Created"), sort_key="created_at"),
         # The exact time, not "in 2 weeks": she may need to tell the invitee.
-        "expires_at",
+        Column(
+            "expires_at",
+            label=gettext_lazy("Expires"),
+            accessor=invitation_expiry,
+            sort_key="expires_at",
+        ),
     ]
     ordering = ["-created_at"]
     edit_handler = ObjectList(

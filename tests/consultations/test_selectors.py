@@ -8,7 +8,12 @@ import pytest
 
 from consultations.enums import Audience
 from consultations.models import Round
-from consultations.selectors import comments_visible_to, member_dashboard, round_progress
+from consultations.selectors import (
+    comments_visible_to,
+    member_dashboard,
+    round_ids_followed,
+    round_progress,
+)
 from consultations.services import comment_post, comment_withdraw, rating_set
 from tests.factories import RoundFactory, RoundPageFactory
 
@@ -149,3 +154,16 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_rounds(
         RoundPageFactory(round=RoundFactory(title=title), page=section)
 
     assert queries_for_dashboard() == one_round
+
+
+def test_rounds_followed_are_found_however_far_back_and_a_saved_loop_ends(db):
+    first = RoundFactory()
+    second = RoundFactory(follows=first)
+    third = RoundFactory(follows=second)
+    assert round_ids_followed(third) == {first.pk, second.pk, third.pk}
+
+    # A loop saved before the rule existed.
+    Round.objects.filter(pk=first.pk).update(follows=third)
+    third.refresh_from_db()
+
+    assert round_ids_followed(third) == {first.pk, second.pk, third.pk}

@@ -1,0 +1,77 @@
+"""The consultation's rules that write: invitations, members, rounds, comments and ratings.
+
+Bad input raises ``ValidationError`` keyed by the form field it belongs to, so a form can
+show the message beside the field; a member acting outside her rights gets
+``PermissionDenied``. Each function checks its rule, wraps its writes in a transaction and
+writes the audit log where editors need a record.
+"""
+
+from consultations.services.contributions import (
+    Timing,
+    comment_edit,
+    comment_post,
+    comment_withdraw,
+    contribution_timing,
+    item_check,
+    rating_current_locked,
+    rating_set,
+    reply_check,
+    round_page_get,
+    text_clean,
+)
+from consultations.services.members import (
+    PSEUDONYM_MAX_LENGTH,
+    PSEUDONYM_MIN_LENGTH,
+    PSEUDONYM_PATTERN,
+    PSEUDONYM_TAKEN,
+    InvitationUnusable,
+    full_name_split,
+    invitation_accept,
+    invitation_check,
+    invitation_create,
+    invitation_lifetime,
+    invitation_renew,
+    member_update,
+    member_withdraw,
+    pseudonym_clean,
+    pseudonym_taken_guard,
+)
+from consultations.services.rounds import (
+    round_follows_check,
+    round_has_contributions,
+    round_page_pin,
+    round_settings_check,
+)
+
+__all__ = [
+    "InvitationUnusable",
+    "PSEUDONYM_MAX_LENGTH",
+    "PSEUDONYM_MIN_LENGTH",
+    "PSEUDONYM_PATTERN",
+    "PSEUDONYM_TAKEN",
+    "Timing",
+    "comment_edit",
+    "comment_post",
+    "comment_withdraw",
+    "contribution_timing",
+    "full_name_split",
+    "invitation_accept",
+    "invitation_check",
+    "invitation_create",
+    "invitation_lifetime",
+    "invitation_renew",
+    "item_check",
+    "member_update",
+    "member_withdraw",
+    "pseudonym_clean",
+    "pseudonym_taken_guard",
+    "rating_current_locked",
+    "rating_set",
+    "reply_check",
+    "round_follows_check",
+    "round_has_contributions",
+    "round_page_get",
+    "round_page_pin",
+    "round_settings_check",
+    "text_clean",
+]

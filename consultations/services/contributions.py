@@ -1,0 +1,313 @@
+"""Comments and ratings.
+
+Comments and ratings keep every version: a change adds a row, never overwrites one. What
+arrives after a round has closed is stored, marked late, and left out of the results.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from consultations.enums import Abstention, RoundStatus, VersionKind
+from consultations.formatting import clock_time, day_and_date
+from consultations.models import (
+    COMMENT_MAX_LENGTH,
+    QUOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Comment,
+    CommentVersion,
+    Member,
+    Rating,
+    RatingVersion,
+    Round,
+    RoundPage,
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    now: datetime
+    late: bool
+
+
+def contribution_timing(*, round: Round, member: Member) -> Timing:
+    """Check she may contribute to the round now; after it closes, contributions are late."""
+    if not member.is_taking_part or not round.is_for(member):
+        raise PermissionDenied
+    now = timezone.now()
+    status = round.status_at(now)
+    if status == RoundStatus.SCHEDULED:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "This round opens on %(date)s at %(time)s. You can take part then."
+                )
+                % {"date": day_and_date(round.opens_at, now), "time": clock_time(round.opens_at)}
+            }
+        )
+    return Timing(now=now, late=status == RoundStatus.CLOSED)
+
+
+def round_page_get(*, round: Round, page_id: int) -> RoundPage:
+    try:
+        return RoundPage.objects.select_related("revision").get(round=round, page_id=page_id)
+    except (RoundPage.DoesNotExist, ValueError, TypeError):
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("This page is not part of the round.")}
+        ) from None
+
+
+def item_check(*, round_page: RoundPage, block_id: str, required: bool) -> None:
+    if not block_id and not required:
+        return
+    if not round_page.has_item(block_id):
+        raise ValidationError(
+            {
+                "block_id": _(
+                    "This item is not in the version of the page the round is about. "
+                    "Reload the page and try again."
+                )
+            }
+        )
+
+
+def text_clean(*, value: str, field: str, max_length: int, required_message: str = "") -> str:
+    value = value.strip().replace("\r\n", "\n")
+    if required_message and not value:
+        raise ValidationError({field: required_message})
+    if len(value) > max_length:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "This must be %(max)s character or fewer. It has %(count)s.",
+                    "This must be %(max)s characters or fewer. It has %(count)s.",
+                    max_length,
+                )
+                % {"max": f"{max_length:,}", "count": f"{len(value):,}"}
+            }
+        )
+    return value
+
+
+def comment_post(
+    *,
+    round: Round,
+    member: Member,
+    page_id: int,
+    block_id: str = "",
+    body: str,
+    quote: str = "",
+    parent: Comment | None = None,
+) -> CommentVersion:
+    """Post a comment on an item of a pinned page, or on the whole page, or a reply.
+
+    Replies go to a top-level comment she can see, in a round that shows comments to
+    members. Returns the first version; its ``late`` says whether the round had closed.
+    """
+    timing = contribution_timing(round=round, member=member)
+    round_page = round_page_get(round=round, page_id=page_id)
+    item_check(round_page=round_page, block_id=block_id, required=False)
+    body = text_clean(
+        value=body,
+        field="body",
+        max_length=COMMENT_MAX_LENGTH,
+        required_message=_("Enter your comment."),
+    )
+    quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
+    if parent is not None:
+        reply_check(round=round, member=member, round_page=round_page, parent=parent)
+        block_id = parent.block_id
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            round=round,
+            page_id=round_page.page_id,
+            revision_id=round_page.revision_id,
+            block_id=block_id,
+            author=member,
+            parent=parent,
+            quote=quote,
+            body=body,
+            late=timing.late,
+        )
+        return CommentVersion.objects.create(
+            comment=comment, kind=VersionKind.CREATED, quote=quote, body=body, late=timing.late
+        )
+
+
+def reply_check(*, round: Round, member: Member, round_page: RoundPage, parent: Comment) -> None:
+    """Replies belong to rounds that share comments among members."""
+    if (
+        not round.comments_visible_to_members
+        or parent.round_id != round.pk
+        or parent.page_id != round_page.page_id
+        or parent.late
+    ):
+        raise PermissionDenied
+    if parent.parent_id is not None:
+        raise ValidationError({NON_FIELD_ERRORS: _("Reply to the first comment in a thread.")})
+    if parent.is_withdrawn:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("This comment was withdrawn, so it cannot take replies.")}
+        )
+
+
+def comment_edit(
+    *, comment: Comment, member: Member, body: str, quote: str = ""
+) -> CommentVersion:
+    """Change her own comment; the earlier words stay in its versions.
+
+    After the round closes the change is stored, late, and the comment is left as it was.
+    """
+    if comment.author_id != member.pk:
+        raise PermissionDenied
+    timing = contribution_timing(round=comment.round, member=member)
+    if comment.is_withdrawn:
+        raise ValidationError(
+            {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
+        )
+    body = text_clean(
+        value=body,
+        field="body",
+        max_length=COMMENT_MAX_LENGTH,
+        required_message=_("Enter your comment."),
+    )
+    quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_withdrawn:  # withdrawn in another tab since the check above
+            raise ValidationError(
+                {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
+            )
+        if not timing.late:
+            comment.body, comment.quote, comment.edited_at = body, quote, timing.now
+            comment.save(update_fields=["body", "quote", "edited_at"])
+        return CommentVersion.objects.create(
+            comment=comment, kind=VersionKind.EDITED, quote=quote, body=body, late=timing.late
+        )
+
+
+def comment_withdraw(*, comment: Comment, member: Member) -> CommentVersion:
+    """Withdraw her own comment: others no longer see it; the research team keeps it."""
+    if comment.author_id != member.pk:
+        raise PermissionDenied
+    timing = contribution_timing(round=comment.round, member=member)
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_withdrawn:
+            return comment.versions.last()
+        if not timing.late:
+            comment.withdrawn_at = timing.now
+            comment.save(update_fields=["withdrawn_at"])
+        return CommentVersion.objects.create(
+            comment=comment,
+            kind=VersionKind.WITHDRAWN,
+            quote=comment.quote,
+            body=comment.body,
+            late=timing.late,
+        )
+
+
+def rating_set(
+    *,
+    round: Round,
+    member: Member,
+    page_id: int,
+    block_id: str,
+    score: int | None = None,
+    abstention: str = "",
+    reason: str = "",
+) -> RatingVersion:
+    """Record her rating of an item: a score on the round's scale, or an abstention.
+
+    She has one current rating per item, which the database enforces; each change adds a
+    version. A late rating is kept as a version and does not replace an on-time one.
+    """
+    timing = contribution_timing(round=round, member=member)
+    round_page = round_page_get(round=round, page_id=page_id)
+    item_check(round_page=round_page, block_id=block_id, required=True)
+    scale = round.scale
+    if (score is None) == (not abstention):
+        raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
+    if score is not None and score not in scale.scores:
+        raise ValidationError(
+            {
+                "choice": _("Choose a score from %(min)d to %(max)d.")
+                % {"min": scale.minimum, "max": scale.maximum}
+            }
+        )
+    if abstention and abstention not in Abstention.values:
+        raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
+    reason = text_clean(value=reason, field="reason", max_length=REASON_MAX_LENGTH)
+    values: dict[str, object] = {"score": score, "abstention": abstention, "reason": reason}
+    with transaction.atomic():
+        rating = rating_current_locked(
+            round=round,
+            member=member,
+            round_page=round_page,
+            block_id=block_id,
+            values=values,
+            late=timing.late,
+        )
+        if rating.created:
+            kind = VersionKind.CREATED
+        else:
+            current = rating.instance
+            unchanged = all(getattr(current, name) == value for name, value in values.items())
+            if unchanged and not timing.late and not current.late:
+                return current.versions.last()
+            if not timing.late:
+                for name, value in values.items():
+                    setattr(current, name, value)
+                current.revision_id = round_page.revision_id
+                # A rating first given late counts once she gives it again on time, as she
+                # can if the team extends the round.
+                current.late = False
+                current.save()
+            kind = VersionKind.EDITED
+        return RatingVersion.objects.create(
+            rating=rating.instance, kind=kind, late=timing.late, **values
+        )
+
+
+@dataclass
+class _LockedRating:
+    instance: Rating
+    created: bool
+
+
+def rating_current_locked(
+    *,
+    round: Round,
+    member: Member,
+    round_page: RoundPage,
+    block_id: str,
+    values: dict[str, object],
+    late: bool,
+) -> _LockedRating:
+    """Her current rating of the item, locked; created if she has none.
+
+    Two submissions at once both try to create it: the unique constraint lets one win and
+    the other then updates the winner's row.
+    """
+    lookup = {
+        "round": round,
+        "member": member,
+        "page_id": round_page.page_id,
+        "block_id": block_id,
+    }
+    existing = Rating.objects.select_for_update().filter(**lookup).first()
+    if existing is not None:
+        return _LockedRating(existing, created=False)
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                **lookup, revision_id=round_page.revision_id, late=late, **values
+            )
+            return _LockedRating(rating, created=True)
+    except IntegrityError:
+        return _LockedRating(Rating.objects.select_for_update().get(**lookup), created=False)

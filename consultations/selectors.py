@@ -335,3 +335,11 @@ def round_ids_followed(round: Round) -> set[int]:
         seen.add(previous)
         previous = Round.objects.filter(pk=previous).values_list("follows_id", flat=True).first()
     return seen
+
+
+def rounds_covering(pages: Iterable[Page]) -> QuerySet[Round]:
+    """Rounds that cover any of the pages or a page below them."""
+    paths = Q(pk__in=[])
+    for page in pages:
+        paths |= Q(round_pages__page__path__startswith=page.path)
+    return Round.objects.filter(paths).distinct().order_by("opens_at")

@@ -1,11 +1,16 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry
+from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
 from consultations.models import Invitation, Member
 from consultations.permissions import invitation_permission_policy, member_permission_policy
+from consultations.selectors import rounds_covering
 
 # Before the viewsets below: registering them makes a default policy for any model that
 # has none yet.
@@ -32,3 +37,37 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
     actions.register_action(
         "consultations.member_withdraw", _("Withdraw"), _("Member withdrew from the study")
     )
+
+
+def deletion_refused(request: HttpRequest, pages: list[Page]) -> bool:
+    """Members' comments and ratings are tied to the revisions a round pinned, so a page
+    in a round, or above one, stays; unpublishing it hides it from readers instead."""
+    rounds = list(rounds_covering(pages))
+    if not rounds:
+        return False
+    messages.error(
+        request,
+        _(
+            "Nothing was deleted. %(rounds)s covers this page or a page below it, and "
+            "members' comments and ratings are tied to it. Unpublish the page instead."
+        )
+        % {"rounds": ", ".join(f"“{round.title}”" for round in rounds)},
+    )
+    return True
+
+
+@hooks.register("before_delete_page")
+def refuse_to_delete_pages_in_rounds(request: HttpRequest, page: Page) -> HttpResponse | None:
+    if deletion_refused(request, [page]):
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_to_bulk_delete_pages_in_rounds(
+    request: HttpRequest, action_type: str, objects: list, action_class_instance: object
+) -> HttpResponse | None:
+    pages = [page for page in objects if isinstance(page, Page)]
+    if action_type != "delete" or not pages or not deletion_refused(request, pages):
+        return None
+    return redirect("wagtailadmin_explore", pages[0].get_parent().pk)

@@ -343,3 +343,11 @@ def rounds_covering(pages: Iterable[Page]) -> QuerySet[Round]:
     for page in pages:
         paths |= Q(round_pages__page__path__startswith=page.path)
     return Round.objects.filter(paths).distinct().order_by("opens_at")
+
+
+def members_who_took_part(users: Iterable) -> QuerySet[Member]:
+    """Members among these accounts with any comment or rating."""
+    return Member.objects.filter(user__in=list(users)).filter(
+        Exists(Comment.objects.filter(author=OuterRef("pk")))
+        | Exists(Rating.objects.filter(member=OuterRef("pk")))
+    )

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 
 from consultations.models import Invitation, Member
 from consultations.permissions import invitation_permission_policy, member_permission_policy
-from consultations.selectors import rounds_covering
+from consultations.selectors import members_who_took_part, rounds_covering
 
 # Before the viewsets below: registering them makes a default policy for any model that
 # has none yet.
@@ -63,11 +64,39 @@ def refuse_to_delete_pages_in_rounds(request: HttpRequest, page: Page) -> HttpRe
     return None
 
 
+def user_deletion_refused(request: HttpRequest, users: list) -> bool:
+    """An account whose member has taken part stays: the study keeps what she wrote, under
+    her pseudonym, and she leaves by withdrawing."""
+    if not members_who_took_part(users):
+        return False
+    messages.error(
+        request,
+        _(
+            "Nothing was deleted. An advisory member has taken part with this account, and "
+            "the study keeps her comments and ratings. To stop her taking part, deactivate "
+            "the account instead."
+        ),
+    )
+    return True
+
+
+@hooks.register("before_delete_user")
+def refuse_to_delete_members_who_took_part(request: HttpRequest, user) -> HttpResponse | None:
+    if user_deletion_refused(request, [user]):
+        return redirect("wagtailusers_users:index")
+    return None
+
+
 @hooks.register("before_bulk_action")
-def refuse_to_bulk_delete_pages_in_rounds(
+def refuse_to_bulk_delete_what_rounds_hold(
     request: HttpRequest, action_type: str, objects: list, action_class_instance: object
 ) -> HttpResponse | None:
-    pages = [page for page in objects if isinstance(page, Page)]
-    if action_type != "delete" or not pages or not deletion_refused(request, pages):
+    if action_type != "delete" or not objects:
         return None
-    return redirect("wagtailadmin_explore", pages[0].get_parent().pk)
+    pages = [page for page in objects if isinstance(page, Page)]
+    if pages and deletion_refused(request, pages):
+        return redirect("wagtailadmin_explore", pages[0].get_parent().pk)
+    users = [user for user in objects if isinstance(user, get_user_model())]
+    if users and user_deletion_refused(request, users):
+        return redirect("wagtailusers_users:index")
+    return None

@@ -20,6 +20,7 @@ from consultations.models import (
     Invitation,
     Member,
     Rating,
+    RatingVersion,
     Round,
     RoundPage,
 )
@@ -221,10 +222,12 @@ def comment_threads(comments: QuerySet[Comment]) -> dict[str, list[tuple[Comment
 
 
 def ratings_of(*, round: Round, member: Member) -> dict[tuple[int, str], Rating]:
-    return {
-        (rating.page_id, rating.block_id): rating
-        for rating in Rating.objects.filter(round=round, member=member)
-    }
+    """Her current ratings; ``late_change`` marks one she tried to change after closing."""
+    late_change = Exists(RatingVersion.objects.filter(rating=OuterRef("pk"), late=True))
+    ratings = Rating.objects.filter(round=round, member=member).annotate(
+        late_change=late_change & Q(late=False)
+    )
+    return {(rating.page_id, rating.block_id): rating for rating in ratings}
 
 
 def username_for_sign_in(identifier: str) -> str:

@@ -94,6 +94,30 @@ def text_clean(*, value: str, field: str, max_length: int, required_message: str
     return value
 
 
+def comment_texts_clean(*, body: str, quote: str) -> tuple[str, str]:
+    """The comment and its quote, trimmed; both are checked, so she sees every problem."""
+    errors: dict[str, list[str]] = {}
+    cleaned = []
+    for field, value, max_length, required_message in (
+        ("body", body, COMMENT_MAX_LENGTH, _("Enter your comment.")),
+        ("quote", quote, QUOTE_MAX_LENGTH, ""),
+    ):
+        try:
+            cleaned.append(
+                text_clean(
+                    value=value,
+                    field=field,
+                    max_length=max_length,
+                    required_message=required_message,
+                )
+            )
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned[0], cleaned[1]
+
+
 def comment_post(
     *,
     round: Round,
@@ -112,13 +136,7 @@ def comment_post(
     timing = contribution_timing(round=round, member=member)
     round_page = round_page_get(round=round, page_id=page_id)
     item_check(round_page=round_page, block_id=block_id, required=False)
-    body = text_clean(
-        value=body,
-        field="body",
-        max_length=COMMENT_MAX_LENGTH,
-        required_message=_("Enter your comment."),
-    )
-    quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
+    body, quote = comment_texts_clean(body=body, quote=quote)
     if parent is not None:
         reply_check(round=round, member=member, round_page=round_page, parent=parent)
         block_id = parent.block_id
@@ -170,13 +188,7 @@ def comment_edit(
         raise ValidationError(
             {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
         )
-    body = text_clean(
-        value=body,
-        field="body",
-        max_length=COMMENT_MAX_LENGTH,
-        required_message=_("Enter your comment."),
-    )
-    quote = text_clean(value=quote, field="quote", max_length=QUOTE_MAX_LENGTH)
+    body, quote = comment_texts_clean(body=body, quote=quote)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.is_withdrawn:  # withdrawn in another tab since the check above

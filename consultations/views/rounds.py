@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
-from consultations.enums import RoundStatus
+from consultations.enums import RoundStatus, VersionKind
 from consultations.forms import CommentChangeForm, CommentForm, CommentWithdrawForm, RatingForm
 from consultations.models import (
     Comment,
@@ -46,6 +46,10 @@ LATE_MESSAGE = gettext_lazy(
 # A late change or withdrawal leaves the comment as it was, so it is not "not counted".
 LATE_EDIT_MESSAGE = gettext_lazy(
     "The round had closed when your change reached the research team, so your comment "
+    "stays as it was. The research team has your change."
+)
+LATE_RATING_CHANGE_MESSAGE = gettext_lazy(
+    "The round had closed when your change reached the research team, so your rating "
     "stays as it was. The research team has your change."
 )
 LATE_WITHDRAWAL_MESSAGE = gettext_lazy(
@@ -331,12 +335,15 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
             form.add_service_error(error)
         else:
             item = next(item for item in round_page.items if item.block_id == block_id)
-            saved_message(
-                request,
-                late=version.late,
-                text=_("Your rating of requirement %(number)s is saved.")
-                % {"number": item.number},
-            )
+            if version.late and version.kind == VersionKind.EDITED:
+                messages.warning(request, LATE_RATING_CHANGE_MESSAGE)
+            else:
+                saved_message(
+                    request,
+                    late=version.late,
+                    text=_("Your rating of requirement %(number)s is saved.")
+                    % {"number": item.number},
+                )
             return HttpResponseRedirect(round_page_url(round_page, item_anchor(block_id)))
     return round_page_render(
         request, round=round, round_page=round_page, bound=BoundForm("rate", bound_key, form)

@@ -386,6 +386,9 @@ def test_rating_an_item_not_in_the_pinned_revision_is_refused_and_keeps_her_reas
     assert form.find("textarea", attrs={"name": "reason"}).get_text() == "My midwife said so."
     assert form.select_one("input[name=choice][checked]")["value"] == "5"
     assert not Rating.objects.exists()
+    # The summary's line leads to the form that holds her answer.
+    link = soup.select_one(".nhsuk-error-summary a")
+    assert form.find(id=link["href"].removeprefix("#")) is not None
 
 
 def test_page_shows_no_stray_rating_form_when_nothing_went_wrong(round_page, as_willow):
@@ -955,6 +958,35 @@ def test_rating_that_arrives_after_closing_is_kept_late_and_she_is_told(
     text = soup_of(response).get_text()
     assert "The round had closed when this reached the research team" in text
     assert "will not count in the results" in text
+
+
+def test_change_to_a_rating_after_closing_is_kept_noted_and_the_rating_stands(
+    open_round, round_page, service_user, item_ids, close_round, client
+):
+    rating_set(
+        round=open_round,
+        member=service_user,
+        page_id=round_page.page_id,
+        block_id=item_ids[0],
+        score=8,
+    )
+    client.force_login(service_user.user)
+    close_round(open_round)
+
+    response = client.post(
+        rate_url(round_page), {"block_id": item_ids[0], "choice": "2"}, follow=True
+    )
+
+    rating = Rating.objects.get()
+    assert (rating.score, rating.late) == (8, False)
+    assert [(v.score, v.late) for v in rating.versions.all()] == [(8, False), (2, True)]
+    soup = soup_of(response)
+    assert "so your rating stays as it was" in soup.get_text()
+    assert "will not count" not in soup.get_text()
+    card = item_card(soup, item_ids[0])
+    assert card.find(class_="app-rating-given").get_text(strip=True) == "8"
+    assert "You sent a change after the round closed." in card.get_text()
+    assert "Arrived after the round closed" not in card.get_text()
 
 
 def test_comment_that_arrives_after_closing_is_kept_late_and_she_is_told(

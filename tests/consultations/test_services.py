@@ -541,3 +541,21 @@ def test_no_reply_even_to_her_own_comment_in_a_private_round(open_round, round_p
             body="And another thing.",
             parent=first,
         )
+
+
+def test_an_over_long_comment_and_quote_are_both_reported_at_once(
+    open_round, round_page, service_user
+):
+    with pytest.raises(ValidationError) as error:
+        comment_post(
+            round=open_round,
+            member=service_user,
+            page_id=round_page.page_id,
+            body="x" * 2100,
+            quote="y" * 600,
+        )
+
+    assert error.value.message_dict == {
+        "body": ["This must be 2,000 characters or fewer. It has 2,100."],
+        "quote": ["This must be 500 characters or fewer. It has 600."],
+    }

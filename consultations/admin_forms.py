@@ -24,14 +24,15 @@ from consultations.permissions import can_view_member_identity
 from consultations.selectors import (
     consultable_page_models,
     consultable_pages,
-    email_has_account,
     pages_with_parent_ids,
     revisions_by_page,
+    round_has_contributions,
 )
 from consultations.services import (
+    invitation_email_clean,
+    member_real_names,
     pseudonym_clean,
     round_follows_check,
-    round_has_contributions,
     round_page_pin,
     round_settings_check,
 )
@@ -354,7 +355,7 @@ class MemberForm(WagtailAdminModelForm):
         try:
             return pseudonym_clean(
                 pseudonym=self.cleaned_data.get("pseudonym", ""),
-                real_names=[user.first_name, user.last_name, user.email.split("@")[0]],
+                real_names=member_real_names(user),
                 member=self.instance,
             )
         except ValidationError as error:
@@ -380,9 +381,12 @@ class InvitationForm(WagtailAdminModelForm):
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         # A new invitation is checked by invitation_create; a changed one is checked here.
-        if self.instance.pk and email_has_account(email):
-            raise ValidationError(_("Someone with this email address already has an account."))
-        return email
+        if self.instance.pk is None:
+            return email
+        try:
+            return invitation_email_clean(email=email, invitation=self.instance)
+        except ValidationError as error:
+            raise ValidationError(error.error_dict["email"]) from None
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()

@@ -5,6 +5,7 @@ member sees every problem at once, beside the field it belongs to.
 """
 
 import re
+from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -302,22 +303,6 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         return {"score": None, "abstention": choice, "reason": self.cleaned_data["reason"]}
 
 
-class CommentForm(ServiceErrorsMixin, forms.Form):
-    """A comment on an item or on the whole page, or a reply to a comment."""
-
-    block_id = forms.CharField(widget=forms.HiddenInput, required=False)
-    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    quote = forms.CharField(
-        label=_("The words you mean (optional)"),
-        help_text=_("Copy the words from the requirement that your comment is about."),
-        required=False,
-    )
-    body = forms.CharField(
-        label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    max_lengths = {"quote": QUOTE_MAX_LENGTH, "body": COMMENT_MAX_LENGTH}
-
-
 class CommentChangeForm(ServiceErrorsMixin, forms.Form):
     """Her own comment, to change its words."""
 
@@ -330,6 +315,18 @@ class CommentChangeForm(ServiceErrorsMixin, forms.Form):
         label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     max_lengths = {"quote": QUOTE_MAX_LENGTH, "body": COMMENT_MAX_LENGTH}
+
+
+class CommentForm(CommentChangeForm):
+    """A comment on an item or on the whole page, or a reply to a comment."""
+
+    block_id = forms.CharField(widget=forms.HiddenInput, required=False)
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Beside each item the box starts smaller than on the page for changing it.
+        self.fields["body"].widget.attrs["rows"] = 4
 
 
 class CommentWithdrawForm(ServiceErrorsMixin, forms.Form):

@@ -72,11 +72,6 @@ class Progress:
         return self.items > 0 and self.rated >= self.items
 
 
-def round_progress(*, round: Round, member: Member) -> Progress:
-    """Items she has rated out of the round's items, and comments she has made."""
-    return rounds_progress(rounds=[round], member=member)[round.pk]
-
-
 def rounds_progress(*, rounds: list[Round], member: Member) -> dict[int, Progress]:
     """Her progress in each round, in a fixed number of queries however many rounds."""
     round_ids = [round.pk for round in rounds]
@@ -249,8 +244,10 @@ def username_for_sign_in(identifier: str) -> str:
 # The research team's admin -------------------------------------------------------------
 
 
-def email_has_account(email: str) -> bool:
-    return get_user_model().objects.filter(email__iexact=email.strip()).exists()
+def round_has_contributions(round: Round) -> bool:
+    return Comment.objects.filter(round=round).exists() or (
+        Rating.objects.filter(round=round).exists()
+    )
 
 
 def consultable_page_models() -> list[type[Page]]:

@@ -50,8 +50,13 @@ from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus
 from consultations.models import Invitation, Member, Round
 from consultations.permissions import IDENTITY_PERMISSION, can_view_member_identity
-from consultations.selectors import consultable_page_models, round_pages_pinned, rounds_with_status
-from consultations.services import invitation_create, invitation_renew, round_has_contributions
+from consultations.selectors import (
+    consultable_page_models,
+    round_has_contributions,
+    round_pages_pinned,
+    rounds_with_status,
+)
+from consultations.services import invitation_create, invitation_renew
 
 # Rounds ---------------------------------------------------------------------------------
 

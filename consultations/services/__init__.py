@@ -29,8 +29,10 @@ from consultations.services.members import (
     invitation_accept,
     invitation_check,
     invitation_create,
+    invitation_email_clean,
     invitation_lifetime,
     invitation_renew,
+    member_real_names,
     member_update,
     member_withdraw,
     pseudonym_clean,
@@ -38,7 +40,6 @@ from consultations.services.members import (
 )
 from consultations.services.rounds import (
     round_follows_check,
-    round_has_contributions,
     round_page_pin,
     round_settings_check,
 )
@@ -58,9 +59,11 @@ __all__ = [
     "invitation_accept",
     "invitation_check",
     "invitation_create",
+    "invitation_email_clean",
     "invitation_lifetime",
     "invitation_renew",
     "item_check",
+    "member_real_names",
     "member_update",
     "member_withdraw",
     "pseudonym_clean",
@@ -69,7 +72,6 @@ __all__ = [
     "rating_set",
     "reply_check",
     "round_follows_check",
-    "round_has_contributions",
     "round_page_get",
     "round_page_pin",
     "round_settings_check",

@@ -38,6 +38,34 @@ class InvitationUnusable(Exception):
 # Invitations and members ---------------------------------------------------------------
 
 
+def invitation_email_clean(*, email: str, invitation: Invitation | None = None) -> str:
+    """An address is invited once: not if it has an account, nor while another invitation
+    to it is open (the database holds the second rule too)."""
+    email = email.strip()
+    if get_user_model().objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("Someone with this email address already has an account.")}
+        )
+    open_invitations = Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True)
+    if invitation is not None and invitation.pk is not None:
+        open_invitations = open_invitations.exclude(pk=invitation.pk)
+    if open_invitations.exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address already has an invitation that was not accepted. Send it "
+                    "a new link from the list of invitations instead."
+                )
+            }
+        )
+    return email
+
+
+def member_real_names(user: AbstractBaseUser) -> list[str]:
+    """What a pseudonym must not contain: her names and her email's local part."""
+    return [user.first_name, user.last_name, user.email.split("@")[0]]
+
+
 def invitation_create(
     *,
     full_name: str,
@@ -47,24 +75,8 @@ def invitation_create(
     professional_role: str = "",
     invited_by: AbstractBaseUser | None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation and return it with its token, which is shown only this once.
-
-    An address that already has an account cannot be invited again.
-    """
-    email = email.strip()
-    if get_user_model().objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("Someone with this email address already has an account.")}
-        )
-    if Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True).exists():
-        raise ValidationError(
-            {
-                "email": _(
-                    "This address already has an invitation that was not accepted. Send it "
-                    "a new link from the list of invitations instead."
-                )
-            }
-        )
+    """Create an invitation and return it with its token, which is shown only this once."""
+    email = invitation_email_clean(email=email)
     if constituency != Constituency.PROFESSIONAL:
         professional_role = ""
     token, digest = Invitation.new_token()
@@ -231,7 +243,7 @@ def member_update(
     user = member.user
     member.pseudonym = pseudonym_clean(
         pseudonym=pseudonym,
-        real_names=[user.first_name, user.last_name, user.email.split("@")[0]],
+        real_names=member_real_names(user),
         member=member,
     )
     member.notify_new_rounds = notify_new_rounds

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Revision
 
 from consultations.enums import AUDIENCE_CONSTITUENCIES
-from consultations.models import Comment, Rating, Round
-from consultations.selectors import round_ids_followed
+from consultations.models import Round
+from consultations.selectors import round_has_contributions, round_ids_followed
 
 
 def round_page_pin(
@@ -30,12 +30,6 @@ def round_page_pin(
     if page.latest_revision_id:
         return page.latest_revision
     return page.save_revision(user=by, log_action=False)
-
-
-def round_has_contributions(round: Round) -> bool:
-    return Comment.objects.filter(round=round).exists() or (
-        Rating.objects.filter(round=round).exists()
-    )
 
 
 def round_settings_check(

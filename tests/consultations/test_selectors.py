@@ -12,7 +12,7 @@ from consultations.selectors import (
     comments_visible_to,
     member_dashboard,
     round_ids_followed,
-    round_progress,
+    rounds_progress,
 )
 from consultations.services import comment_post, comment_withdraw, rating_set
 from tests.factories import RoundFactory, RoundPageFactory
@@ -98,7 +98,7 @@ def test_progress_counts_rated_items_and_standing_comments(
             score=7,
         )
 
-    progress = round_progress(round=open_round, member=service_user)
+    progress = rounds_progress(rounds=[open_round], member=service_user)[open_round.pk]
 
     assert (progress.items, progress.rated, progress.comments) == (3, 2, 1)
     assert not progress.is_complete

@@ -18,7 +18,7 @@ from wagtail.models import Page, Revision
 
 from modelcluster.forms import BaseChildFormSet
 
-from consultations.enums import Constituency
+from consultations.enums import Constituency, Withdrawal
 from consultations.models import ConsultablePageMixin, Round, RoundPage
 from consultations.permissions import can_view_member_identity
 from consultations.selectors import (
@@ -392,3 +392,24 @@ class InvitationForm(WagtailAdminModelForm):
         cleaned_data = super().clean()
         role_check(self)
         return cleaned_data
+
+
+class MemberWithdrawForm(forms.Form):
+    """An editor carries out a member's request to withdraw, made by email, phone or in
+    person: the same two choices as her own withdraw page offers."""
+
+    choice = forms.ChoiceField(
+        label=gettext_lazy("What should happen to her comments and ratings?"),
+        choices=[
+            (Withdrawal.ANONYMISED, gettext_lazy("Keep them, without her name")),
+            (Withdrawal.DELETED, gettext_lazy("Delete them, with all their versions")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose what she asked for.")},
+    )
+    confirmed = forms.BooleanField(
+        label=gettext_lazy("She asked for this, and I have checked that the request is hers."),
+        error_messages={
+            "required": gettext_lazy("Confirm that the request comes from the member herself.")
+        },
+    )

@@ -100,3 +100,10 @@ class VersionKind(models.TextChoices):
     CREATED = "created", _("Made")
     EDITED = "edited", _("Changed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Withdrawal(models.TextChoices):
+    """What happens to what she contributed when she leaves the study: her choice."""
+
+    ANONYMISED = "anonymised", _("Keep my comments and ratings without my name")
+    DELETED = "deleted", _("Delete my comments and ratings")

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import Abstention
+from consultations.enums import Abstention, Withdrawal
 from consultations.models import (
     COMMENT_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
@@ -138,6 +138,23 @@ NOTIFICATION_FIELDS = {
     "replies": "notify_replies",
     "responses": "notify_responses",
 }
+
+
+class WithdrawForm(forms.Form):
+    """Her choice of what happens to her comments and ratings when she leaves; there is
+    no default, so nothing happens to them that she did not pick."""
+
+    choice = forms.ChoiceField(
+        label=_("What should happen to your comments and ratings?"),
+        choices=Withdrawal.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose whether to keep your comments and ratings or delete them."),
+            "invalid_choice": _(
+                "Choose whether to keep your comments and ratings or delete them."
+            ),
+        },
+    )
 
 
 class ProfileForm(forms.Form):

@@ -4,7 +4,9 @@ the research team's admin."""
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -350,4 +352,30 @@ def members_who_took_part(users: Iterable) -> QuerySet[Member]:
     return Member.objects.filter(user__in=list(users)).filter(
         Exists(Comment.objects.filter(author=OuterRef("pk")))
         | Exists(Rating.objects.filter(member=OuterRef("pk")))
+    )
+
+
+# Retention (see consultations/services/retention.py) ----------------------------------
+
+
+def invitations_expired(*, now: datetime) -> QuerySet[Invitation]:
+    cutoff = now - timedelta(days=settings.CONSULTATIONS_UNUSED_INVITATION_DAYS)
+    return Invitation.objects.filter(accepted_at__isnull=True, expires_at__lte=cutoff)
+
+
+def members_withdrawn_with_identity() -> QuerySet[Member]:
+    return Member.objects.filter(withdrawn_at__isnull=False, withdrawal="")
+
+
+def rounds_past_retention(*, now: datetime) -> QuerySet[Round]:
+    """Rounds closed longer ago than the retention period that still hold contributions."""
+    cutoff = now - timedelta(days=settings.CONSULTATIONS_RETENTION_DAYS)
+    return (
+        Round.objects.filter(closes_at__lte=cutoff)
+        .annotate(
+            comment_count=Count("comments", distinct=True),
+            rating_count=Count("ratings", distinct=True),
+        )
+        .filter(Q(comment_count__gt=0) | Q(rating_count__gt=0))
+        .order_by("closes_at")
     )

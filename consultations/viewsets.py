@@ -18,7 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -42,12 +42,13 @@ import django_filters
 from consultations.admin_forms import (
     InvitationForm,
     MemberForm,
+    MemberWithdrawForm,
     RoundForm,
     RoundPageChooserPanel,
     RoundPagesPanel,
 )
 from consultations.emails import invitation_email_send
-from consultations.enums import RoundStatus
+from consultations.enums import RoundStatus, Withdrawal
 from consultations.models import Invitation, Member, Round
 from consultations.permissions import IDENTITY_PERMISSION, can_view_member_identity
 from consultations.selectors import (
@@ -56,7 +57,7 @@ from consultations.selectors import (
     round_pages_pinned,
     rounds_with_status,
 )
-from consultations.services import invitation_create, invitation_renew
+from consultations.services import invitation_create, invitation_renew, member_withdraw
 
 # Rounds ---------------------------------------------------------------------------------
 
@@ -251,6 +252,19 @@ class MemberIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Member]:
         return super().get_base_queryset().select_related("user")
 
+    def get_list_more_buttons(self, instance: Member) -> list[MenuItem]:
+        buttons = super().get_list_more_buttons(instance)
+        if member_withdrawable_by(self.request.user, instance, self.permission_policy):
+            buttons.append(
+                MenuItem(
+                    _("Withdraw at her request"),
+                    url=reverse("members:withdraw", args=[instance.pk]),
+                    icon_name="user",
+                    priority=20,
+                )
+            )
+        return buttons
+
     @cached_property
     def columns(self) -> list[Column]:
         columns = list(super().columns)
@@ -274,6 +288,76 @@ def member_status(member: Member) -> str:
     if member.consent_given_at is None:
         return _("No consent yet")
     return _("Taking part")
+
+
+def member_withdrawable_by(user: Any, member: Member, policy: Any) -> bool:
+    """Carrying out a request means matching the person who asked to her record, so it
+    takes the identity permission as well as permission to change members."""
+    return (
+        member.withdrawal != Withdrawal.DELETED
+        and can_view_member_identity(user)
+        and policy.user_has_permission(user, "change")
+    )
+
+
+class MemberWithdrawView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+    """An editor withdraws a member who asked by email, phone or in person, with the
+    choice she made; the audit log names the editor."""
+
+    model = Member
+    permission_required = "change"
+    form_class = MemberWithdrawForm
+    template_name = "consultations/admin/member_withdraw.html"
+    page_title = gettext_lazy("Withdraw at her request")
+    header_icon = "user"
+    index_url_name = "members:index"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(Member.objects.select_related("user"), pk=kwargs["pk"])
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not member_withdrawable_by(request.user, self.object, self.permission_policy):
+            if self.object.withdrawal == Withdrawal.DELETED and can_view_member_identity(
+                request.user
+            ):
+                messages.error(request, _("This member has withdrawn and her data is deleted."))
+                return redirect(self.index_url_name)
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self) -> str:
+        return self.object.user.get_full_name() or str(self.object)
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse(self.index_url_name),
+                "label": capfirst(Member._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            member=self.object,
+            action_url=reverse("members:withdraw", args=[self.object.pk]),
+            index_url=reverse(self.index_url_name),
+        )
+        return context
+
+    def form_valid(self, form: MemberWithdrawForm) -> HttpResponse:
+        member = member_withdraw(
+            member=self.object, choice=form.cleaned_data["choice"], by=self.request.user
+        )
+        messages.success(
+            self.request,
+            _("%(member)s is withdrawn: her identity is erased and her choice carried out.")
+            % {"member": member},
+        )
+        return redirect(self.index_url_name)
 
 
 class MemberViewSet(ModelViewSet):
@@ -308,6 +392,16 @@ class MemberViewSet(ModelViewSet):
         ],
         base_form_class=MemberForm,
     )
+
+    @property
+    def withdraw_view(self) -> Any:
+        return MemberWithdrawView.as_view()
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        return [
+            *super().get_urlpatterns(),
+            path("withdraw/<int:pk>/", self.withdraw_view, name="withdraw"),
+        ]
 
 
 # Invitations ----------------------------------------------------------------------------

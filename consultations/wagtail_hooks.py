@@ -38,6 +38,16 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
     actions.register_action(
         "consultations.member_withdraw", _("Withdraw"), _("Member withdrew from the study")
     )
+    actions.register_action(
+        "consultations.invitation_expire",
+        _("Delete unused invitation"),
+        _("Invitation deleted: never accepted, past its retention period"),
+    )
+    actions.register_action(
+        "consultations.round_retention_purge",
+        _("Delete contributions past retention"),
+        _("Comments and ratings deleted: past the retention period"),
+    )
 
 
 def deletion_refused(request: HttpRequest, pages: list[Page]) -> bool:

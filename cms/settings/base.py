@@ -179,3 +179,11 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # Consultations: how long an invitation link works, and where members write for help.
 CONSULTATIONS_INVITATION_DAYS = int(os.environ.get("CONSULTATIONS_INVITATION_DAYS", "14"))
 CONSULTATIONS_CONTACT_EMAIL = os.environ.get("CONSULTATIONS_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+# Retention, applied by `manage.py purge_expired_data` (run it daily from cron): a round's
+# comments and ratings are deleted this many days after it closes (10 years, the usual
+# university research-data period); an invitation never accepted is deleted this many
+# days after its link expired, long enough to send a new link to someone who was away.
+CONSULTATIONS_RETENTION_DAYS = int(os.environ.get("CONSULTATIONS_RETENTION_DAYS", "3650"))
+CONSULTATIONS_UNUSED_INVITATION_DAYS = int(
+    os.environ.get("CONSULTATIONS_UNUSED_INVITATION_DAYS", "90")
+)

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import Constituency
+from consultations.enums import Constituency, Withdrawal
 
 
 class MemberQuerySet(models.QuerySet):
@@ -39,6 +39,11 @@ class Member(models.Model):
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_version = models.CharField(_("consent text version"), max_length=20, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Blank for a member who withdrew before the choice existed: she kept her words under
+    # her pseudonym, as consent text 1.0 said.
+    withdrawal = models.CharField(
+        _("on withdrawal"), max_length=20, choices=Withdrawal.choices, blank=True
+    )
     notify_new_rounds = models.BooleanField(_("email me when a round opens for me"), default=True)
     notify_replies = models.BooleanField(
         _("email me when someone replies to my comment"), default=True
@@ -59,6 +64,10 @@ class Member(models.Model):
                 condition=models.Q(constituency=Constituency.PROFESSIONAL)
                 | models.Q(professional_role=""),
                 name="member_role_only_for_professionals",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawal="") | models.Q(withdrawn_at__isnull=False),
+                name="member_withdrawal_only_when_withdrawn",
             ),
         ]
         permissions = [

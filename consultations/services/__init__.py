@@ -34,7 +34,6 @@ from consultations.services.members import (
     invitation_renew,
     member_real_names,
     member_update,
-    member_withdraw,
     pseudonym_clean,
     pseudonym_taken_guard,
 )
@@ -43,6 +42,11 @@ from consultations.services.rounds import (
     round_page_pin,
     round_settings_check,
 )
+from consultations.services.withdrawal import (
+    REMOVED_COMMENT_BODY,
+    WITHDRAWN_PSEUDONYM,
+    member_withdraw,
+)
 
 __all__ = [
     "InvitationUnusable",
@@ -50,7 +54,9 @@ __all__ = [
     "PSEUDONYM_MIN_LENGTH",
     "PSEUDONYM_PATTERN",
     "PSEUDONYM_TAKEN",
+    "REMOVED_COMMENT_BODY",
     "Timing",
+    "WITHDRAWN_PSEUDONYM",
     "comment_edit",
     "comment_post",
     "comment_withdraw",

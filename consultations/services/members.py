@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import Constituency
 from consultations.models import Invitation, Member
+from consultations.services.withdrawal import WITHDRAWN_PSEUDONYM
 
 PSEUDONYM_PATTERN = re.compile(r"^[^\W_](?:[\w' -]*[^\W_])?$")
 PSEUDONYM_MIN_LENGTH = 2
@@ -195,6 +196,16 @@ def pseudonym_clean(*, pseudonym: str, real_names: list[str], member: Member | N
             }
         )
     lowered = pseudonym.casefold()
+    # Others must be able to trust that a "Withdrawn member" label means someone left.
+    if lowered.startswith(WITHDRAWN_PSEUDONYM.split("{")[0].strip().casefold()):
+        raise ValidationError(
+            {
+                "pseudonym": _(
+                    "Names beginning “Withdrawn member” are kept for members who have left "
+                    "the study. Choose a different one."
+                )
+            }
+        )
     for real_name in real_names:
         for part in re.split(r"[\s.@_-]+", real_name.casefold()):
             if len(part) >= 3 and part in lowered:
@@ -251,18 +262,4 @@ def member_update(
     member.notify_responses = notify_responses
     with transaction.atomic(), pseudonym_taken_guard():
         member.save()
-    return member
-
-
-def member_withdraw(*, member: Member) -> Member:
-    """She leaves the study: she can no longer take part, and her ratings stop counting.
-
-    What she wrote stays, under her pseudonym, as the consent text explains.
-    """
-    if member.withdrawn_at is not None:
-        return member
-    with transaction.atomic():
-        member.withdrawn_at = timezone.now()
-        member.save(update_fields=["withdrawn_at"])
-        log(member, "consultations.member_withdraw")
     return member

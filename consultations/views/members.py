@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -14,8 +14,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from consultations.consent import CONSENT_TEMPLATE, CONSENT_VERSION
+from consultations.enums import Withdrawal
 from consultations.formatting import closed_phrase, deadline_phrase, progress_sentence
-from consultations.forms import JoinForm, ProfileForm
+from consultations.forms import JoinForm, ProfileForm, WithdrawForm
 from consultations.selectors import invitation_find, member_dashboard
 from consultations.services import (
     InvitationUnusable,
@@ -173,15 +174,24 @@ def withdraw(request: HttpRequest) -> HttpResponse:
     member = request.member
     if member.withdrawn_at is not None:
         return redirect("consultations:dashboard")
-    if request.method == "POST":
-        member_withdraw(member=member)
-        messages.success(request, _("You have left the study's advisory group."))
-        return redirect("consultations:dashboard")
+    form = WithdrawForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        choice = Withdrawal(form.cleaned_data["choice"])
+        member_withdraw(member=member, choice=choice)
+        # Her sessions are gone from the store; this one goes from the browser too. The
+        # page is shown, not redirected to: she can no longer sign in to see another.
+        logout(request)
+        return render(
+            request,
+            "consultations/withdrawn.html",
+            {"choice": choice, "contact_email": settings.CONSULTATIONS_CONTACT_EMAIL},
+        )
     return render(
         request,
         "consultations/withdraw.html",
         {
             "member": member,
+            "form": form,
             "contact_email": settings.CONSULTATIONS_CONTACT_EMAIL,
             "breadcrumbs": dashboard_crumbs()
             + [{"title": _("Your profile"), "url": reverse("consultations:profile")}],

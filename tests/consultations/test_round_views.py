@@ -212,8 +212,11 @@ def test_round_not_yet_open_is_not_found(open_round, round_page, as_willow):
 def test_member_who_has_withdrawn_sees_no_round(open_round, round_page, service_user, as_willow):
     member_withdraw(member=service_user)
 
-    assert as_willow.get(round_url(open_round)).status_code == 404
-    assert as_willow.get(page_url(round_page)).status_code == 404
+    # Withdrawing ends her sessions: she is sent to sign in, which she no longer can.
+    for url in (round_url(open_round), page_url(round_page)):
+        response = as_willow.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_page_not_in_the_round_is_not_found(open_round, framework, as_willow):
@@ -830,7 +833,7 @@ def withdraw_member(client, round, member) -> None:
     [
         pytest.param(sign_out, 302, id="signed-out"),
         pytest.param(leave_audience, 404, id="outside-the-audience"),
-        pytest.param(withdraw_member, 404, id="withdrawn"),
+        pytest.param(withdraw_member, 302, id="withdrawn"),
     ],
 )
 def test_rating_and_commenting_are_refused_to_those_not_taking_part_in_the_round(

@@ -1,0 +1,171 @@
+"""Withdrawal: she leaves the study and chooses what happens to what she contributed.
+
+Either way her identity goes: her account is closed and stripped of name, email and
+username, her pseudonym becomes a neutral label, her study site and role are cleared, her
+invitation forgets her name and address, her sessions end, and the audit log's entries
+about her lose any details they held. What stays is what the study's counts need: that a
+member of her constituency took part, consented, and withdrew.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from consultations.enums import Withdrawal
+from consultations.models import Comment, CommentVersion, Invitation, Member, Rating
+
+# Stored, not translated: it replaces her pseudonym wherever others, exports and emails
+# would have shown it. Numbered by her member id, which is stable and never shown to
+# anyone, so two withdrawals at once cannot pick the same label.
+WITHDRAWN_PSEUDONYM = "Withdrawn member {number}"
+WITHDRAWN_USERNAME = "withdrawn-member-{number}"
+# What a deleted comment that others answered keeps, so their replies keep their place;
+# members see only that it was withdrawn, never this text.
+REMOVED_COMMENT_BODY = "Removed at the request of the member who wrote it."
+
+
+def member_withdraw(
+    *,
+    member: Member,
+    choice: str = Withdrawal.ANONYMISED,
+    by: AbstractBaseUser | None = None,
+) -> Member:
+    """She leaves the study: she can no longer sign in or take part, her ratings stop
+    counting, and her identity is erased everywhere it was stored.
+
+    ``choice`` says what happens to her comments and ratings: anonymised keeps them under
+    a neutral label (what consent text 1.0 promised, hence the default); deleted removes
+    them with every version. ``by`` is the editor acting on her request, or None when she
+    withdraws herself. Running it again changes nothing, except that a member who kept
+    her contributions may later have them deleted.
+    """
+    choice = Withdrawal(choice)
+    with transaction.atomic():
+        # Locked and read afresh, so two requests at once carry out one withdrawal; the
+        # caller's instance is updated in place.
+        Member.objects.select_for_update().filter(pk=member.pk).first()
+        member.refresh_from_db()
+        member.user.refresh_from_db()
+        if member.withdrawal in (choice, Withdrawal.DELETED):
+            return member
+        erased: dict[type[models.Model], list[int]] = {}
+        if choice == Withdrawal.DELETED:
+            erased = contributions_delete(member=member)
+        member.withdrawn_at = member.withdrawn_at or timezone.now()
+        member.withdrawal = choice
+        identity_erase(member=member)
+        erased[Member] = [member.pk]
+        erased[get_user_model()] = [member.user_id]
+        erased[Invitation] = list(
+            Invitation.objects.filter(member=member).values_list("pk", flat=True)
+        )
+        audit_log_scrub(objects=erased)
+        sessions_end(user_id=member.user_id)
+        # Only the choice: the entry itself must say nothing about who she was.
+        log(member, "consultations.member_withdraw", data={"choice": choice.value}, user=by)
+    return member
+
+
+def identity_erase(*, member: Member) -> None:
+    """Strip her account, member record and invitation of what could identify her."""
+    member.pseudonym = WITHDRAWN_PSEUDONYM.format(number=member.pk)
+    # Constituency stays: results compare service users and professionals, and each is a
+    # group of many. A site and a role together can point to one person, so they go.
+    member.study_site = ""
+    member.professional_role = ""
+    member.notify_new_rounds = member.notify_replies = member.notify_responses = False
+    member.save()
+
+    user = member.user
+    setattr(user, user.USERNAME_FIELD, WITHDRAWN_USERNAME.format(number=member.pk))
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+
+    Invitation.objects.filter(member=member).update(
+        full_name="", email="", study_site="", professional_role=""
+    )
+
+
+def contributions_delete(*, member: Member) -> dict[type[models.Model], list[int]]:
+    """Delete her comments and ratings with all their versions; return what was erased.
+
+    Others' replies are their own contributions and stay. A comment of hers that others
+    answered stays as an empty, withdrawn placeholder (members see "This comment was
+    withdrawn"), so the replies keep their thread; everything she wrote in it goes.
+    """
+    comments = Comment.objects.filter(author=member)
+    answered_by_others = Exists(
+        Comment.objects.filter(parent=OuterRef("pk")).exclude(author=member)
+    )
+    placeholders = list(
+        comments.filter(answered_by_others, parent__isnull=True).values_list("pk", flat=True)
+    )
+    comment_ids = list(comments.values_list("pk", flat=True))
+    rating_ids = list(Rating.objects.filter(member=member).values_list("pk", flat=True))
+
+    CommentVersion.objects.filter(comment__author=member).delete()
+    Comment.objects.filter(pk__in=placeholders).update(
+        body=REMOVED_COMMENT_BODY,
+        quote="",
+        edited_at=None,
+        withdrawn_at=Coalesce("withdrawn_at", timezone.now()),
+    )
+    comments.exclude(pk__in=placeholders).delete()
+    Rating.objects.filter(pk__in=rating_ids).delete()
+    return {Comment: comment_ids, Rating: rating_ids}
+
+
+def audit_log_scrub(*, objects: dict[type[models.Model], list[int]]) -> int:
+    """Clear what the audit log holds about these objects: each entry keeps its action,
+    time and acting editor, and takes the object's present, neutral name."""
+    scrubbed = 0
+    for model, pks in objects.items():
+        if not pks:
+            continue
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        labels = {
+            str(instance.pk): str(instance)
+            for instance in model._default_manager.filter(pk__in=pks)
+        }
+        entries = ModelLogEntry.objects.filter(
+            content_type=content_type, object_id__in=[str(pk) for pk in pks]
+        )
+        for entry in entries:
+            entry.label = labels.get(
+                entry.object_id, f"{model._meta.verbose_name} {entry.object_id}"
+            )
+            entry.data = {}
+            entry.save(update_fields=["label", "data"])
+            scrubbed += 1
+    return scrubbed
+
+
+def sessions_end(*, user_id: int) -> int:
+    """Delete her stored sessions, so no device stays signed in and no session row keeps
+    her id. Session stores that cannot be searched (cache, signed cookies) are covered by
+    her unusable password: Django refuses a session whose password hash no longer matches.
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store_class, DatabaseSessionStore):
+        return 0
+    ended = 0
+    # Expired rows too: they still hold her id until clearsessions removes them.
+    for session in store_class.get_model_class().objects.iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user_id):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended

@@ -1,5 +1,7 @@
 """Demo content of the home app: the home page text, the standard pages, study details."""
 
+from django.conf import settings
+
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
@@ -22,6 +24,13 @@ def _body(*blocks: tuple[str, object]) -> list[tuple[str, object]]:
 
 def _paragraph(html: str) -> tuple[str, RichText]:
     return ("paragraph", RichText(html))
+
+
+def _days_in_words(days: int) -> str:
+    if days and days % 365 == 0:
+        years = days // 365
+        return f"{years} year" if years == 1 else f"{years} years"
+    return f"{days} day" if days == 1 else f"{days} days"
 
 
 STANDARD_PAGES = [
@@ -102,7 +111,10 @@ STANDARD_PAGES = [
         "slug": "privacy-notice",
         "title": "Privacy notice",
         "show_in_menus": False,
-        "introduction": "How the Stepping Stones study uses the information you give us.",
+        "introduction": (
+            "How the Stepping Stones study uses the information you give us: what we keep, "
+            "why, for how long, and who can see it."
+        ),
         "body": _body(
             ("heading", "Who is responsible for your information"),
             _paragraph(
@@ -110,32 +122,71 @@ STANDARD_PAGES = [
                 "protection officer answers questions about how your information is used; "
                 f"the study team at {EMAIL_LINK} can put you in touch.</p>"
             ),
-            ("heading", "What we collect"),
+            ("heading", "What we keep"),
             _paragraph(
-                "<p>For advisory group members we keep your name, email address, the study "
-                "site you are linked to, your role if you are a professional, when you gave "
-                "consent, and the comments and ratings you give. Readers of this website are "
-                "not asked for any personal information.</p>"
+                "<p>If you are a member of the advisory group, we keep:</p><ul>"
+                "<li>your name and email address, to invite you and to contact you;</li>"
+                "<li>the study site you are linked to and, if you are a professional, your "
+                "role;</li>"
+                "<li>the pseudonym you choose, and whether you take part as someone with "
+                "lived experience or as a professional;</li>"
+                "<li>when you agreed to take part, and which version of the consent "
+                "information you agreed to;</li>"
+                "<li>your comments, replies and ratings, with each earlier version when you "
+                "change them, and which emails you asked us to send you.</li></ul>"
+                "<p>If we invite you and you do not join, we keep your name and email "
+                "address only until the invitation is deleted. The website also keeps a "
+                "record of what the research team does with your information: who invited "
+                "you, and each time someone looks at members' real names or downloads "
+                "results.</p><p>Readers of this website are not asked for any personal "
+                "information. Signing in uses a cookie that keeps you signed in; it is not "
+                "used to track you.</p>"
             ),
-            ("heading", "Why we can use it"),
+            ("heading", "Why we keep it"),
             _paragraph(
                 "<p>We use this information to carry out research in the public interest "
-                "(UK GDPR Article 6(1)(e)). Taking part as someone with lived experience can "
-                "reveal information about your health, so we also rely on Article 9(2)(j), "
-                "research with appropriate safeguards.</p>"
+                "(UK GDPR Article 6(1)(e)). Taking part as someone with lived experience of "
+                "drug use in pregnancy says something about your health, which the law calls "
+                "special category data, so we also rely on Article 9(2)(j): research with "
+                "appropriate safeguards, under the Data Protection Act 2018. We use it only "
+                "for this study, and never sell it or use it for anything else.</p>"
             ),
-            ("heading", "How we protect it"),
+            ("heading", "Who can see it"),
             _paragraph(
-                "<ul><li>Women with lived experience take part under a pseudonym.</li>"
-                "<li>Only named members of the research team can see real names and email "
-                "addresses, and every time they do is recorded.</li><li>Results are "
-                "reported in groups, never in a way that identifies anyone.</li></ul>"
+                "<ul><li><strong>Other members</strong> see your pseudonym and, in rounds "
+                "that share comments, what you write. They never see your real name, email "
+                "address or study site.</li><li><strong>The research team</strong> reads "
+                "all comments and ratings. Only named members of the team can see real names "
+                "and email addresses, and every time they do is recorded.</li><li><strong>"
+                "The public</strong> sees only published findings, with results added up "
+                "for groups of people, never anything about one member.</li></ul>"
             ),
             ("heading", "How long we keep it"),
             _paragraph(
-                "<p>We keep your contact details until the study ends, then delete them. We "
-                "keep the anonymous comments and ratings with the research data for the "
-                "period the sponsor's research policy sets, usually 10 years.</p>"
+                "<ul><li>An invitation that is not used is deleted "
+                f"{_days_in_words(settings.CONSULTATIONS_UNUSED_INVITATION_DAYS)} after its "
+                "link stops working.</li><li>Your name and contact details are kept while "
+                "you take part, and removed when you withdraw or when the study ends."
+                "</li><li>Comments and ratings are kept with the study's research data for "
+                f"{_days_in_words(settings.CONSULTATIONS_RETENTION_DAYS)} after the "
+                "round closes, then deleted.</li><li>When you sign out, or your sign-in "
+                "ends, it is deleted.</li></ul><p>The website deletes what has reached the "
+                "end of its time every day.</p>"
+            ),
+            ("heading", "If you withdraw"),
+            _paragraph(
+                "<p>You can withdraw at any time from your profile page, without giving a "
+                "reason, or ask the study team to do it for you. It will not affect any care "
+                "you receive. Your account is closed, and your name, email address, "
+                "pseudonym, study site and role are removed from our records. You choose "
+                "what happens to your comments and ratings:</p><ul><li><strong>Keep them "
+                "without your name</strong>: they stay in the study, shown as written by "
+                "a withdrawn member, and your ratings stop counting in the results.</li>"
+                "<li><strong>Delete them</strong>: every comment and rating you gave is "
+                "deleted with all its earlier versions. If other members replied to you, "
+                "their replies stay, and your comment shows only as withdrawn.</li></ul>"
+                "<p>If we have already quoted your words in something published, without "
+                "your name, that cannot be taken back.</p>"
             ),
             ("heading", "Your rights"),
             _paragraph(

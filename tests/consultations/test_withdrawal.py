@@ -460,3 +460,34 @@ def test_her_old_address_can_be_invited_again_after_she_withdrew(marnie):
 
     assert invitation.pk
     assert not get_user_model().objects.filter(email__iexact=IDENTITY["email"]).exists()
+
+
+# The privacy notice -----------------------------------------------------------------------
+
+
+def test_the_privacy_notice_says_what_is_kept_why_for_how_long_and_how_to_withdraw(
+    home_demo, client, settings
+):
+    text = text_of(client.get("/privacy-notice/"))
+
+    for heading in ("What we keep", "Why we keep it", "Who can see it", "How long we keep it"):
+        assert heading in text
+    assert "Article 6(1)(e)" in text and "Article 9(2)(j)" in text
+    assert "deleted 90 days after its link stops working" in text
+    assert "for 10 years after the round closes, then deleted" in text
+    assert "Keep them without your name" in text and "Delete them" in text
+
+
+def test_the_join_page_links_the_privacy_notice_with_the_consent_text(home_demo, client):
+    _invitation, token = invitation_create(
+        full_name="Someone New",
+        email="someone.new@example.org",
+        constituency=Constituency.SERVICE_USER,
+        invited_by=None,
+    )
+
+    response = client.get(reverse("consultations:join", args=[token]))
+
+    consent = soup_of(response).find(id="consent-text")
+    assert consent.find("a", href="/privacy-notice/")
+    assert "keep it in the study without your name" in consent.get_text()

@@ -9,13 +9,14 @@ member of her constituency took part, consented, and withdrew.
 
 from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -60,6 +61,10 @@ def member_withdraw(
         if member.withdrawal in (choice, Withdrawal.DELETED):
             return member
         erased: dict[type[models.Model], list[int]] = {}
+        # Before her identifiers are erased: they are what the sign-in records hold.
+        sign_in_records_erase(
+            identifiers=[member.user.get_username(), member.user.email],
+        )
         if choice == Withdrawal.DELETED:
             erased = contributions_delete(member=member)
         member.withdrawn_at = member.withdrawn_at or timezone.now()
@@ -152,6 +157,23 @@ def audit_log_scrub(*, objects: dict[type[models.Model], list[int]]) -> int:
             entry.save(update_fields=["label", "data"])
             scrubbed += 1
     return scrubbed
+
+
+# django-axes keeps each sign-in and failed attempt with the name typed (her email) and
+# the address it came from.
+SIGN_IN_RECORD_MODELS = ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
+
+
+def sign_in_records_erase(*, identifiers: list[str]) -> int:
+    """Delete the records of her sign-ins and attempts, where the project keeps any."""
+    if not apps.is_installed("axes"):
+        return 0
+    typed = Q(pk__in=[])
+    for identifier in filter(None, identifiers):
+        typed |= Q(username__iexact=identifier)
+    return sum(
+        apps.get_model(label).objects.filter(typed).delete()[0] for label in SIGN_IN_RECORD_MODELS
+    )
 
 
 def sessions_end(*, user_id: int) -> int:

@@ -388,6 +388,11 @@ def test_a_coordinator_withdraws_a_member_who_asked_by_phone_and_is_named_in_the
     url = reverse("members:withdraw", args=[marnie.pk])
     listing = client.get(reverse("members:index"))
     assert url in listing.text
+    form = client.get(url)
+    assert form.status_code == 200
+    assert IDENTITY["last_name"] in form.text  # she matches the caller to the record
+    assert "Keep them, without her name" in form.text
+    assert "Delete them, with all their versions" in form.text
 
     unconfirmed = client.post(url, {"choice": "deleted"})
     assert "Confirm that the request comes from the member herself." in unconfirmed.text

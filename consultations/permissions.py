@@ -28,6 +28,15 @@ class MemberPermissionPolicy(ModelPermissionPolicy):
             [action for action in actions if action not in self.closed_actions]
         )
 
+    def user_has_permission_for_instance(
+        self, user: AbstractBaseUser, action: str, instance: Member
+    ) -> bool:
+        # What is left of a withdrawn member is what withdrawal chose to keep: nobody
+        # writes a name, site or role back into it.
+        if action == "change" and instance.withdrawn_at is not None:
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
 
 class InvitationPermissionPolicy(ModelPermissionPolicy):
     """An accepted invitation is the record of how a member joined: it is not changed or

@@ -252,6 +252,11 @@ class MemberIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Member]:
         return super().get_base_queryset().select_related("user")
 
+    def get_edit_url(self, instance: Member) -> str | None:
+        if instance.withdrawn_at is not None:
+            return None
+        return super().get_edit_url(instance)
+
     def get_list_more_buttons(self, instance: Member) -> list[MenuItem]:
         buttons = super().get_list_more_buttons(instance)
         if member_withdrawable_by(self.request.user, instance, self.permission_policy):
@@ -288,6 +293,22 @@ def member_status(member: Member) -> str:
     if member.consent_given_at is None:
         return _("No consent yet")
     return _("Taking part")
+
+
+class MemberEditView(generic.EditView):
+    """What is left of a withdrawn member is what her withdrawal chose to keep: nobody
+    writes a name, site or role back into it."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        member = get_object_or_404(Member, pk=kwargs["pk"])
+        if not self.permission_policy.user_has_permission_for_instance(
+            request.user, "change", member
+        ):
+            messages.error(request, _("This member has withdrawn, so her record is not changed."))
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def member_withdrawable_by(user: Any, member: Member, policy: Any) -> bool:
@@ -368,6 +389,7 @@ class MemberViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     index_view_class = MemberIndexView
+    edit_view_class = MemberEditView
     search_fields = ["pseudonym"]
     list_filter = ["constituency"]
     list_export: list[str] = []

@@ -496,3 +496,24 @@ def test_the_join_page_links_the_privacy_notice_with_the_consent_text(home_demo,
     consent = soup_of(response).find(id="consent-text")
     assert consent.find("a", href="/privacy-notice/")
     assert "keep it in the study without your name" in consent.get_text()
+
+
+def test_a_withdrawn_members_record_cannot_be_edited_back(client, coordinator, marnie):
+    member_withdraw(member=marnie, choice=Withdrawal.ANONYMISED)
+    client.force_login(coordinator)
+    url = reverse("members:edit", args=[marnie.pk])
+
+    response = client.post(
+        url,
+        {
+            "pseudonym": "Hazel",
+            "constituency": Constituency.SERVICE_USER,
+            "study_site": IDENTITY["study_site"],
+            "professional_role": "",
+        },
+    )
+
+    assert response.status_code == 302
+    marnie.refresh_from_db()
+    assert (marnie.pseudonym, marnie.study_site) == (f"Withdrawn member {marnie.pk}", "")
+    assert url not in client.get(reverse("members:index")).text

@@ -244,6 +244,8 @@ def test_keeping_her_contributions_erases_her_identity_and_signs_her_out(
     assert Comment.objects.get(pk=contributions["hers"].pk).body == WORDS["edited_body"]
     assert CommentVersion.objects.filter(comment__author=marnie).count() == 4
     assert RatingVersion.objects.filter(rating__member=marnie).count() == 2
+    entry = ModelLogEntry.objects.get(action="consultations.member_withdraw")
+    assert (entry.label, entry.data, entry.user) == (label, {"choice": "anonymised"}, None)
     # Signed out, and she cannot sign back in.
     assert client.get(reverse("consultations:dashboard")).status_code == 302
     assert not client.login(username=IDENTITY["email"], password=PASSWORD)

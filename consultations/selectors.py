@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
 
-from consultations.enums import RoundStatus, VersionKind
+from consultations.enums import RoundStatus, VersionKind, Withdrawal
 from consultations.models import (
     Comment,
     CommentVersion,
@@ -378,4 +378,14 @@ def rounds_past_retention(*, now: datetime) -> QuerySet[Round]:
         )
         .filter(Q(comment_count__gt=0) | Q(rating_count__gt=0))
         .order_by("closes_at")
+    )
+
+
+def members_deleted_with_contributions_left() -> QuerySet[Member]:
+    """Members who withdrew with deletion yet have a rating or a comment version: a form
+    she sent from another device as she withdrew, stored just after. Placeholders left
+    for others' replies have no versions, so they do not count."""
+    return Member.objects.filter(withdrawal=Withdrawal.DELETED).filter(
+        Exists(Rating.objects.filter(member=OuterRef("pk")))
+        | Exists(CommentVersion.objects.filter(comment__author=OuterRef("pk")))
     )

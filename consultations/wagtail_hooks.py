@@ -44,6 +44,11 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
         _("Invitation deleted: never accepted, past its retention period"),
     )
     actions.register_action(
+        "consultations.late_contributions_delete",
+        _("Delete late contributions"),
+        _("Contributions that arrived as the member withdrew with deletion were deleted"),
+    )
+    actions.register_action(
         "consultations.round_retention_purge",
         _("Delete contributions past retention"),
         _("Comments and ratings deleted: past the retention period"),

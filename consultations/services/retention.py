@@ -4,6 +4,8 @@
   it goes ``CONSULTATIONS_UNUSED_INVITATION_DAYS`` after its link expired.
 - A member who withdrew before withdrawal erased identities still has hers: it is
   erased, keeping her contributions without her name, as her consent text said.
+- A member who withdrew with deletion has any comment or rating that arrived from
+  another device as she withdrew deleted too.
 - A round's comments and ratings, with their versions, go
   ``CONSULTATIONS_RETENTION_DAYS`` after the round closed; the round itself (title,
   dates, pages) is not about anyone and stays as the record that it ran.
@@ -26,10 +28,15 @@ from consultations.enums import Withdrawal
 from consultations.models import Comment, Invitation, Rating
 from consultations.selectors import (
     invitations_expired,
+    members_deleted_with_contributions_left,
     members_withdrawn_with_identity,
     rounds_past_retention,
 )
-from consultations.services.withdrawal import audit_log_scrub, member_withdraw
+from consultations.services.withdrawal import (
+    audit_log_scrub,
+    contributions_delete,
+    member_withdraw,
+)
 
 
 @dataclass
@@ -39,6 +46,7 @@ class PurgeReport:
     rounds: int = 0
     comments: int = 0
     ratings: int = 0
+    late_deletions: int = 0
     sessions: bool = False
 
 
@@ -51,6 +59,8 @@ def data_expired_purge(*, dry_run: bool = False, now: datetime | None = None) ->
     report.invitations = len(invitations)
     members = list(members_withdrawn_with_identity())
     report.members = len(members)
+    late_deletions = list(members_deleted_with_contributions_left())
+    report.late_deletions = len(late_deletions)
     rounds = list(rounds_past_retention(now=now))
     report.rounds = len(rounds)
     report.comments = sum(round.comment_count for round in rounds)
@@ -65,6 +75,15 @@ def data_expired_purge(*, dry_run: bool = False, now: datetime | None = None) ->
             invitation.delete()
     for member in members:
         member_withdraw(member=member, choice=Withdrawal.ANONYMISED)
+    for member in late_deletions:
+        with transaction.atomic():
+            erased = contributions_delete(member=member)
+            audit_log_scrub(objects=erased)
+            log(
+                member,
+                "consultations.late_contributions_delete",
+                data={"comments": len(erased[Comment]), "ratings": len(erased[Rating])},
+            )
     for round in rounds:
         with transaction.atomic():
             comment_ids = list(Comment.objects.filter(round=round).values_list("pk", flat=True))

@@ -14,7 +14,7 @@ import pytest
 
 from consultations.enums import Constituency, Withdrawal
 from consultations.models import Comment, CommentVersion, Invitation, Rating, RatingVersion
-from consultations.services import comment_post, invitation_create, rating_set
+from consultations.services import comment_post, invitation_create, member_withdraw, rating_set
 from tests.factories import RoundFactory, RoundPageFactory
 
 
@@ -172,3 +172,44 @@ def test_running_it_again_finds_nothing_more_to_do(invitations, old_round, servi
     assert "Erased the identity of 0 withdrawn member(s)" in output
     assert "Deleted 0 comment(s) and 0 rating(s), with their versions, from 0 round(s)" in output
     assert ModelLogEntry.objects.count() == entries
+
+
+def test_what_arrived_as_she_withdrew_with_deletion_is_deleted_too(
+    marnie_deleted_with_a_late_rating,
+):
+    member = marnie_deleted_with_a_late_rating
+
+    output = purge()
+
+    assert "Deleted what 1 member(s) who withdrew with deletion sent" in output
+    assert not Rating.objects.filter(member=member).exists()
+    assert not RatingVersion.objects.filter(rating__member=member).exists()
+    assert not CommentVersion.objects.filter(comment__author=member).exists()
+    entry = ModelLogEntry.objects.get(action="consultations.late_contributions_delete")
+    assert entry.data == {"comments": 1, "ratings": 1}
+    assert "Deleted what 0 member(s)" in purge()
+
+
+@pytest.fixture
+def marnie_deleted_with_a_late_rating(open_round, round_page, service_user, item_ids):
+    """She withdrew with deletion while a rating and a comment from her phone were on
+    their way: they were stored just after (the services had checked her before)."""
+    member_withdraw(member=service_user, choice=Withdrawal.DELETED)
+    rating = Rating.objects.create(
+        round=open_round,
+        page_id=round_page.page_id,
+        revision_id=round_page.revision_id,
+        block_id=item_ids[0],
+        member=service_user,
+        score=4,
+    )
+    RatingVersion.objects.create(rating=rating, kind="created", score=4)
+    comment = Comment.objects.create(
+        round=open_round,
+        page_id=round_page.page_id,
+        revision_id=round_page.revision_id,
+        author=service_user,
+        body="Sent from my phone.",
+    )
+    CommentVersion.objects.create(comment=comment, kind="created", body=comment.body)
+    return service_user

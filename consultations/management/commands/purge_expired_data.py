@@ -32,6 +32,10 @@ class Command(BaseCommand):
             "withdrawn member(s), keeping their contributions without their names."
         )
         self.stdout.write(
+            f"{verb} what {report.late_deletions} member(s) who withdrew with deletion "
+            "sent from another device as they withdrew."
+        )
+        self.stdout.write(
             f"{verb} {report.comments} comment(s) and {report.ratings} rating(s), with their "
             f"versions, from {report.rounds} round(s) closed more than "
             f"{settings.CONSULTATIONS_RETENTION_DAYS} days ago."

@@ -27,8 +27,8 @@ from consultations.enums import Withdrawal
 from consultations.models import Comment, CommentVersion, Invitation, Member, Rating
 
 # Stored, not translated: it replaces her pseudonym wherever others, exports and emails
-# would have shown it. Numbered by her member id, which is stable and never shown to
-# anyone, so two withdrawals at once cannot pick the same label.
+# would have shown it. Numbered by her member id, which members never see elsewhere and
+# which is stable, so two withdrawals at once cannot pick the same label.
 WITHDRAWN_PSEUDONYM = "Withdrawn member {number}"
 WITHDRAWN_USERNAME = "withdrawn-member-{number}"
 # What a deleted comment that others answered keeps, so their replies keep their place;

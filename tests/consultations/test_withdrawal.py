@@ -2,6 +2,8 @@
 without her name, or go with every version. Afterwards nothing in the database leads back
 to her, and no device stays signed in."""
 
+import threading
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -519,3 +521,33 @@ def test_a_withdrawn_members_record_cannot_be_edited_back(client, coordinator, m
     marnie.refresh_from_db()
     assert (marnie.pseudonym, marnie.study_site) == (f"Withdrawn member {marnie.pk}", "")
     assert url not in client.get(reverse("members:index")).text
+
+
+# At the same time -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawing_twice_at_once_carries_it_out_once(marnie):
+    """She presses the button on her phone as a coordinator acts on her phone call."""
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def withdraw() -> None:
+        try:
+            barrier.wait(timeout=10)
+            member_withdraw(member=Member.objects.get(pk=marnie.pk), choice=Withdrawal.ANONYMISED)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=withdraw) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert ModelLogEntry.objects.filter(action="consultations.member_withdraw").count() == 1
+    marnie.refresh_from_db()
+    assert marnie.pseudonym == f"Withdrawn member {marnie.pk}"

@@ -17,9 +17,17 @@ sent to the admin's sign-in, and editors meet no server error. The consultation 
 (rounds, members, invitations), our own admin views and every URL that can show a
 member's identity or export data need lines of their own, with real ids.
 
+The family is recognised by its views' module (``wagtail.``): a package's admin URLs, such
+as wagtail-2fa's, and any view of ours need their own lines.
+
 Outcomes: ``OK`` (200), ``E403``, ``E404``, ``E405``, ``E410``, ``E500``, ``SIGN_IN`` (a
-redirect to the members' sign-in), ``ADMIN_IN`` (to the admin's sign-in), ``to(path)`` (a
-redirect there), ``NO_5XX`` (any answer but a server error; Wagtail's own admin only).
+redirect to the members' sign-in), ``ADMIN_IN`` (to the admin's sign-in), ``DENIED``
+(Wagtail's admin refusing an editor a permission: a redirect to the admin's home, with a
+message), ``to(path)`` (a redirect there), ``NO_5XX`` (any answer but a server error;
+Wagtail's own admin only).
+
+Each line is also a CSRF check (``test_csrf.py``): its path is posted to without a token as
+every role that gets ``OK`` or ``E405`` here, and must be refused.
 """
 
 from dataclasses import dataclass
@@ -111,9 +119,13 @@ ROWS = [
     row("consultations:withdraw",     "/consultations/profile/withdraw/",                   SIGN_IN, OK,    OK,    OK,    DASH,  E403,  E403,  E403),
     row("consultations:round",        "/consultations/{shared_round}/",                     SIGN_IN, OK,    OK,    OK,    E404,  E403,  E403,  E403),
     row("consultations:round",        "/consultations/{su_round}/",                         SIGN_IN, OK,    E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:round",        "/consultations/{scheduled_round}/",                  SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:round",        "/consultations/{closed_round}/",                     SIGN_IN, OK,    OK,    OK,    E404,  E403,  E403,  E403),
     row("consultations:round",        "/consultations/999999/",                             SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
     row("consultations:round_page",   "/consultations/{shared_round}/pages/{section}/",     SIGN_IN, OK,    OK,    OK,    E404,  E403,  E403,  E403),
     row("consultations:round_page",   "/consultations/{su_round}/pages/{section}/",         SIGN_IN, OK,    E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:round_page",   "/consultations/{scheduled_round}/pages/{section}/",  SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:round_page",   "/consultations/{closed_round}/pages/{section}/",     SIGN_IN, OK,    OK,    OK,    E404,  E403,  E403,  E403),
     row("consultations:round_page",   "/consultations/{shared_round}/pages/{summary}/",     SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
     row("consultations:rate",         "/consultations/{shared_round}/pages/{section}/rate/", SIGN_IN, E405, E405,  E405,  E405,  E403,  E403,  E403),
     row("consultations:comment",      "/consultations/{shared_round}/pages/{section}/comment/", SIGN_IN, E405, E405, E405, E405, E403,  E403,  E403),
@@ -132,6 +144,7 @@ ROWS = [
     row("rounds:add",                 "/admin/rounds/new/",                                 ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:edit",                "/admin/rounds/edit/{shared_round}/",                 ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:delete",              "/admin/rounds/delete/{shared_round}/",               ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ROUNDS, ROUNDS, ROUNDS),
+    row("rounds:delete",              "/admin/rounds/delete/{scheduled_round}/",            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:history",             "/admin/rounds/history/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:history_results",     "/admin/rounds/history-results/{shared_round}/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:usage",               "/admin/rounds/usage/{shared_round}/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

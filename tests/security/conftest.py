@@ -13,6 +13,10 @@ Roles, in the order the access matrix lists them:
 - ``editor``: the research team (Moderators) without the identity permission.
 - ``coordinator``: an editor who also holds the identity permission (Member coordinators).
 - ``superuser``.
+
+Besides the shared round and the round for service users, a round not yet open and one
+that has closed, all on one framework section; a page of every type; invitations waiting,
+expired and accepted.
 """
 
 from collections.abc import Iterator
@@ -125,6 +129,15 @@ def cast_build() -> Cast:
         comments_visible_to_members=True,
     )
     RoundPageFactory(round=su_round, page=section)
+    now = timezone.now()
+    scheduled_round = RoundFactory(
+        title="Round to come", opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=8)
+    )
+    RoundPageFactory(round=scheduled_round, page=section)
+    closed_round = RoundFactory(
+        title="Round gone by", opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=2)
+    )
+    RoundPageFactory(round=closed_round, page=section)
 
     service_user = MemberFactory(pseudonym="Willow")
     professional = MemberFactory(pseudonym="Rowan", professional=True)
@@ -205,6 +218,8 @@ def cast_build() -> Cast:
     ids: dict[str, object] = {
         "shared_round": shared_round.pk,
         "su_round": su_round.pk,
+        "scheduled_round": scheduled_round.pk,
+        "closed_round": closed_round.pk,
         "section": section.pk,
         "summary": summary.pk,
         "finding": finding.pk,

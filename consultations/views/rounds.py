@@ -340,7 +340,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
             form.add_service_error(error)
         except services.AlreadySaved as saved:
             # The same form sent again (a double click, a resent page): not her mistake.
-            messages.info(request, _("Your rating was already saved."))
+            messages.success(request, _("Your rating was already saved."))
             anchor = item_anchor(saved.version.rating.block_id)
             return HttpResponseRedirect(round_page_url(round_page, anchor))
         else:
@@ -409,7 +409,7 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     except services.AlreadySaved as saved:
         # The same form sent again (a double click, a resent page): she is shown the
         # comment the first one stored, and nothing is stored twice.
-        messages.info(
+        messages.success(
             request,
             _("Your reply was already saved.") if parent else _("Your comment was already saved."),
         )
@@ -470,7 +470,7 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
                 if changed_elsewhere := isinstance(error, services.CommentChanged):
                     form.restart_from(selectors.comment_newest_version_pk(comment))
             except services.AlreadySaved:
-                messages.info(request, _("Your change was already saved."))
+                messages.success(request, _("Your change was already saved."))
                 return HttpResponseRedirect(context["back_url"])
             else:
                 if version.late:

@@ -497,10 +497,10 @@ def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> Ht
     round = round_get(request, round_pk, sending=request.method == "POST")
     comment = own_comment_get(request, round, comment_pk)
     context = comment_context(round, comment)
-    form = CommentWithdrawForm(
-        request.POST if request.method == "POST" else None,
-        started_from=selectors.comment_newest_version_pk(comment),
-    )
+    if request.method == "POST":
+        form = CommentWithdrawForm(request.POST)
+    else:
+        form = CommentWithdrawForm(started_from=selectors.comment_newest_version_pk(comment))
     if request.method == "POST":
         try:
             version = services.comment_withdraw(

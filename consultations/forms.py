@@ -260,6 +260,12 @@ class IssuedHiddenField(forms.CharField):
 
     widget = forms.HiddenInput
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Whatever came back is judged by the form as a whole (a token that does not
+        # verify is "out of date"), never shown beside a field she cannot see.
+        self.validators = []
+
     def bound_data(self, data: Any, initial: Any) -> Any:
         return initial
 

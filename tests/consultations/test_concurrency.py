@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from consultations.enums import VersionKind
 from consultations.form_tokens import COMMENT, RATING, form_token_issue, form_token_read
+from consultations.forms import FORM_OUT_OF_DATE
 from consultations.models import Comment, CommentVersion, Rating, RatingVersion
 from consultations.selectors import comment_newest_version_pk
 from consultations.services import AlreadySaved, comment_edit, comment_post
@@ -363,3 +364,17 @@ def test_change_sent_after_another_tab_withdrew_the_comment_shows_her_words_to_c
     soup = soup_of(response)
     assert "You withdrew this comment" in soup.find(class_="nhsuk-error-summary").get_text()
     assert "Words worth keeping." in soup.find(class_="app-comment-text-kept").get_text()
+
+
+def test_token_with_a_null_character_is_refused_as_out_of_date_only(
+    round_page, service_user, item_ids, client
+):
+    client.force_login(service_user.user)
+    data = {"block_id": item_ids[0], "body": "Still mine.", "form_token": "abc\x00def"}
+
+    response = client.post(comment_url(round_page), data)
+
+    assert response.status_code == 200
+    summary = soup_of(response).find(class_="nhsuk-error-summary")
+    assert [li.get_text(strip=True) for li in summary.find_all("li")] == [str(FORM_OUT_OF_DATE)]
+    assert not Comment.objects.exists()

@@ -291,6 +291,14 @@ def comment_edit(
             raise ValidationError(
                 {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
             )
+        if timing.late and started_from is not None:
+            # A late change leaves the comment as it was, so a copy of the same form sent
+            # again is known by its words among the late versions since she started.
+            repeat = comment.versions.filter(
+                pk__gt=started_from, late=True, kind=VersionKind.EDITED, body=body, quote=quote
+            ).last()
+            if repeat is not None:
+                raise AlreadySaved(repeat)
         try:
             comment_started_from_check(comment=comment, started_from=started_from)
         except CommentChanged:

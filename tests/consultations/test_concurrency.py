@@ -378,3 +378,27 @@ def test_token_with_a_null_character_is_refused_as_out_of_date_only(
     summary = soup_of(response).find(class_="nhsuk-error-summary")
     assert [li.get_text(strip=True) for li in summary.find_all("li")] == [str(FORM_OUT_OF_DATE)]
     assert not Comment.objects.exists()
+
+
+def test_change_form_sent_twice_after_closing_is_kept_once_for_the_research_team(
+    open_round, round_page, service_user, client, close_round
+):
+    comment = comment_post(
+        round=open_round, member=service_user, page_id=round_page.page_id, body="First."
+    ).comment
+    client.force_login(service_user.user)
+    form = form_fields(
+        soup_of(client.get(edit_url(comment))).find("main").find("form", method="post")
+    )
+    close_round(open_round)
+
+    client.post(edit_url(comment), {**form, "body": "Too late."}, follow=True)
+    again = client.post(edit_url(comment), {**form, "body": "Too late."}, follow=True)
+
+    assert banner(again) == "Your change was already saved."
+    assert [(v.body, v.late) for v in comment.versions.all()] == [
+        ("First.", False),
+        ("Too late.", True),
+    ]
+    comment.refresh_from_db()
+    assert comment.body == "First."

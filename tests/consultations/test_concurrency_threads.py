@@ -81,6 +81,15 @@ def at_once(count: int, work: Callable[[int], object]) -> list[object]:
     return results
 
 
+def same_browser(browser: Client, count: int) -> list[Client]:
+    """Clients sharing one browser's session, one per thread: the same button pressed again
+    and again. Each has its own copy of the cookies, as threads must not share one."""
+    clients = [Client() for _ in range(count)]
+    for client in clients:
+        client.cookies.update(browser.cookies)
+    return clients
+
+
 def assert_history_consistent(rating: Rating, submitted: list[int]) -> list[RatingVersion]:
     """One history, oldest first: made once, then only real changes, each a score she sent,
     in the order they were stored, ending at the current rating."""
@@ -185,12 +194,10 @@ def test_one_rating_form_posted_from_20_threads_stores_one_rating(
     browser = signed_in(service_user)
     form = item_form(browser, round_page, item_ids[0], "app-rating-form")
     data = {**form, "choice": "6", "reason": "Sent many times."}
-    cookies = browser.cookies
+    clicks = same_browser(browser, THREADS)
 
     def send(index: int) -> object:
-        client = Client()
-        client.cookies = cookies  # the same browser, pressing the button again and again
-        return client.post(rate_url(round_page), data)
+        return clicks[index].post(rate_url(round_page), data)
 
     responses = at_once(THREADS, send)
 
@@ -227,12 +234,10 @@ def test_double_clicked_comment_form_stores_one_comment(
     browser = signed_in(service_user)
     form = item_form(browser, round_page, item_ids[2], "app-comment-form")
     data = {**form, "body": "Care should not stop at six weeks.", "quote": ""}
-    cookies = browser.cookies
+    senders = same_browser(browser, clicks)
 
     def send(index: int) -> object:
-        client = Client()
-        client.cookies = cookies
-        return client.post(comment_url(round_page), data)
+        return senders[index].post(comment_url(round_page), data)
 
     responses = at_once(clicks, send)
 

@@ -355,6 +355,17 @@ def members_who_took_part(users: Iterable) -> QuerySet[Member]:
     )
 
 
+def comment_newest_version_pk(comment: Comment) -> int | None:
+    """The version a form to change or withdraw her comment starts from
+    (``services.comment_started_from_check``)."""
+    return (
+        CommentVersion.objects.filter(comment=comment)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 # Retention (see consultations/services/retention.py) ----------------------------------
 
 

@@ -7,14 +7,19 @@ writes the audit log where editors need a record.
 """
 
 from consultations.services.contributions import (
+    AlreadySaved,
+    CommentChanged,
     Timing,
     comment_edit,
     comment_post,
+    comment_started_from_check,
+    comment_version_by_token,
     comment_withdraw,
     contribution_timing,
     item_check,
     rating_current_locked,
     rating_set,
+    rating_version_by_token,
     reply_check,
     round_page_get,
     text_clean,
@@ -49,6 +54,8 @@ from consultations.services.withdrawal import (
 )
 
 __all__ = [
+    "AlreadySaved",
+    "CommentChanged",
     "InvitationUnusable",
     "PSEUDONYM_MAX_LENGTH",
     "PSEUDONYM_MIN_LENGTH",
@@ -59,6 +66,8 @@ __all__ = [
     "WITHDRAWN_PSEUDONYM",
     "comment_edit",
     "comment_post",
+    "comment_started_from_check",
+    "comment_version_by_token",
     "comment_withdraw",
     "contribution_timing",
     "full_name_split",
@@ -76,6 +85,7 @@ __all__ = [
     "pseudonym_taken_guard",
     "rating_current_locked",
     "rating_set",
+    "rating_version_by_token",
     "reply_check",
     "round_follows_check",
     "round_page_get",

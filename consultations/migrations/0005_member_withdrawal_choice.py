@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0003_invitation_one_open_per_address"),
+        ("consultations", "0004_contribution_form_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

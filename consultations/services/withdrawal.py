@@ -7,6 +7,7 @@ about her lose any details they held. What stays is what the study's counts need
 member of her constituency took part, consented, and withdrew.
 """
 
+import re
 from importlib import import_module
 
 from django.apps import apps
@@ -21,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from consultations.enums import Withdrawal
 from consultations.models import Comment, CommentVersion, Invitation, Member, Rating
@@ -61,10 +62,9 @@ def member_withdraw(
         if member.withdrawal in (choice, Withdrawal.DELETED):
             return member
         erased: dict[type[models.Model], list[int]] = {}
-        # Before her identifiers are erased: they are what the sign-in records hold.
-        sign_in_records_erase(
-            identifiers=[member.user.get_username(), member.user.email],
-        )
+        # Read before they are erased: what sign-in records and audit entries may hold.
+        identifiers = member_identifiers(member=member)
+        sign_in_records_erase(identifiers=identifiers)
         if choice == Withdrawal.DELETED:
             erased = contributions_delete(member=member)
         member.withdrawn_at = member.withdrawn_at or timezone.now()
@@ -76,6 +76,7 @@ def member_withdraw(
             Invitation.objects.filter(member=member).values_list("pk", flat=True)
         )
         audit_log_scrub(objects=erased)
+        audit_data_scrub(identifiers=identifiers, replacement=member.pseudonym)
         sessions_end(user_id=member.user_id)
         # Only the choice: the entry itself must say nothing about who she was.
         log(member, "consultations.member_withdraw", data={"choice": choice.value}, user=by)
@@ -103,6 +104,14 @@ def identity_erase(*, member: Member) -> None:
     Invitation.objects.filter(member=member).update(
         full_name="", email="", study_site="", professional_role=""
     )
+
+
+def member_identifiers(*, member: Member) -> list[str]:
+    """What names her: pseudonym, username, email, each name, the full name."""
+    user = member.user
+    full_name = user.get_full_name()
+    values = [member.pseudonym, user.get_username(), user.email, user.first_name, user.last_name]
+    return [value for value in {*values, full_name} if value and value.strip()]
 
 
 def contributions_delete(*, member: Member) -> dict[type[models.Model], list[int]]:
@@ -157,6 +166,39 @@ def audit_log_scrub(*, objects: dict[type[models.Model], list[int]]) -> int:
             entry.save(update_fields=["label", "data"])
             scrubbed += 1
     return scrubbed
+
+
+def audit_data_scrub(*, identifiers: list[str], replacement: str) -> int:
+    """Replace her identifiers wherever an audit entry about something else holds them, such
+    as a listing that named the members it showed: a value that is one of them becomes
+    ``replacement``, and an email address inside longer text is cut out."""
+    names = {identifier.casefold() for identifier in identifiers}
+    emails = [identifier for identifier in names if "@" in identifier]
+
+    def scrubbed(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: scrubbed(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [scrubbed(item) for item in value]
+        if isinstance(value, str):
+            if value.strip().casefold() in names:
+                return replacement
+            for email in emails:
+                value = re.sub(re.escape(email), replacement, value, flags=re.IGNORECASE)
+        return value
+
+    mentions = Q(pk__in=[])
+    for name in names:
+        mentions |= Q(data__icontains=name) | Q(label__iexact=name)
+    changed = 0
+    for model in (ModelLogEntry, PageLogEntry):
+        for entry in model.objects.filter(mentions):
+            data, label = scrubbed(entry.data), scrubbed(entry.label)
+            if (data, label) != (entry.data, entry.label):
+                entry.data, entry.label = data, label
+                entry.save(update_fields=["data", "label"])
+                changed += 1
+    return changed
 
 
 # django-axes keeps each sign-in and failed attempt with the name typed (her email) and

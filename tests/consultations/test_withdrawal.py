@@ -327,9 +327,26 @@ def test_a_session_store_that_cannot_be_searched_still_lets_her_in_no_more(
 
 def her_audit_trail(marnie: Member, coordinator) -> None:
     """What the research team's work leaves in the audit log about her: an edit of her
-    record in the admin, and an entry holding her details, as a log of who looked at
+    record in the admin, and entries holding her details, as a log of who looked at
     identities may."""
     log(marnie, "wagtail.edit", user=coordinator)
+    # A listing is no one object: its entry may sit on the editor's account, naming the
+    # members it showed.
+    log(
+        coordinator,
+        "wagtail.edit",
+        user=coordinator,
+        title="Members",
+        data={
+            "shown": [
+                {
+                    "model": "consultations.member",
+                    "id": marnie.pk,
+                    "pseudonym": IDENTITY["pseudonym"],
+                }
+            ]
+        },
+    )
     log(
         marnie,
         "wagtail.edit",

@@ -170,6 +170,32 @@ def test_guesses_straight_after_a_wrong_code_are_held_off(client, editor, editor
     assert client.get(ADMIN).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "device, token",
+    [
+        ("", "123456"),
+        ("otp_totp.totpdevice/999999", "123456"),
+        ("auth.user/1", "123456"),
+        ("otp_totp.totpdevice/x\x00", "12\x003456"),
+        ("not-a-device", "<script>alert(1)</script>"),
+        (None, "9" * 100_000),
+    ],
+)
+def test_malformed_code_forms_are_refused_without_a_server_error(
+    client, editor, editor_with_device, device, token
+):
+    sign_in(client, editor)
+    data = {"otp_token": token, "next": ADMIN}
+    if device is not None:
+        data["otp_device"] = device
+
+    response = client.post(CODE, data)
+
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert client.get(ADMIN).status_code == 302
+
+
 def test_editor_signing_in_on_the_members_page_is_asked_for_her_code(
     client, editor, editor_with_device
 ):

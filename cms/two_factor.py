@@ -11,13 +11,14 @@ from base64 import b32encode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, re_path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.log_actions import log
@@ -108,6 +109,17 @@ class DeviceCreateView(two_factor_views.DeviceCreateView):
         response = super().form_valid(form)
         messages.success(self.request, _("Two-factor sign-in is set up for your account."))
         return response
+
+    def get_success_url(self) -> str:
+        # Sent here on her way to an admin page: go on there once the device is confirmed.
+        next_url = self.request.GET.get(REDIRECT_FIELD_NAME, "")
+        if url_has_allowed_host_and_scheme(
+            next_url,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return next_url
+        return super().get_success_url()
 
 
 class DeviceDeleteView(two_factor_views.DeviceDeleteView):

@@ -122,13 +122,22 @@ def test_setting_up_a_device_with_a_wrong_code_is_refused_and_keeps_the_device_u
 
 def test_full_flow_set_up_then_a_code_at_every_sign_in(client, editor):
     sign_in(client, editor)
-    device = set_up_device(client, editor)
+    set_up_page = client.get(client.get(ADMIN).url)
+    device = TOTPDevice.objects.get(user=editor, confirmed=False)
+    assert set_up_page.status_code == 200
 
-    # Setting up the device counts as her second factor for this session.
-    landing = client.get(reverse("wagtail_2fa_device_list", kwargs={"user_id": editor.pk}))
-    assert "Two-factor sign-in is set up" in landing.content.decode()
-    assert "My phone" in landing.content.decode()
-    assert client.get(ADMIN).status_code == 200
+    confirmed = client.post(
+        f"{SET_UP}?next={ADMIN}",
+        {"name": "My phone", "otp_token": code_for(device), "password": PASSWORD},
+    )
+
+    # Setting up the device counts as her second factor: she goes on where she was going.
+    assert (confirmed.status_code, confirmed.url) == (302, ADMIN)
+    home = client.get(ADMIN)
+    assert home.status_code == 200
+    assert "Two-factor sign-in is set up" in home.content.decode()
+    devices = client.get(reverse("wagtail_2fa_device_list", kwargs={"user_id": editor.pk}))
+    assert "My phone" in devices.content.decode()
 
     client.post(reverse("wagtailadmin_logout"))
     sign_in(client, editor)
@@ -146,6 +155,31 @@ def test_full_flow_set_up_then_a_code_at_every_sign_in(client, editor):
     assert client.get(ADMIN).status_code == 200
 
 
+def test_a_password_alone_cannot_add_a_device_to_an_account_that_has_one(
+    client, editor, editor_with_device
+):
+    sign_in(client, editor)
+
+    response = client.get(SET_UP)
+
+    assert response.status_code == 302
+    assert response.url.startswith(CODE)
+    assert list(TOTPDevice.objects.filter(user=editor)) == [editor_with_device]
+
+
+def test_set_up_does_not_send_her_on_to_another_site(client, editor):
+    client.force_login(editor)
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=editor, confirmed=False)
+
+    response = client.post(
+        f"{SET_UP}?next=https://evil.example/",
+        {"name": "My phone", "otp_token": code_for(device), "password": PASSWORD},
+    )
+
+    assert response.url == reverse("wagtail_2fa_device_list", kwargs={"user_id": editor.pk})
+
+
 def test_wrong_code_is_refused_with_a_clear_message(client, editor, editor_with_device):
     sign_in(client, editor)
     wrong = f"{(int(code_for(editor_with_device, steps_ahead=1)) + 1) % 1_000_000:06d}"
@@ -159,7 +193,11 @@ def test_wrong_code_is_refused_with_a_clear_message(client, editor, editor_with_
     assert client.get(ADMIN).status_code == 302
 
 
-def test_guesses_straight_after_a_wrong_code_are_held_off(client, editor, editor_with_device):
+def test_guesses_straight_after_a_wrong_code_are_held_off(
+    client, editor, editor_with_device, settings
+):
+    # The first wait is one second times this factor; a minute keeps a slow run honest.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
     sign_in(client, editor)
     enter_code(client, "000000")
 

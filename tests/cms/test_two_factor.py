@@ -180,6 +180,31 @@ def test_set_up_does_not_send_her_on_to_another_site(client, editor):
     assert response.url == reverse("wagtail_2fa_device_list", kwargs={"user_id": editor.pk})
 
 
+def test_with_two_devices_she_chooses_the_one_she_is_holding(client, editor, editor_with_device):
+    sign_in(client, editor)
+    enter_code(client, code_for(editor_with_device, steps_ahead=1))
+    client.get(SET_UP)
+    tablet = TOTPDevice.objects.get(user=editor, confirmed=False)
+    client.post(SET_UP, {"name": "Tablet", "otp_token": code_for(tablet), "password": PASSWORD})
+    client.post(reverse("wagtailadmin_logout"))
+    sign_in(client, editor)
+
+    page = client.get(CODE).content.decode()
+    response = client.post(
+        CODE,
+        {
+            "otp_device": tablet.persistent_id,
+            "otp_token": code_for(tablet, steps_ahead=1),
+            "next": ADMIN,
+        },
+    )
+
+    assert '<select name="otp_device"' in page
+    assert "My phone" in page and "Tablet" in page
+    assert (response.status_code, response.url) == (302, ADMIN)
+    assert client.get(ADMIN).status_code == 200
+
+
 def test_wrong_code_is_refused_with_a_clear_message(client, editor, editor_with_device):
     sign_in(client, editor)
     wrong = f"{(int(code_for(editor_with_device, steps_ahead=1)) + 1) % 1_000_000:06d}"

@@ -73,6 +73,24 @@ class TokenForm(two_factor_forms.TokenForm):
             device_field.widget = forms.HiddenInput()
 
 
+class DeviceForm(two_factor_forms.DeviceForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if "otp_token" in self.fields:
+            self.fields["otp_token"].label = _("Code from your authenticator app")
+
+    def clean_otp_token(self) -> str:
+        # After a wrong code django-otp refuses every code for a while; saying "invalid"
+        # to the right code would send her looking for a mistake she did not make.
+        allowed, _details = self.instance.verify_is_allowed()
+        if not allowed:
+            raise forms.ValidationError(
+                _("Too many wrong codes in a row. Wait a moment, then enter the code shown now."),
+                code="throttled",
+            )
+        return super().clean_otp_token()
+
+
 class LoginView(two_factor_views.LoginView):
     form_class = TokenForm
 
@@ -91,6 +109,8 @@ class DeviceListView(two_factor_views.DeviceListView):
 
 
 class DeviceCreateView(two_factor_views.DeviceCreateView):
+    form_class = DeviceForm
+
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         # The key she scanned is made when the page is shown; without one (a form sent
         # twice, or from a stale tab) show the page again with a fresh key to scan.
@@ -120,6 +140,10 @@ class DeviceCreateView(two_factor_views.DeviceCreateView):
         ):
             return next_url
         return super().get_success_url()
+
+
+class DeviceUpdateView(two_factor_views.DeviceUpdateView):
+    form_class = DeviceForm
 
 
 class DeviceDeleteView(two_factor_views.DeviceDeleteView):
@@ -161,7 +185,7 @@ urlpatterns = [
     path("2fa/devices/new", DeviceCreateView.as_view(), name="wagtail_2fa_device_new"),
     re_path(
         r"^2fa/devices/(?P<pk>\d+)/update$",
-        two_factor_views.DeviceUpdateView.as_view(),
+        DeviceUpdateView.as_view(),
         name="wagtail_2fa_device_update",
     ),
     re_path(

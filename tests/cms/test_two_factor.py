@@ -40,6 +40,12 @@ def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     return f"{number:0{device.digits}d}"
 
 
+def wrong_code(device: TOTPDevice) -> str:
+    """A code the device would refuse: none of those near the present time step."""
+    near = {code_for(device, steps_ahead=step) for step in range(-2, 3)}
+    return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in near)
+
+
 def enter_code(client, code: str, *, next: str = ADMIN) -> object:
     """Send the code page as she would: with the device field the page holds."""
     page = client.get(f"{CODE}?next={next}").content.decode()
@@ -110,7 +116,7 @@ def test_setting_up_a_device_with_a_wrong_code_is_refused_and_keeps_the_device_u
     client.force_login(editor)
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=editor, confirmed=False)
-    wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(device)
 
     response = client.post(SET_UP, {"name": "My phone", "otp_token": wrong, "password": PASSWORD})
 
@@ -118,6 +124,23 @@ def test_setting_up_a_device_with_a_wrong_code_is_refused_and_keeps_the_device_u
     assert "Invalid token" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=editor, confirmed=True).exists()
     assert client.get(ADMIN).status_code == 302
+
+
+def test_set_up_straight_after_a_wrong_code_says_to_wait_rather_than_wrong(
+    client, editor, settings
+):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    client.force_login(editor)
+    client.get(SET_UP)
+    device = TOTPDevice.objects.get(user=editor, confirmed=False)
+    form = {"name": "My phone", "password": PASSWORD}
+    client.post(SET_UP, {**form, "otp_token": wrong_code(device)})
+
+    response = client.post(SET_UP, {**form, "otp_token": code_for(device)})
+
+    assert "Too many wrong codes in a row" in response.content.decode()
+    assert "Invalid token" not in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=editor, confirmed=True).exists()
 
 
 def test_full_flow_set_up_then_a_code_at_every_sign_in(client, editor):
@@ -207,7 +230,7 @@ def test_with_two_devices_she_chooses_the_one_she_is_holding(client, editor, edi
 
 def test_wrong_code_is_refused_with_a_clear_message(client, editor, editor_with_device):
     sign_in(client, editor)
-    wrong = f"{(int(code_for(editor_with_device, steps_ahead=1)) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(editor_with_device)
 
     response = enter_code(client, wrong)
 
@@ -224,7 +247,7 @@ def test_guesses_straight_after_a_wrong_code_are_held_off(
     # The first wait is one second times this factor; a minute keeps a slow run honest.
     settings.OTP_TOTP_THROTTLE_FACTOR = 60
     sign_in(client, editor)
-    enter_code(client, "000000")
+    enter_code(client, wrong_code(editor_with_device))
 
     # Even the right code waits: guessing all million codes one after another is not possible.
     response = enter_code(client, code_for(editor_with_device, steps_ahead=1))

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from consultations import form_tokens
 from consultations.enums import Abstention
 from consultations.models import (
     COMMENT_MAX_LENGTH,
@@ -247,6 +248,79 @@ class PasswordChangeForm(SetPasswordForm):
 
 SCORE_PATTERN = re.compile(r"[0-9]{1,3}")
 
+FORM_OUT_OF_DATE = _(
+    "This form was out of date, so nothing has been saved yet. Check what you entered and "
+    "send it again."
+)
+
+
+class IssuedHiddenField(forms.CharField):
+    """A hidden value the server issues each time it renders the form: a form shown again
+    after an error carries a fresh one, never the one that was sent."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Whatever came back is judged by the form as a whole (a token that does not
+        # verify is "out of date"), never shown beside a field she cannot see.
+        self.validators = []
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return initial
+
+
+class FormTokenMixin:
+    """A one-time token (``consultations.form_tokens``) so the database can recognise the
+    same form sent twice. A missing or altered token is refused as out of date: she keeps
+    what she typed, and the form shown again carries a fresh token."""
+
+    form_token_purpose: str
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["form_token"] = IssuedHiddenField(required=False, initial=self.token_issue)
+
+    def token_issue(self) -> str:
+        return form_tokens.form_token_issue(
+            member_pk=self.member.pk, purpose=self.form_token_purpose
+        )
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        token = form_tokens.form_token_read(
+            member_pk=self.member.pk,
+            purpose=self.form_token_purpose,
+            token=cleaned_data.get("form_token") or "",
+        )
+        if token is None:
+            raise ValidationError(FORM_OUT_OF_DATE, code="form_token")
+        cleaned_data["form_token"] = token
+        return cleaned_data
+
+
+class StartedFromMixin:
+    """The version of her comment the form was rendered from, so a change made meanwhile in
+    another tab is noticed instead of silently undone (``services.comment_edit``)."""
+
+    def __init__(self, *args: Any, started_from: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=started_from
+        )
+
+    def started_from(self) -> int:
+        """The version she started from; 0, which is no version, if the form lost it."""
+        value = str(self.data.get("version", ""))
+        return int(value) if value.isdigit() and len(value) < 19 else 0
+
+    def restart_from(self, version_pk: int | None) -> None:
+        """Show the form again as started from the current version: once she has seen
+        the current words, saving again is her considered choice."""
+        self.data = self.data.copy()
+        self.data["version"] = str(version_pk or "")
+
 
 class ServiceErrorsMixin:
     """Puts a service's ``ValidationError`` on the form.
@@ -269,8 +343,10 @@ class ServiceErrorsMixin:
         self.add_error(None, ValidationError(errors))
 
 
-class RatingForm(ServiceErrorsMixin, forms.Form):
+class RatingForm(FormTokenMixin, ServiceErrorsMixin, forms.Form):
     """Her rating of one item: a score on the round's scale or an abstention, in one choice."""
+
+    form_token_purpose = form_tokens.RATING
 
     block_id = forms.CharField(widget=forms.HiddenInput, required=False)
     choice = forms.CharField(label=_("Your rating"), required=False, widget=forms.RadioSelect)
@@ -281,7 +357,7 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
     )
     max_lengths = {"reason": REASON_MAX_LENGTH}
 
-    def __init__(self, *args: object, round: Round, **kwargs: object) -> None:
+    def __init__(self, *args: Any, round: Round, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scale = round.scale
         scores = [(str(score), scale.labels[score]) for score in scale.scores]
@@ -303,8 +379,8 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         return {"score": None, "abstention": choice, "reason": self.cleaned_data["reason"]}
 
 
-class CommentChangeForm(ServiceErrorsMixin, forms.Form):
-    """Her own comment, to change its words."""
+class CommentTextForm(ServiceErrorsMixin, forms.Form):
+    """The words of a comment: what posting and changing one share."""
 
     quote = forms.CharField(
         label=_("The words you mean (optional)"),
@@ -317,8 +393,14 @@ class CommentChangeForm(ServiceErrorsMixin, forms.Form):
     max_lengths = {"quote": QUOTE_MAX_LENGTH, "body": COMMENT_MAX_LENGTH}
 
 
-class CommentForm(CommentChangeForm):
+class CommentChangeForm(StartedFromMixin, CommentTextForm):
+    """Her own comment, to change its words."""
+
+
+class CommentForm(FormTokenMixin, CommentTextForm):
     """A comment on an item or on the whole page, or a reply to a comment."""
+
+    form_token_purpose = form_tokens.COMMENT
 
     block_id = forms.CharField(widget=forms.HiddenInput, required=False)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -329,6 +411,6 @@ class CommentForm(CommentChangeForm):
         self.fields["body"].widget.attrs["rows"] = 4
 
 
-class CommentWithdrawForm(ServiceErrorsMixin, forms.Form):
+class CommentWithdrawForm(StartedFromMixin, ServiceErrorsMixin, forms.Form):
     """Her confirmation that she withdraws a comment: nothing to fill in, but the service's
     refusal needs a place to be shown."""

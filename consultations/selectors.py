@@ -351,3 +351,14 @@ def members_who_took_part(users: Iterable) -> QuerySet[Member]:
         Exists(Comment.objects.filter(author=OuterRef("pk")))
         | Exists(Rating.objects.filter(member=OuterRef("pk")))
     )
+
+
+def comment_newest_version_pk(comment: Comment) -> int | None:
+    """The version a form to change or withdraw her comment starts from
+    (``services.comment_started_from_check``)."""
+    return (
+        CommentVersion.objects.filter(comment=comment)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -83,9 +83,15 @@ class CommentVersion(models.Model):
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
     late = models.BooleanField(default=False)
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            # A form sent twice (a double click, a resent POST) carries the same token, so
+            # the database refuses the second copy even when both arrive at once.
+            models.UniqueConstraint(fields=["form_token"], name="comment_version_form_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.comment} ({self.get_kind_display()})"
@@ -138,9 +144,13 @@ class RatingVersion(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     late = models.BooleanField(default=False)
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["form_token"], name="rating_version_form_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rating} ({self.get_kind_display()})"

@@ -7,14 +7,19 @@ writes the audit log where editors need a record.
 """
 
 from consultations.services.contributions import (
+    AlreadySaved,
+    CommentChanged,
     Timing,
     comment_edit,
     comment_post,
+    comment_started_from_check,
+    comment_version_by_token,
     comment_withdraw,
     contribution_timing,
     item_check,
     rating_current_locked,
     rating_set,
+    rating_version_by_token,
     reply_check,
     round_page_get,
     text_clean,
@@ -45,6 +50,8 @@ from consultations.services.rounds import (
 )
 
 __all__ = [
+    "AlreadySaved",
+    "CommentChanged",
     "InvitationUnusable",
     "PSEUDONYM_MAX_LENGTH",
     "PSEUDONYM_MIN_LENGTH",
@@ -53,6 +60,8 @@ __all__ = [
     "Timing",
     "comment_edit",
     "comment_post",
+    "comment_started_from_check",
+    "comment_version_by_token",
     "comment_withdraw",
     "contribution_timing",
     "full_name_split",
@@ -70,6 +79,7 @@ __all__ = [
     "pseudonym_taken_guard",
     "rating_current_locked",
     "rating_set",
+    "rating_version_by_token",
     "reply_check",
     "round_follows_check",
     "round_page_get",

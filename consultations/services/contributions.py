@@ -2,8 +2,15 @@
 
 Comments and ratings keep every version: a change adds a row, never overwrites one. What
 arrives after a round has closed is stored, marked late, and left out of the results.
+
+Forms sent twice and forms sent at once are settled by the database, not by a check in
+Python that two requests could both pass: a form's one-time token is unique on the version
+it stores (see ``consultations.form_tokens``), her current rating is unique per item and
+locked while it changes, and a comment is locked while it changes and refuses a change made
+from an older version than its current one.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.enums import Abstention, RoundStatus, VersionKind
 from consultations.formatting import clock_time, day_and_date
@@ -27,6 +34,35 @@ from consultations.models import (
     Round,
     RoundPage,
 )
+
+
+class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not a fault)
+    """The same form was sent before and stored; ``version`` is what the first one stored."""
+
+    def __init__(self, version: CommentVersion | RatingVersion) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+class CommentChanged(ValidationError):
+    """She changed the comment from an older version than its current one (another tab or
+    window saved first), so saving hers would silently undo the other change."""
+
+
+def comment_version_by_token(*, form_token: uuid.UUID, member: Member) -> CommentVersion | None:
+    version = CommentVersion.objects.filter(form_token=form_token).select_related("comment")
+    version = version.first()
+    if version is not None and version.comment.author_id != member.pk:
+        raise PermissionDenied
+    return version
+
+
+def rating_version_by_token(*, form_token: uuid.UUID, member: Member) -> RatingVersion | None:
+    version = RatingVersion.objects.filter(form_token=form_token).select_related("rating")
+    version = version.first()
+    if version is not None and version.rating.member_id != member.pk:
+        raise PermissionDenied
+    return version
 
 
 @dataclass(frozen=True)
@@ -127,11 +163,13 @@ def comment_post(
     body: str,
     quote: str = "",
     parent: Comment | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> CommentVersion:
     """Post a comment on an item of a pinned page, or on the whole page, or a reply.
 
     Replies go to a top-level comment she can see, in a round that shows comments to
     members. Returns the first version; its ``late`` says whether the round had closed.
+    A form whose token was used before raises ``AlreadySaved`` and stores nothing.
     """
     timing = contribution_timing(round=round, member=member)
     round_page = round_page_get(round=round, page_id=page_id)
@@ -140,21 +178,39 @@ def comment_post(
     if parent is not None:
         reply_check(round=round, member=member, round_page=round_page, parent=parent)
         block_id = parent.block_id
-    with transaction.atomic():
-        comment = Comment.objects.create(
-            round=round,
-            page_id=round_page.page_id,
-            revision_id=round_page.revision_id,
-            block_id=block_id,
-            author=member,
-            parent=parent,
-            quote=quote,
-            body=body,
-            late=timing.late,
-        )
-        return CommentVersion.objects.create(
-            comment=comment, kind=VersionKind.CREATED, quote=quote, body=body, late=timing.late
-        )
+    if form_token is not None and (
+        first := comment_version_by_token(form_token=form_token, member=member)
+    ):
+        raise AlreadySaved(first)
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                round=round,
+                page_id=round_page.page_id,
+                revision_id=round_page.revision_id,
+                block_id=block_id,
+                author=member,
+                parent=parent,
+                quote=quote,
+                body=body,
+                late=timing.late,
+            )
+            return CommentVersion.objects.create(
+                comment=comment,
+                kind=VersionKind.CREATED,
+                quote=quote,
+                body=body,
+                late=timing.late,
+                form_token=form_token,
+            )
+    except IntegrityError:
+        # The same form arrived twice at once: the copy that committed first holds the
+        # token, and this one's comment was rolled back with its version.
+        if form_token is not None and (
+            first := comment_version_by_token(form_token=form_token, member=member)
+        ):
+            raise AlreadySaved(first) from None
+        raise
 
 
 def reply_check(*, round: Round, member: Member, round_page: RoundPage, parent: Comment) -> None:
@@ -174,12 +230,52 @@ def reply_check(*, round: Round, member: Member, round_page: RoundPage, parent: 
         )
 
 
+# Module constants are translated when shown, in her language, hence lazily.
+CHANGED_BEFORE_EDIT = gettext_lazy(
+    "This comment was changed in another window or tab after you opened this page, so "
+    "your change has not been saved yet. Your words are still in the box. Its current "
+    "words are shown too: copy what you want to keep, then save again."
+)
+CHANGED_BEFORE_WITHDRAWAL = gettext_lazy(
+    "This comment was changed in another window or tab after you opened this page, so it "
+    "has not been withdrawn. Check its current words below, and withdraw it again if you "
+    "still want to."
+)
+
+
+def comment_started_from_check(
+    *, comment: Comment, started_from: int | None, message: str = CHANGED_BEFORE_EDIT
+) -> None:
+    """Refuse a change made from an older version of the comment than its current one.
+
+    ``started_from`` is the newest version when her form was rendered; ``None`` skips the
+    check (callers that are not a member's form). A version of another comment, or a form
+    without one, started from nothing known, so it is refused too. Late versions did not
+    change the comment, so they do not make her version old.
+    """
+    if started_from is None:
+        return
+    versions = CommentVersion.objects.filter(comment=comment)
+    if versions.filter(pk=started_from).exists() and not versions.filter(
+        pk__gt=started_from, late=False
+    ):
+        return
+    raise CommentChanged({NON_FIELD_ERRORS: message})
+
+
 def comment_edit(
-    *, comment: Comment, member: Member, body: str, quote: str = ""
+    *,
+    comment: Comment,
+    member: Member,
+    body: str,
+    quote: str = "",
+    started_from: int | None = None,
 ) -> CommentVersion:
     """Change her own comment; the earlier words stay in its versions.
 
     After the round closes the change is stored, late, and the comment is left as it was.
+    A change made from an older version raises ``CommentChanged``, unless the comment
+    already says exactly what she sends (the same form sent twice): ``AlreadySaved``.
     """
     if comment.author_id != member.pk:
         raise PermissionDenied
@@ -195,6 +291,21 @@ def comment_edit(
             raise ValidationError(
                 {NON_FIELD_ERRORS: _("You withdrew this comment, so it cannot be changed.")}
             )
+        if timing.late and started_from is not None:
+            # A late change leaves the comment as it was, so a copy of the same form sent
+            # again is known by its words among the late versions since she started.
+            repeat = comment.versions.filter(
+                pk__gt=started_from, late=True, kind=VersionKind.EDITED, body=body, quote=quote
+            ).last()
+            if repeat is not None:
+                raise AlreadySaved(repeat)
+        try:
+            comment_started_from_check(comment=comment, started_from=started_from)
+        except CommentChanged:
+            if (comment.body, comment.quote) == (body, quote):
+                first = comment.versions.filter(late=False).last() or comment.versions.last()
+                raise AlreadySaved(first) from None
+            raise
         if not timing.late:
             comment.body, comment.quote, comment.edited_at = body, quote, timing.now
             comment.save(update_fields=["body", "quote", "edited_at"])
@@ -203,8 +314,14 @@ def comment_edit(
         )
 
 
-def comment_withdraw(*, comment: Comment, member: Member) -> CommentVersion:
-    """Withdraw her own comment: others no longer see it; the research team keeps it."""
+def comment_withdraw(
+    *, comment: Comment, member: Member, started_from: int | None = None
+) -> CommentVersion:
+    """Withdraw her own comment: others no longer see it; the research team keeps it.
+
+    She withdraws the words she was shown: if another tab changed them since
+    (``started_from`` is older), ``CommentChanged`` asks her to look again.
+    """
     if comment.author_id != member.pk:
         raise PermissionDenied
     timing = contribution_timing(round=comment.round, member=member)
@@ -212,6 +329,9 @@ def comment_withdraw(*, comment: Comment, member: Member) -> CommentVersion:
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if comment.is_withdrawn:
             return comment.versions.last()
+        comment_started_from_check(
+            comment=comment, started_from=started_from, message=CHANGED_BEFORE_WITHDRAWAL
+        )
         if not timing.late:
             comment.withdrawn_at = timing.now
             comment.save(update_fields=["withdrawn_at"])
@@ -233,11 +353,15 @@ def rating_set(
     score: int | None = None,
     abstention: str = "",
     reason: str = "",
+    form_token: uuid.UUID | None = None,
 ) -> RatingVersion:
     """Record her rating of an item: a score on the round's scale, or an abstention.
 
     She has one current rating per item, which the database enforces; each change adds a
     version. A late rating is kept as a version and does not replace an on-time one.
+    Submissions at once take turns on her rating's row lock, so versions follow each
+    other and the current rating is the newest. A form whose token was used before
+    raises ``AlreadySaved``, so a form resent later cannot undo a change she made since.
     """
     timing = contribution_timing(round=round, member=member)
     round_page = round_page_get(round=round, page_id=page_id)
@@ -256,34 +380,53 @@ def rating_set(
         raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
     reason = text_clean(value=reason, field="reason", max_length=REASON_MAX_LENGTH)
     values: dict[str, object] = {"score": score, "abstention": abstention, "reason": reason}
-    with transaction.atomic():
-        rating = rating_current_locked(
-            round=round,
-            member=member,
-            round_page=round_page,
-            block_id=block_id,
-            values=values,
-            late=timing.late,
-        )
-        if rating.created:
-            kind = VersionKind.CREATED
-        else:
-            current = rating.instance
-            unchanged = all(getattr(current, name) == value for name, value in values.items())
-            if unchanged and not timing.late and not current.late:
-                return current.versions.last()
-            if not timing.late:
-                for name, value in values.items():
-                    setattr(current, name, value)
-                current.revision_id = round_page.revision_id
-                # A rating first given late counts once she gives it again on time, as she
-                # can if the team extends the round.
-                current.late = False
-                current.save()
-            kind = VersionKind.EDITED
-        return RatingVersion.objects.create(
-            rating=rating.instance, kind=kind, late=timing.late, **values
-        )
+    try:
+        with transaction.atomic():
+            rating = rating_current_locked(
+                round=round,
+                member=member,
+                round_page=round_page,
+                block_id=block_id,
+                values=values,
+                late=timing.late,
+            )
+            # Checked under the lock: a copy of this form sent at the same moment has either
+            # committed its version by now, or waits for this one.
+            if form_token is not None and (
+                first := rating_version_by_token(form_token=form_token, member=member)
+            ):
+                raise AlreadySaved(first)
+            if rating.created:
+                kind = VersionKind.CREATED
+            else:
+                current = rating.instance
+                unchanged = all(getattr(current, name) == value for name, value in values.items())
+                if unchanged and not timing.late and not current.late:
+                    return current.versions.last()
+                if not timing.late:
+                    for name, value in values.items():
+                        setattr(current, name, value)
+                    current.revision_id = round_page.revision_id
+                    # A rating first given late counts once she gives it again on time, as she
+                    # can if the team extends the round.
+                    current.late = False
+                    current.save()
+                kind = VersionKind.EDITED
+            return RatingVersion.objects.create(
+                rating=rating.instance,
+                kind=kind,
+                late=timing.late,
+                form_token=form_token,
+                **values,
+            )
+    except IntegrityError:
+        # Only a token already used on another item gets here: the lock above settles
+        # copies of one form for one item.
+        if form_token is not None and (
+            first := rating_version_by_token(form_token=form_token, member=member)
+        ):
+            raise AlreadySaved(first) from None
+        raise
 
 
 @dataclass

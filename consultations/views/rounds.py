@@ -150,17 +150,21 @@ class RoundPageContext:
     def rating_form(self, block_id: str) -> RatingForm:
         return self.bound_form("rate", block_id) or RatingForm(
             round=self.round,
+            member=self.member,
             initial={"block_id": block_id, **RatingForm.initial_for(self.ratings.get(block_id))},
             auto_id=f"rate-{block_id}-%s",
         )
 
     def comment_form(self, block_id: str) -> CommentForm:
         return self.bound_form("comment", block_id) or CommentForm(
-            initial={"block_id": block_id}, auto_id=f"comment-{block_id or 'page'}-%s"
+            member=self.member,
+            initial={"block_id": block_id},
+            auto_id=f"comment-{block_id or 'page'}-%s",
         )
 
     def reply_form(self, comment: Comment) -> CommentForm:
         return self.bound_form("reply", str(comment.pk)) or CommentForm(
+            member=self.member,
             initial={"block_id": comment.block_id, "parent": comment.pk},
             auto_id=f"reply-{comment.pk}-%s",
         )
@@ -321,7 +325,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
         # No item on the page can hold this form: it is shown at the top of the page, so
         # her reason is not lost with it.
         bound_key, auto_id = "", "rate-page-%s"
-    form = RatingForm(request.POST, round=round, auto_id=auto_id)
+    form = RatingForm(request.POST, round=round, member=request.member, auto_id=auto_id)
     if form.is_valid():
         try:
             version = services.rating_set(
@@ -329,10 +333,16 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
                 member=request.member,
                 page_id=round_page.page_id,
                 block_id=block_id,
+                form_token=form.cleaned_data["form_token"],
                 **form.rating_arguments(),
             )
         except ValidationError as error:
             form.add_service_error(error)
+        except services.AlreadySaved as saved:
+            # The same form sent again (a double click, a resent page): not her mistake.
+            messages.success(request, _("Your rating was already saved."))
+            anchor = item_anchor(saved.version.rating.block_id)
+            return HttpResponseRedirect(round_page_url(round_page, anchor))
         else:
             item = next(item for item in round_page.items if item.block_id == block_id)
             if version.late and version.kind == VersionKind.EDITED:
@@ -355,8 +365,9 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
 def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round = round_get(request, round_pk, sending=True)
     round_page = round_page_or_404(round, page_pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
+    form = CommentForm(request.POST, member=request.member)
+    form_is_valid = form.is_valid()
+    if "parent" in form.errors:
         # Only the hidden reply field can be malformed, and only by editing the page.
         raise Http404
     parent = None
@@ -379,6 +390,8 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     else:
         bound = BoundForm("comment", block_id, form)
         form.auto_id = f"comment-{block_id or 'page'}-%s"
+    if not form_is_valid:  # the form is out of date: her words go back in the box
+        return round_page_render(request, round=round, round_page=round_page, bound=bound)
     try:
         version = services.comment_post(
             round=round,
@@ -388,10 +401,20 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             quote=form.cleaned_data["quote"],
             parent=parent,
+            form_token=form.cleaned_data["form_token"],
         )
     except ValidationError as error:
         form.add_service_error(error)
         return round_page_render(request, round=round, round_page=round_page, bound=bound)
+    except services.AlreadySaved as saved:
+        # The same form sent again (a double click, a resent page): she is shown the
+        # comment the first one stored, and nothing is stored twice.
+        messages.success(
+            request,
+            _("Your reply was already saved.") if parent else _("Your comment was already saved."),
+        )
+        anchor = f"comment-{saved.version.comment_id}"
+        return HttpResponseRedirect(round_page_url(round_page, anchor))
     saved_message(
         request,
         late=version.late,
@@ -428,6 +451,7 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
     round = round_get(request, round_pk, sending=request.method == "POST")
     comment = own_comment_get(request, round, comment_pk)
     context = comment_context(round, comment)
+    changed_elsewhere = False
     if request.method == "POST":
         form = CommentChangeForm(request.POST)
         if form.is_valid():
@@ -437,9 +461,17 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
                     member=request.member,
                     body=form.cleaned_data["body"],
                     quote=form.cleaned_data["quote"],
+                    started_from=form.started_from(),
                 )
             except ValidationError as error:
                 form.add_service_error(error)
+                # Another tab may have changed or withdrawn it: she is shown it as it is.
+                comment.refresh_from_db()
+                if changed_elsewhere := isinstance(error, services.CommentChanged):
+                    form.restart_from(selectors.comment_newest_version_pk(comment))
+            except services.AlreadySaved:
+                messages.success(request, _("Your change was already saved."))
+                return HttpResponseRedirect(context["back_url"])
             else:
                 if version.late:
                     messages.warning(request, LATE_EDIT_MESSAGE)
@@ -447,8 +479,15 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
                     messages.success(request, _("Your comment is changed."))
                 return HttpResponseRedirect(context["back_url"])
     else:
-        form = CommentChangeForm(initial={"body": comment.body, "quote": comment.quote})
-    return render(request, "consultations/comment_edit.html", {**context, "form": form})
+        form = CommentChangeForm(
+            initial={"body": comment.body, "quote": comment.quote},
+            started_from=selectors.comment_newest_version_pk(comment),
+        )
+    return render(
+        request,
+        "consultations/comment_edit.html",
+        {**context, "form": form, "changed_elsewhere": changed_elsewhere},
+    )
 
 
 @never_cache
@@ -458,12 +497,21 @@ def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> Ht
     round = round_get(request, round_pk, sending=request.method == "POST")
     comment = own_comment_get(request, round, comment_pk)
     context = comment_context(round, comment)
-    form = CommentWithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = CommentWithdrawForm(request.POST)
+    else:
+        form = CommentWithdrawForm(started_from=selectors.comment_newest_version_pk(comment))
     if request.method == "POST":
         try:
-            version = services.comment_withdraw(comment=comment, member=request.member)
+            version = services.comment_withdraw(
+                comment=comment, member=request.member, started_from=form.started_from()
+            )
         except ValidationError as error:
             form.add_service_error(error)
+            # She withdraws the words she has seen: the page shows them as they are now.
+            comment.refresh_from_db()
+            if isinstance(error, services.CommentChanged):
+                form.restart_from(selectors.comment_newest_version_pk(comment))
         else:
             if version.late:
                 messages.warning(request, LATE_WITHDRAWAL_MESSAGE)

@@ -7,7 +7,9 @@ from django.utils import timezone
 
 import pytest
 
-from consultations.models import Member, Round, RoundPage
+from consultations.form_tokens import COMMENT, RATING, form_token_issue
+from consultations.models import Comment, Member, Round, RoundPage
+from consultations.selectors import comment_newest_version_pk
 from evidence.models import Domain, FrameworkSectionPage
 from tests.factories import (
     FrameworkIndexPageFactory,
@@ -88,3 +90,21 @@ def close_round():
         return round
 
     return close
+
+
+# What her forms send besides what she types ----------------------------------------------
+
+
+def comment_form_data(member: Member, **data: object) -> dict:
+    """A comment or reply form as the round page renders it for her: with a one-time token."""
+    return {"form_token": form_token_issue(member_pk=member.pk, purpose=COMMENT), **data}
+
+
+def rating_form_data(member: Member, **data: object) -> dict:
+    """A rating form as the round page renders it for her: with a one-time token."""
+    return {"form_token": form_token_issue(member_pk=member.pk, purpose=RATING), **data}
+
+
+def started_from(comment: Comment) -> dict:
+    """What the forms to change or withdraw a comment carry: the version they started from."""
+    return {"version": comment_newest_version_pk(comment)}

@@ -15,7 +15,13 @@ from consultations.enums import Abstention, Audience, VersionKind
 from consultations.formatting import closed_phrase, deadline_phrase, opens_phrase
 from consultations.models import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH, Comment, Rating
 from consultations.services import comment_post, comment_withdraw, member_withdraw, rating_set
-from tests.consultations.conftest import STATEMENTS, requirements
+from tests.consultations.conftest import (
+    STATEMENTS,
+    comment_form_data,
+    rating_form_data,
+    requirements,
+    started_from,
+)
 from tests.factories import (
     EvidenceSummaryPageFactory,
     FrameworkSectionPageFactory,
@@ -80,7 +86,8 @@ def error_beside(soup: BeautifulSoup, field_id: str) -> str:
 
 def post(round_page, member, client, data: dict, *, action=comment_url, follow=False):
     client.force_login(member.user)
-    return client.post(action(round_page), data, follow=follow)
+    with_token = rating_form_data if action is rate_url else comment_form_data
+    return client.post(action(round_page), with_token(member, **data), follow=follow)
 
 
 @pytest.fixture
@@ -507,7 +514,9 @@ def test_editing_a_comment_keeps_its_versions_and_shows_it_was_edited(
     form = soup_of(client.get(edit_url(comment)))
     assert form.find("textarea", attrs={"name": "body"}).get_text() == "First thoughts."
 
-    response = client.post(edit_url(comment), {"body": "Second thoughts.", "quote": ""})
+    response = client.post(
+        edit_url(comment), {"body": "Second thoughts.", "quote": "", **started_from(comment)}
+    )
 
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -526,7 +535,9 @@ def test_emptying_a_comment_when_editing_is_refused_beside_the_box(
     ).comment
     client.force_login(service_user.user)
 
-    response = client.post(edit_url(comment), {"body": "", "quote": "my quote"})
+    response = client.post(
+        edit_url(comment), {"body": "", "quote": "my quote", **started_from(comment)}
+    )
 
     soup = soup_of(response)
     assert "Enter your comment." in error_beside(soup, "id_body")
@@ -548,7 +559,7 @@ def test_withdrawing_a_comment_after_confirming(
     assert "Said in haste." in confirm.get_text()
     assert confirm.find("button", string="Withdraw comment")
 
-    client.post(withdraw_url(comment))
+    client.post(withdraw_url(comment), started_from(comment))
 
     comment.refresh_from_db()
     assert comment.is_withdrawn
@@ -661,7 +672,9 @@ def test_replies_are_shown_under_the_comment_they_answer(
 
     client.post(
         comment_url(round_page),
-        {"block_id": item_ids[0], "parent": first.pk, "body": "The midwife."},
+        comment_form_data(
+            professional, block_id=item_ids[0], parent=first.pk, body="The midwife."
+        ),
     )
 
     reply = Comment.objects.get(parent=first)
@@ -948,7 +961,9 @@ def test_rating_that_arrives_after_closing_is_kept_late_and_she_is_told(
     close_round(open_round)
 
     response = client.post(
-        rate_url(round_page), {"block_id": item_ids[0], "choice": "7"}, follow=True
+        rate_url(round_page),
+        rating_form_data(service_user, block_id=item_ids[0], choice="7"),
+        follow=True,
     )
 
     rating = Rating.objects.get()
@@ -974,7 +989,9 @@ def test_change_to_a_rating_after_closing_is_kept_noted_and_the_rating_stands(
     close_round(open_round)
 
     response = client.post(
-        rate_url(round_page), {"block_id": item_ids[0], "choice": "2"}, follow=True
+        rate_url(round_page),
+        rating_form_data(service_user, block_id=item_ids[0], choice="2"),
+        follow=True,
     )
 
     rating = Rating.objects.get()
@@ -1126,10 +1143,12 @@ def test_a_page_in_two_rounds_takes_ratings_and_comments_in_each(
 
     for round in (open_round, later):
         url = reverse("consultations:rate", args=[round.pk, section.pk])
-        response = client.post(url, {"block_id": item_ids[0], "choice": "8", "reason": ""})
+        data = rating_form_data(service_user, block_id=item_ids[0], choice="8", reason="")
+        response = client.post(url, data)
         assert response.status_code == 302
         url = reverse("consultations:comment", args=[round.pk, section.pk])
-        response = client.post(url, {"block_id": item_ids[0], "body": f"In {round.title}."})
+        data = comment_form_data(service_user, block_id=item_ids[0], body=f"In {round.title}.")
+        response = client.post(url, data)
         assert response.status_code == 302
 
     assert sorted(Rating.objects.values_list("round__title", "score")) == [
@@ -1168,7 +1187,9 @@ def test_rating_for_a_round_not_yet_open_is_refused_beside_the_form_and_keeps_he
 
     response = client.post(
         rate_url(round_page),
-        {"block_id": item_ids[1], "choice": "7", "reason": "Joined-up care matters."},
+        rating_form_data(
+            service_user, block_id=item_ids[1], choice="7", reason="Joined-up care matters."
+        ),
     )
 
     assert response.status_code == 200
@@ -1228,7 +1249,9 @@ def test_changing_a_comment_in_a_round_not_yet_open_is_refused_and_keeps_her_tex
     client.force_login(service_user.user)
     postpone_round(open_round)
 
-    response = client.post(edit_url(comment), {"body": "After.", "quote": ""})
+    response = client.post(
+        edit_url(comment), {"body": "After.", "quote": "", **started_from(comment)}
+    )
 
     assert response.status_code == 200
     soup = soup_of(response)
@@ -1247,7 +1270,7 @@ def test_withdrawing_a_comment_in_a_round_not_yet_open_is_refused_with_a_message
     client.force_login(service_user.user)
     postpone_round(open_round)
 
-    response = client.post(withdraw_url(comment))
+    response = client.post(withdraw_url(comment), started_from(comment))
 
     assert response.status_code == 200
     soup = soup_of(response)
@@ -1304,7 +1327,9 @@ def test_change_sent_after_closing_is_noted_on_her_comment_which_stays_as_it_was
     client.get(edit_url(comment))
     close_round(open_round)
 
-    response = client.post(edit_url(comment), {"body": "Too late.", "quote": ""}, follow=True)
+    response = client.post(
+        edit_url(comment), {"body": "Too late.", "quote": "", **started_from(comment)}, follow=True
+    )
 
     message = soup_of(response).find(class_="nhsuk-notification-banner__heading")
     assert "your comment stays as it was" in message.get_text()
@@ -1331,7 +1356,7 @@ def test_withdrawal_sent_after_closing_is_noted_and_never_said_not_to_count(
     client.get(withdraw_url(comment))
     close_round(open_round)
 
-    response = client.post(withdraw_url(comment), follow=True)
+    response = client.post(withdraw_url(comment), started_from(comment), follow=True)
 
     comment.refresh_from_db()
     assert not comment.is_withdrawn

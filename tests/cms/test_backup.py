@@ -42,6 +42,15 @@ pytestmark = [
 TABLES = [Comment, CommentVersion, Rating, RatingVersion]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def migrated_data_left_in_place(django_db_setup, django_db_blocker):
+    """The transactional test ends by emptying the database: put the migrations' data back
+    afterwards, so a database kept for the next run (``--reuse-db``) still has it."""
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
 def client_tool(name: str, server_major: int) -> str:
     """The PostgreSQL client tool that can read this server: its own major version first.
 

@@ -3,8 +3,9 @@
 wagtail-2fa 1.8.0's own ``wagtail_hooks`` imports ``wagtail.users.widgets``, which Wagtail 8
 removed, so the package is not an installed app: ``cms/wagtail_hooks.py`` registers these
 views at the package's own URLs and names, and ``templates/wagtail_2fa/`` gives them Wagtail
-8's layout. The subclasses below only close gaps where the package's views answer a stale
-or made-up address with a server error.
+8's layout. The subclasses below make the code form work with django-otp 1.7, say why a
+code is refused, and answer a stale or made-up address with a 404 or a fresh start rather
+than a server error.
 """
 
 from base64 import b32encode

@@ -351,3 +351,8 @@ def members_who_took_part(users: Iterable) -> QuerySet[Member]:
         Exists(Comment.objects.filter(author=OuterRef("pk")))
         | Exists(Rating.objects.filter(member=OuterRef("pk")))
     )
+
+
+def members_of_users(users: Iterable) -> QuerySet[Member]:
+    """The member profiles among these accounts, by pseudonym."""
+    return Member.objects.filter(user__in=list(users)).order_by("pseudonym")

@@ -42,7 +42,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user admin, with its looks at members' accounts in the audit log.
+    "consultations.apps.AuditedUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

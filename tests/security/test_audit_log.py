@@ -33,6 +33,8 @@ def member(db) -> Member:
         user__first_name="Harriet",
         user__last_name="Quinn",
         user__email="harriet.quinn@example.org",
+        # As for every invited member: her address is her user name.
+        user__username="harriet.quinn@example.org",
         study_site="Leeds",
     )
 
@@ -196,3 +198,37 @@ def test_a_page_that_is_not_a_spreadsheet_writes_no_export_entry(client, editor)
     client.get(reverse("rounds:index"))
 
     assert entries(EXPORT) == []
+
+
+@pytest.fixture
+def user_manager(db):
+    """A superuser, who manages accounts in Settings → Users: it shows real names."""
+    return UserFactory(is_superuser=True)
+
+
+@pytest.mark.parametrize("view", ["index", "edit", "delete", "history"])
+def test_wagtails_user_admin_logs_each_view_of_a_members_account(
+    client, user_manager, member, view
+):
+    client.force_login(user_manager)
+    args = [] if view == "index" else [member.user_id]
+
+    response = client.get(reverse(f"wagtailusers_users:{view}", args=args))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Harriet" in page or "harriet.quinn" in page
+    (entry,) = entries(VIEW_IDENTITY)
+    assert entry.user == user_manager
+    assert "Bluebell" in json.dumps(entry.data)
+    assert "Harriet" not in f"{entry.label} {json.dumps(entry.data)}"
+
+
+def test_wagtails_user_admin_logs_nothing_for_accounts_of_non_members(client, user_manager):
+    client.force_login(user_manager)
+    colleague = EditorFactory()
+
+    client.get(reverse("wagtailusers_users:index"))
+    client.get(reverse("wagtailusers_users:edit", args=[colleague.pk]))
+
+    assert entries(VIEW_IDENTITY) == []

@@ -214,6 +214,8 @@ def test_no_identity_reaches_those_who_may_not_see_it(role, people):
     herself = people[MEMBER_ROLES[role]] if role in MEMBER_ROLES else None
     assert leaks(crawled, people, except_for=herself) == {}
     assert [line for line in records.lines if markers_in(line, people)] == []
+    # The capture works: Django logs each refusal and each page not found.
+    assert bool(records.lines) == any(r.status in (403, 404) for r in crawled.fetched)
     if role != "anonymous":
         assert not_private(crawled) == []
 

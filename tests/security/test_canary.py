@@ -215,7 +215,7 @@ def test_no_identity_reaches_those_who_may_not_see_it(role, people):
     assert leaks(crawled, people, except_for=herself) == {}
     assert [line for line in records.lines if markers_in(line, people)] == []
     # The capture works: Django logs each refusal and each page not found.
-    assert bool(records.lines) == any(r.status in (403, 404) for r in crawled.fetched)
+    assert records.lines or not any(r.status in (403, 404) for r in crawled.fetched)
     if role != "anonymous":
         assert not_private(crawled) == []
 

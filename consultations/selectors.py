@@ -362,3 +362,8 @@ def comment_newest_version_pk(comment: Comment) -> int | None:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def members_of_users(users: Iterable) -> QuerySet[Member]:
+    """The member profiles among these accounts, by pseudonym."""
+    return Member.objects.filter(user__in=list(users)).order_by("pseudonym")

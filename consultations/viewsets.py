@@ -56,7 +56,12 @@ from consultations.selectors import (
     round_pages_pinned,
     rounds_with_status,
 )
-from consultations.services import invitation_create, invitation_renew
+from consultations.services import (
+    identity_listing_log,
+    identity_view_log,
+    invitation_create,
+    invitation_renew,
+)
 
 # Rounds ---------------------------------------------------------------------------------
 
@@ -239,7 +244,33 @@ IDENTITY_SEARCH_FIELDS = [
 ]
 
 
-class MemberIndexView(generic.IndexView):
+class IdentityListingLogged:
+    """A listing page that shows identities writes one audit entry naming its rows, each
+    time it is shown, the search and filter results included."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if can_view_member_identity(self.request.user):
+            identity_listing_log(
+                user=self.request.user,
+                listing=capfirst(self.model._meta.verbose_name_plural),
+                shown=context["object_list"],
+            )
+        return context
+
+
+class IdentityViewLogged:
+    """A page about one member or invitation that shows her identity writes an audit entry
+    in its history each time it is shown."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if can_view_member_identity(self.request.user):
+            identity_view_log(user=self.request.user, shown=self.object)
+        return context
+
+
+class MemberIndexView(IdentityListingLogged, generic.IndexView):
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         if can_view_member_identity(request.user):
@@ -276,6 +307,10 @@ def member_status(member: Member) -> str:
     return _("Taking part")
 
 
+class MemberEditView(IdentityViewLogged, generic.EditView):
+    pass
+
+
 class MemberViewSet(ModelViewSet):
     model = Member
     name = "members"
@@ -284,6 +319,7 @@ class MemberViewSet(ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     index_view_class = MemberIndexView
+    edit_view_class = MemberEditView
     search_fields = ["pseudonym"]
     list_filter = ["constituency"]
     list_export: list[str] = []
@@ -345,7 +381,7 @@ def invitation_send(request: HttpRequest, invitation: Invitation, token: str) ->
     )
 
 
-class InvitationIndexView(generic.IndexView):
+class InvitationIndexView(IdentityListingLogged, generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Invitation]:
         return super().get_base_queryset().select_related("invited_by")
 
@@ -433,7 +469,9 @@ class AcceptedInvitationRefusedMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class InvitationEditView(AcceptedInvitationRefusedMixin, IdentityRequiredMixin, generic.EditView):
+class InvitationEditView(
+    AcceptedInvitationRefusedMixin, IdentityRequiredMixin, IdentityViewLogged, generic.EditView
+):
     pass
 
 
@@ -442,7 +480,11 @@ class InvitationDeleteView(AcceptedInvitationRefusedMixin, generic.DeleteView):
 
 
 class InvitationRenewView(
-    IdentityRequiredMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+    IdentityRequiredMixin,
+    IdentityViewLogged,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+    TemplateView,
 ):
     """Confirm, then give a waiting or expired invitation a new link and email it again.
 

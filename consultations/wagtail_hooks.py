@@ -38,6 +38,12 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
     actions.register_action(
         "consultations.member_withdraw", _("Withdraw"), _("Member withdrew from the study")
     )
+    actions.register_action(
+        "consultations.view_identity",
+        _("View identities"),
+        _("Members' real names or contact details shown"),
+    )
+    actions.register_action("consultations.export", _("Export"), _("Spreadsheet downloaded"))
 
 
 def deletion_refused(request: HttpRequest, pages: list[Page]) -> bool:

@@ -46,7 +46,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user admin, with its looks at members' accounts in the audit log.
+    "consultations.apps.AuditedUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: whoever may use the admin must also give a code from her device.
     "wagtail_2fa.middleware.VerifyUserMiddleware",
+    "cms.middleware.PrivateWhenSignedInMiddleware",
+    "consultations.middleware.ExportAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -366,6 +366,11 @@ def comment_newest_version_pk(comment: Comment) -> int | None:
     )
 
 
+def members_of_users(users: Iterable) -> QuerySet[Member]:
+    """The member profiles among these accounts, by pseudonym."""
+    return Member.objects.filter(user__in=list(users)).order_by("pseudonym")
+
+
 # Retention (see consultations/services/retention.py) ----------------------------------
 
 

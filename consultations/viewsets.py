@@ -57,7 +57,13 @@ from consultations.selectors import (
     round_pages_pinned,
     rounds_with_status,
 )
-from consultations.services import invitation_create, invitation_renew, member_withdraw
+from consultations.services import (
+    identity_listing_log,
+    identity_view_log,
+    invitation_create,
+    invitation_renew,
+    member_withdraw,
+)
 
 # Rounds ---------------------------------------------------------------------------------
 
@@ -240,7 +246,33 @@ IDENTITY_SEARCH_FIELDS = [
 ]
 
 
-class MemberIndexView(generic.IndexView):
+class IdentityListingLogged:
+    """A listing page that shows identities writes one audit entry naming its rows, each
+    time it is shown, the search and filter results included."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if can_view_member_identity(self.request.user):
+            identity_listing_log(
+                user=self.request.user,
+                listing=capfirst(self.model._meta.verbose_name_plural),
+                shown=context["object_list"],
+            )
+        return context
+
+
+class IdentityViewLogged:
+    """A page about one member or invitation that shows her identity writes an audit entry
+    in its history each time it is shown."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if can_view_member_identity(self.request.user):
+            identity_view_log(user=self.request.user, shown=self.object)
+        return context
+
+
+class MemberIndexView(IdentityListingLogged, generic.IndexView):
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
         if can_view_member_identity(request.user):
@@ -295,7 +327,7 @@ def member_status(member: Member) -> str:
     return _("Taking part")
 
 
-class MemberEditView(generic.EditView):
+class MemberEditView(IdentityViewLogged, generic.EditView):
     """What is left of a withdrawn member is what her withdrawal chose to keep: nobody
     writes a name, site or role back into it."""
 
@@ -321,9 +353,12 @@ def member_withdrawable_by(user: Any, member: Member, policy: Any) -> bool:
     )
 
 
-class MemberWithdrawView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
+class MemberWithdrawView(
+    IdentityViewLogged, PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView
+):
     """An editor withdraws a member who asked by email, phone or in person, with the
-    choice she made; the audit log names the editor."""
+    choice she made; the audit log names the editor. The page shows her real name, to
+    match the caller to the record, so each showing is logged too."""
 
     model = Member
     permission_required = "change"
@@ -461,7 +496,7 @@ def invitation_send(request: HttpRequest, invitation: Invitation, token: str) ->
     )
 
 
-class InvitationIndexView(generic.IndexView):
+class InvitationIndexView(IdentityListingLogged, generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Invitation]:
         return super().get_base_queryset().select_related("invited_by")
 
@@ -549,7 +584,9 @@ class AcceptedInvitationRefusedMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class InvitationEditView(AcceptedInvitationRefusedMixin, IdentityRequiredMixin, generic.EditView):
+class InvitationEditView(
+    AcceptedInvitationRefusedMixin, IdentityRequiredMixin, IdentityViewLogged, generic.EditView
+):
     pass
 
 
@@ -558,7 +595,11 @@ class InvitationDeleteView(AcceptedInvitationRefusedMixin, generic.DeleteView):
 
 
 class InvitationRenewView(
-    IdentityRequiredMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+    IdentityRequiredMixin,
+    IdentityViewLogged,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+    TemplateView,
 ):
     """Confirm, then give a waiting or expired invitation a new link and email it again.
 

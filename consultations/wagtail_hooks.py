@@ -39,6 +39,12 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
         "consultations.member_withdraw", _("Withdraw"), _("Member withdrew from the study")
     )
     actions.register_action(
+        "consultations.view_identity",
+        _("View identities"),
+        _("Members' real names or contact details shown"),
+    )
+    actions.register_action("consultations.export", _("Export"), _("Spreadsheet downloaded"))
+    actions.register_action(
         "consultations.invitation_expire",
         _("Delete unused invitation"),
         _("Invitation deleted: never accepted, past its retention period"),

@@ -37,12 +37,17 @@ INSTALLED_APPS = [
     "home",
     "evidence",
     "consultations",
+    # wagtail-2fa itself is not listed: its wagtail_hooks module imports what Wagtail 8
+    # removed, so cms/wagtail_hooks.py wires up its views, forms and middleware instead.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's user admin, with its looks at members' accounts in the audit log.
+    "consultations.apps.AuditedUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -68,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: whoever may use the admin must also give a code from her device.
+    "wagtail_2fa.middleware.VerifyUserMiddleware",
+    "cms.middleware.PrivateWhenSignedInMiddleware",
+    "consultations.middleware.ExportAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -175,6 +184,12 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/consultations/"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+
+# Two-factor sign-in (wagtail-2fa, TOTP devices from django-otp) for everyone who may use
+# the admin: editors can see members' identities. dev and test turn it off.
+WAGTAIL_2FA_REQUIRED = True
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 
 # Consultations: how long an invitation link works, and where members write for help.
 CONSULTATIONS_INVITATION_DAYS = int(os.environ.get("CONSULTATIONS_INVITATION_DAYS", "14"))

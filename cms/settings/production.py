@@ -30,6 +30,9 @@ DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 DEMO_CONTENT_ALLOWED = False
+# Deliberately no environment variable turns this off: a lost device is reset with
+# `manage.py reset_two_factor`, not by switching two-factor sign-in off for everyone.
+WAGTAIL_2FA_REQUIRED = True
 # Links in emails and the admin point at the public address unless told otherwise.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL

@@ -11,3 +11,6 @@ WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # Hashing passwords slowly protects real accounts; tests only need it to work.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The two-factor tests turn it on; other tests sign editors in with a password alone.
+WAGTAIL_2FA_REQUIRED = False

@@ -6,6 +6,11 @@ show the message beside the field; a member acting outside her rights gets
 writes the audit log where editors need a record.
 """
 
+from consultations.services.audit import (
+    export_log,
+    identity_listing_log,
+    identity_view_log,
+)
 from consultations.services.contributions import (
     AlreadySaved,
     CommentChanged,
@@ -56,6 +61,9 @@ from consultations.services.withdrawal import (
 __all__ = [
     "AlreadySaved",
     "CommentChanged",
+    "export_log",
+    "identity_listing_log",
+    "identity_view_log",
     "InvitationUnusable",
     "PSEUDONYM_MAX_LENGTH",
     "PSEUDONYM_MIN_LENGTH",

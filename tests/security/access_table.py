@@ -192,6 +192,15 @@ ROWS = [
     row("wagtailadmin_reports:site_history", "/admin/reports/site-history/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_reports:site_history", "/admin/reports/site-history/?export=csv",     ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_reports:site_history_results", "/admin/reports/site-history/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    # Two-factor sign-in (cms/two_factor.py, wagtail-2fa's views): her own devices; only a
+    # superuser sees or removes another account's. The QR code exists only while she sets
+    # up a device, so its line comes before the set-up page's, which starts one.
+    row("wagtail_2fa_auth",           "/admin/2fa/auth",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtail_2fa_device_list",    "/admin/2fa/devices/{service_user_user}",             ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, DENIED, OK),
+    row("wagtail_2fa_device_qrcode",  "/admin/2fa/devices/qr-code",                         ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    row("wagtail_2fa_device_new",     "/admin/2fa/devices/new",                             ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtail_2fa_device_update",  "/admin/2fa/devices/999999/update",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    row("wagtail_2fa_device_remove",  "/admin/2fa/devices/999999/remove",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Wagtail's admin pages open to all, and its patterns that take a regex
     row("wagtailadmin_login",         "/admin/login/",                                      OK,      OK,    OK,    OK,    OK,    HOME,  HOME,  HOME),
     row("wagtailadmin_password_reset", "/admin/password_reset/",                            OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),

@@ -4,6 +4,7 @@ she puts in the address or the form."""
 import pytest
 
 from consultations.models import Comment, Rating
+from tests.consultations.conftest import comment_form_data, rating_form_data, started_from
 from tests.security.conftest import Cast
 from tests.security.state import contributions_state
 
@@ -26,7 +27,10 @@ def test_member_cannot_read_edit_or_withdraw_another_members_comment(
     before = contributions_state()
 
     read = client.get(url)
-    sent = client.post(url, {"body": "Changed by someone else.", "quote": ""})
+    comment = Comment.objects.get(pk=cast.ids["su_comment"])
+    sent = client.post(
+        url, {"body": "Changed by someone else.", "quote": "", **started_from(comment)}
+    )
 
     assert read.status_code == 404
     assert "Willow says one plan." not in read.content.decode()
@@ -44,7 +48,9 @@ def test_her_own_comment_through_another_rounds_address_is_not_found(
     before = contributions_state()
 
     assert client.get(url).status_code == 404
-    assert client.post(url, {"body": "Moved rounds.", "quote": ""}).status_code == 404
+    comment = Comment.objects.get(pk=cast.ids["su_comment"])
+    sent = {"body": "Moved rounds.", "quote": "", **started_from(comment)}
+    assert client.post(url, sent).status_code == 404
     assert contributions_state() == before
 
 
@@ -54,7 +60,10 @@ def test_her_own_comment_she_can_edit(cast: Cast) -> None:
     url = comment_url(cast, "su_comment", "edit")
 
     assert client.get(url).status_code == 200
-    response = client.post(url, {"body": "Willow's second thoughts.", "quote": ""})
+    comment = Comment.objects.get(pk=cast.ids["su_comment"])
+    response = client.post(
+        url, {"body": "Willow's second thoughts.", "quote": "", **started_from(comment)}
+    )
 
     assert response.status_code == 302
     assert Comment.objects.get(pk=cast.ids["su_comment"]).body == "Willow's second thoughts."
@@ -88,21 +97,24 @@ def test_member_cannot_see_comments_of_a_round_she_is_not_in(cast: Cast, role: s
 @pytest.mark.parametrize("role", ["professional", "outsider"])
 def test_member_cannot_post_to_or_reply_in_a_round_she_is_not_in(cast: Cast, role: str) -> None:
     client = cast.client(role)
+    member = cast.members[role]
     section = cast.ids["section"]
     before = contributions_state()
 
     comment = client.post(
         f"/consultations/{cast.ids['su_round']}/pages/{section}/comment/",
-        {"block_id": cast.item_ids[0], "body": "Not my round.", "quote": ""},
+        comment_form_data(member, block_id=cast.item_ids[0], body="Not my round.", quote=""),
     )
     rating = client.post(
         f"/consultations/{cast.ids['su_round']}/pages/{section}/rate/",
-        {"block_id": cast.item_ids[0], "choice": "5", "reason": ""},
+        rating_form_data(member, block_id=cast.item_ids[0], choice="5", reason=""),
     )
     # A reply in her own round to a comment of the round she is not in.
     reply = client.post(
         f"/consultations/{cast.ids['shared_round']}/pages/{section}/comment/",
-        {"parent": cast.ids["su_round_comment"], "body": "Replying across.", "quote": ""},
+        comment_form_data(
+            member, parent=cast.ids["su_round_comment"], body="Replying across.", quote=""
+        ),
     )
 
     assert [comment.status_code, rating.status_code, reply.status_code] == [404, 404, 404]
@@ -125,6 +137,7 @@ def test_rating_changes_only_her_own_rating(cast: Cast) -> None:
     response = client.post(
         f"/consultations/{cast.ids['shared_round']}/pages/{cast.ids['section']}/rate/",
         {
+            **rating_form_data(cast.members["professional"]),
             "block_id": cast.item_ids[0],
             "choice": "5",
             "reason": "My own view.",
@@ -147,6 +160,8 @@ def test_rating_changes_only_her_own_rating(cast: Cast) -> None:
 
 def test_withdrawn_member_can_do_none_of_it(cast: Cast) -> None:
     client = cast.client("withdrawn")
+    member = cast.members["withdrawn"]
+    own = Comment.objects.get(pk=cast.ids["withdrawn_comment"])
     shared_round, section = cast.ids["shared_round"], cast.ids["section"]
     before = contributions_state()
 
@@ -154,20 +169,25 @@ def test_withdrawn_member_can_do_none_of_it(cast: Cast) -> None:
         client.get(f"/consultations/{shared_round}/pages/{section}/"),
         client.post(
             f"/consultations/{shared_round}/pages/{section}/rate/",
-            {"block_id": cast.item_ids[0], "choice": "5", "reason": ""},
+            rating_form_data(member, block_id=cast.item_ids[0], choice="5", reason=""),
         ),
         client.post(
             f"/consultations/{shared_round}/pages/{section}/comment/",
-            {"block_id": cast.item_ids[0], "body": "After leaving.", "quote": ""},
+            comment_form_data(member, block_id=cast.item_ids[0], body="After leaving.", quote=""),
         ),
         client.post(
             f"/consultations/{shared_round}/pages/{section}/comment/",
-            {"parent": cast.ids["su_comment"], "body": "A reply after leaving.", "quote": ""},
+            comment_form_data(
+                member, parent=cast.ids["su_comment"], body="A reply after leaving.", quote=""
+            ),
         ),
         # Her own comment, from before she withdrew.
         client.get(comment_url(cast, "withdrawn_comment", "edit")),
-        client.post(comment_url(cast, "withdrawn_comment", "edit"), {"body": "Changed."}),
-        client.post(comment_url(cast, "withdrawn_comment", "withdraw")),
+        client.post(
+            comment_url(cast, "withdrawn_comment", "edit"),
+            {"body": "Changed.", **started_from(own)},
+        ),
+        client.post(comment_url(cast, "withdrawn_comment", "withdraw"), started_from(own)),
         # And another's.
         client.post(comment_url(cast, "su_comment", "withdraw")),
     ]

@@ -11,3 +11,10 @@ WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 
 # Hashing passwords slowly protects real accounts; tests only need it to work.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Django's test client signs in without a request, which django-axes refuses; this backend
+# lets it through. Sign-in pages always pass the request, so lockouts are tested as served.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.AxesBackendForTestClient",
+    "django.contrib.auth.backends.ModelBackend",
+]

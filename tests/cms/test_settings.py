@@ -15,12 +15,14 @@ CONFIG_VARIABLES = (
     "DATABASE_URL",
     "DJANGO_SETTINGS_MODULE",
     "WAGTAILADMIN_BASE_URL",
+    "REDIS_URL",
 )
 GOOD_KEY = "k3y-" + "x7Q9" * 15
 PRODUCTION_ENV = {
     "SECRET_KEY": GOOD_KEY,
     "ALLOWED_HOSTS": "consult.example.org, www.consult.example.org",
     "DATABASE_URL": "postgres://someone:pw@db.internal/study",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 
 
@@ -82,16 +84,18 @@ EXPLANATIONS = {
     "SECRET_KEY": "SECRET_KEY as a random string of at least 50 characters",
     "ALLOWED_HOSTS": "ALLOWED_HOSTS as the site's host names separated by commas",
     "DATABASE_URL": "DATABASE_URL naming the PostgreSQL database",
+    "REDIS_URL": "REDIS_URL naming the Redis cache",
 }
 
 
 @pytest.mark.parametrize(
     "missing",
     [
-        ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"),
+        ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"),
         ("SECRET_KEY",),
         ("ALLOWED_HOSTS",),
         ("DATABASE_URL",),
+        ("REDIS_URL",),
     ],
 )
 def test_production_settings_refuse_to_start_without_their_configuration(missing):

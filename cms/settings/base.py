@@ -269,3 +269,6 @@ WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # Consultations: how long an invitation link works, and where members write for help.
 CONSULTATIONS_INVITATION_DAYS = int(os.environ.get("CONSULTATIONS_INVITATION_DAYS", "14"))
 CONSULTATIONS_CONTACT_EMAIL = os.environ.get("CONSULTATIONS_CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
+# How many comments (replies included) and ratings (changes included) one member may send
+# in ten minutes: a person reading and typing stays far below; a script does not.
+CONSULTATIONS_RATE_LIMITS = {"comment": "20/10m", "rating": "60/10m"}

@@ -16,6 +16,8 @@ CONFIG_VARIABLES = (
     "DJANGO_SETTINGS_MODULE",
     "WAGTAILADMIN_BASE_URL",
     "REDIS_URL",
+    "CSP_REPORT_URI",
+    "TRUSTED_PROXY_COUNT",
 )
 GOOD_KEY = "k3y-" + "x7Q9" * 15
 PRODUCTION_ENV = {
@@ -143,3 +145,31 @@ def test_production_settings_pass_djangos_deployment_checks():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_share_a_redis_cache_and_keep_cookies_to_https():
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'cache': s.CACHES['default'], 'proxies': s.TRUSTED_PROXY_COUNT, "
+        "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "
+        "'hsts': [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SECURE_HSTS_PRELOAD], "
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES'].get('report-uri')}))"
+    )
+    settings = loaded(
+        run_with_settings(
+            "cms.settings.production",
+            ["-c", script],
+            **PRODUCTION_ENV,
+            CSP_REPORT_URI="https://reports.example.org/csp",
+        )
+    )
+
+    assert settings["cache"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+    }
+    assert settings["proxies"] == 1
+    assert settings["cookies"] == [True, True]
+    assert settings["hsts"] == [60 * 60 * 24 * 365, True, True]
+    assert settings["csp"] == ["https://reports.example.org/csp"]

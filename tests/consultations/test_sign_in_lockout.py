@@ -137,3 +137,39 @@ def test_signing_in_clears_the_count_of_wrong_passwords(client, service_user):
 
     assert sign_in(client, "login", user.username, PASSWORD).status_code == 302
     assert not AccessAttempt.objects.exists()
+
+
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_dodge_the_lockout(
+    client, service_user, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = service_user.user
+
+    def through_proxy(number: int, password: str):
+        # The client writes what it likes; the proxy appends the address it really saw.
+        forwarded = f"198.51.100.{number}, 203.0.113.66"
+        return client.post(
+            reverse("login"),
+            {"username": user.username, "password": password},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy(number, "not-the-password")
+
+    assert through_proxy(99, PASSWORD).status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.66"
+
+
+def test_without_a_proxy_the_forwarded_header_is_ignored(client, service_user):
+    user = service_user.user
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": user.username, "password": "not-the-password"},
+            REMOTE_ADDR="192.0.2.10",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+
+    assert sign_in(client, "login", user.username, PASSWORD).status_code == 429

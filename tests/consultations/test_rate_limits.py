@@ -3,7 +3,6 @@ person, always one for a script; met, she is told when to try again and keeps he
 
 import time
 from itertools import cycle, islice
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.urls import reverse
@@ -54,15 +53,21 @@ def willow(client, service_user):
     return client
 
 
-@pytest.fixture
-def later(monkeypatch):
-    """Moves django-ratelimit's clock on by the given seconds, as if she had waited."""
+class Clock:
+    """django-ratelimit's clock, held still so a ten-minute window cannot end mid-test."""
 
-    def wait(seconds: int) -> None:
-        now = time.time() + seconds
-        monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
+    def __init__(self) -> None:
+        self.now = time.time()
 
-    return wait
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(django_ratelimit.core, "time", clock)
+    return clock
 
 
 def test_rating_fifteen_items_quickly_and_changing_them_is_never_limited(
@@ -120,7 +125,7 @@ def test_a_script_posting_comments_is_stopped_and_her_words_stay_in_the_box(
 
 
 def test_the_limit_is_hers_alone_and_ends_when_the_ten_minutes_are_up(
-    willow, client, round_page, item_ids, open_round, later
+    willow, client, round_page, item_ids, open_round, clock
 ):
     for number in range(limit_of("comment")):
         comment(willow, round_page, item_ids[1], f"Comment {number}.")
@@ -131,6 +136,6 @@ def test_the_limit_is_hers_alone_and_ends_when_the_ten_minutes_are_up(
     assert comment(client, round_page, item_ids[1], "Hazel's first.").status_code == 302
 
     client.force_login(Comment.objects.first().author.user)
-    later(10 * 60 + 1)
+    clock.now += 10 * 60 + 1  # as if she had waited ten minutes
     assert comment(client, round_page, item_ids[1], "After the wait.").status_code == 302
     assert Comment.objects.filter(body="After the wait.").exists()

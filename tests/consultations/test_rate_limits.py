@@ -11,7 +11,8 @@ import django_ratelimit.core
 import pytest
 from bs4 import BeautifulSoup
 
-from consultations.models import Comment, Rating
+from consultations.models import Comment, Member, Rating
+from tests.consultations.conftest import comment_form_data, rating_form_data
 from tests.factories import MemberFactory
 
 
@@ -37,14 +38,18 @@ def text_of(response) -> str:
     return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
 
+def signed_in(client) -> Member:
+    return Member.objects.get(user_id=client.session["_auth_user_id"])
+
+
 def rate(client, round_page, block_id: str, choice: str = "7", reason: str = ""):
-    return client.post(
-        rate_url(round_page), {"block_id": block_id, "choice": choice, "reason": reason}
-    )
+    data = rating_form_data(signed_in(client), block_id=block_id, choice=choice, reason=reason)
+    return client.post(rate_url(round_page), data)
 
 
 def comment(client, round_page, block_id: str, body: str):
-    return client.post(comment_url(round_page), {"block_id": block_id, "body": body})
+    data = comment_form_data(signed_in(client), block_id=block_id, body=body)
+    return client.post(comment_url(round_page), data)
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views import defaults
 
 from wagtail.models import Page
+
+from axes.helpers import get_cool_off
 
 from cms.forms import SearchForm
 
@@ -42,3 +45,22 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(request, "500.html", status=500).render()
     except Exception:  # noqa: BLE001 - whatever broke the request may break this page too
         return defaults.server_error(request)
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes's lockout page: what happened and when to try again, in the admin's
+    layout for the admin's sign-in and the site's for everyone else's."""
+    wait = get_cool_off(request)
+    admin = request.path_info.startswith("/admin/")
+    return TemplateResponse(
+        request,
+        "wagtailadmin/locked_out.html" if admin else "locked_out.html",
+        {
+            "wait_minutes": round(wait.total_seconds() / 60) if wait else None,
+            # A failure while locked out restarts the wait, so it ends that long from now.
+            "try_again_at": timezone.localtime() + wait if wait else None,
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    ).render()

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "django_filters",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,7 +81,18 @@ MIDDLEWARE = [
     "consultations.middleware.ExportAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cms.security.SiteCSPMiddleware",
+    "cms.security.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes refuses a sign-in while its username and address are locked out, before the
+# password is checked; Django's backend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -176,6 +189,83 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 LAY_TEXT_TARGET_READING_EASE = 60
 LAY_TEXT_TARGET_GRADE = 8
 
+# Local memory is enough for one process; production shares Redis between app servers, so
+# that rate limits hold whichever server answers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Security headers. Production adds HTTPS-only cookies, HSTS and the redirect to HTTPS.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
+# Taking part is special-category health data: a session left open on a shared computer
+# ends after two hours without use and when the browser closes.
+SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Content Security Policy (django-csp): our own scripts and styles only, never inline.
+# The NHS.UK frontend loads its Frutiger font from assets.nhs.uk.
+_CSP_BASE = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "https://assets.nhs.uk"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_BASE}
+# The Wagtail admin writes inline start-up scripts (choosers, date fields, inline panels)
+# and inline styles (focal points, progress bars), so it allows both; it shows uploaded
+# images as blob: previews and frames its own page previews. Its sign-in page has none of
+# that, and keeps the strict policy.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIXES": ["/admin/"],
+    "STRICT_PREFIXES": ["/admin/login/"],
+    "DIRECTIVES": {
+        **_CSP_BASE,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+
+# Sign-in lockout (django-axes), on both sign-in pages. Failures count per username and
+# address together, so one attacker cannot lock a member out from everywhere; a correct
+# password during the lockout is refused, and a failure then starts the wait again.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours: a quarter of an hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+# Who signed in when is not kept: failures alone, and only until the wait ends.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts none of it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 # Messages live in the session, not a cookie: one carries a new member's invitation link
 # to the editor who sent it.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -202,3 +292,6 @@ CONSULTATIONS_RETENTION_DAYS = int(os.environ.get("CONSULTATIONS_RETENTION_DAYS"
 CONSULTATIONS_UNUSED_INVITATION_DAYS = int(
     os.environ.get("CONSULTATIONS_UNUSED_INVITATION_DAYS", "90")
 )
+# How many comments (replies included) and ratings (changes included) one member may send
+# in ten minutes: a person reading and typing stays far below; a script does not.
+CONSULTATIONS_RATE_LIMITS = {"comment": "20/10m", "rating": "60/10m"}

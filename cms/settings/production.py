@@ -21,6 +21,10 @@ if not env_list("ALLOWED_HOSTS"):
     )
 if not os.environ.get("DATABASE_URL", "").strip():
     _problems.append("DATABASE_URL naming the PostgreSQL database (postgres://user:pw@host/db)")
+if not os.environ.get("REDIS_URL", "").strip():
+    _problems.append(
+        "REDIS_URL naming the Redis cache the app servers share (redis://host:6379/0)"
+    )
 if _problems:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + "; ".join(_problems) + "."
@@ -45,10 +49,23 @@ SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "DENY"
+# Browsers reach the app through one proxy unless told otherwise; lockouts count the
+# address that proxy saw (see cms.security.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+_csp_report_uri = os.environ.get("CSP_REPORT_URI", "").strip()
+if _csp_report_uri:
+    for _policy in (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN):
+        _policy["DIRECTIVES"] = {**_policy["DIRECTIVES"], "report-uri": [_csp_report_uri]}
+
+# One cache for every app server, so a rate limit holds whichever server answers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+    }
+}
 
 if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST = os.environ["EMAIL_HOST"]

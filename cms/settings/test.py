@@ -14,3 +14,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The two-factor tests turn it on; other tests sign editors in with a password alone.
 WAGTAIL_2FA_REQUIRED = False
+
+# Django's test client signs in without a request, which django-axes refuses; this backend
+# lets it through. Sign-in pages always pass the request, so lockouts are tested as served.
+AUTHENTICATION_BACKENDS = [
+    "tests.auth_backends.AxesBackendForTestClient",
+    "django.contrib.auth.backends.ModelBackend",
+]

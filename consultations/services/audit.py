@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model
+from django.utils.functional import LazyObject, empty
 
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
@@ -28,8 +29,9 @@ def identity_listing_log(
 ) -> ModelLogEntry:
     """A listing showed identities: one entry, on the account of the editor who looked (a
     listing is no one object), naming every row the page showed."""
+    account = _account(user)
     return log(
-        user, VIEW_IDENTITY, user=user, title=listing, data={"shown": _describe(list(shown))}
+        account, VIEW_IDENTITY, user=account, title=listing, data={"shown": _describe(list(shown))}
     )
 
 
@@ -37,7 +39,19 @@ def export_log(*, user: AbstractBaseUser, filename: str, path: str) -> ModelLogE
     """A spreadsheet left the site; the entry sits on the account of the editor who took
     it, with the address it came from (without the query string, which may hold a search
     term)."""
-    return log(user, EXPORT, user=user, title=filename, data={"path": path})
+    account = _account(user)
+    return log(account, EXPORT, user=account, title=filename, data={"path": path})
+
+
+def _account(user: AbstractBaseUser) -> AbstractBaseUser:
+    """The user behind ``request.user``, which is lazy twice over once django-otp wraps
+    Django's own lazy user: Wagtail's log looks through only one wrapper to find where
+    the entry belongs."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def _describe(objects: list[Model]) -> list[dict]:

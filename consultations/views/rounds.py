@@ -36,6 +36,7 @@ from consultations.models import (
 )
 from consultations.templatetags.consultation_tags import CONTEXT_KEY
 from consultations.views.access import member_required
+from consultations.views.limits import limit_reached, limit_status
 
 FALLBACK_TEMPLATE = "consultations/includes/page_body.html"
 
@@ -315,6 +316,7 @@ def saved_message(request: HttpRequest, *, late: bool, text: str) -> None:
 
 @member_required
 @require_POST
+@limit_status
 def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round = round_get(request, round_pk, sending=True)
     round_page = round_page_or_404(round, page_pk)
@@ -326,7 +328,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
         # her reason is not lost with it.
         bound_key, auto_id = "", "rate-page-%s"
     form = RatingForm(request.POST, round=round, member=request.member, auto_id=auto_id)
-    if form.is_valid():
+    if form.is_valid() and not limit_reached(request, kind="rating", form=form):
         try:
             version = services.rating_set(
                 round=round,
@@ -362,6 +364,7 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
 
 @member_required
 @require_POST
+@limit_status
 def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round = round_get(request, round_pk, sending=True)
     round_page = round_page_or_404(round, page_pk)
@@ -391,6 +394,8 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
         bound = BoundForm("comment", block_id, form)
         form.auto_id = f"comment-{block_id or 'page'}-%s"
     if not form_is_valid:  # the form is out of date: her words go back in the box
+        return round_page_render(request, round=round, round_page=round_page, bound=bound)
+    if limit_reached(request, kind="comment", form=form):
         return round_page_render(request, round=round, round_page=round_page, bound=bound)
     try:
         version = services.comment_post(

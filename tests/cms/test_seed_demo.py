@@ -141,6 +141,7 @@ def test_seed_demo_refuses_to_run_with_production_settings(tmp_path):
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="consult.example.org",
         DATABASE_URL=f"sqlite:///{database}",
+        REDIS_URL="redis://cache.internal:6379/0",
     )
 
     result = subprocess.run(

@@ -15,12 +15,16 @@ CONFIG_VARIABLES = (
     "DATABASE_URL",
     "DJANGO_SETTINGS_MODULE",
     "WAGTAILADMIN_BASE_URL",
+    "REDIS_URL",
+    "CSP_REPORT_URI",
+    "TRUSTED_PROXY_COUNT",
 )
 GOOD_KEY = "k3y-" + "x7Q9" * 15
 PRODUCTION_ENV = {
     "SECRET_KEY": GOOD_KEY,
     "ALLOWED_HOSTS": "consult.example.org, www.consult.example.org",
     "DATABASE_URL": "postgres://someone:pw@db.internal/study",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 
 
@@ -82,16 +86,18 @@ EXPLANATIONS = {
     "SECRET_KEY": "SECRET_KEY as a random string of at least 50 characters",
     "ALLOWED_HOSTS": "ALLOWED_HOSTS as the site's host names separated by commas",
     "DATABASE_URL": "DATABASE_URL naming the PostgreSQL database",
+    "REDIS_URL": "REDIS_URL naming the Redis cache",
 }
 
 
 @pytest.mark.parametrize(
     "missing",
     [
-        ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"),
+        ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"),
         ("SECRET_KEY",),
         ("ALLOWED_HOSTS",),
         ("DATABASE_URL",),
+        ("REDIS_URL",),
     ],
 )
 def test_production_settings_refuse_to_start_without_their_configuration(missing):
@@ -139,3 +145,31 @@ def test_production_settings_pass_djangos_deployment_checks():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_share_a_redis_cache_and_keep_cookies_to_https():
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'cache': s.CACHES['default'], 'proxies': s.TRUSTED_PROXY_COUNT, "
+        "'cookies': [s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE], "
+        "'hsts': [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "s.SECURE_HSTS_PRELOAD], "
+        "'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES'].get('report-uri')}))"
+    )
+    settings = loaded(
+        run_with_settings(
+            "cms.settings.production",
+            ["-c", script],
+            **PRODUCTION_ENV,
+            CSP_REPORT_URI="https://reports.example.org/csp",
+        )
+    )
+
+    assert settings["cache"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+    }
+    assert settings["proxies"] == 1
+    assert settings["cookies"] == [True, True]
+    assert settings["hsts"] == [60 * 60 * 24 * 365, True, True]
+    assert settings["csp"] == ["https://reports.example.org/csp"]

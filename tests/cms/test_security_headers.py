@@ -1,0 +1,200 @@
+"""The headers every response carries, and pages that run under a strict Content Security
+Policy: no inline script, event handler or style attribute anywhere in what we render."""
+
+from html.parser import HTMLParser
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from wagtail.models import Page
+
+import pytest
+
+from consultations.models import Comment, Round
+from tests.factories import EditorFactory, MemberFactory
+
+# What a browser may run without 'unsafe-inline': data blocks, which it never executes.
+DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects every piece of markup a strict policy would block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.in_inline_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f"<{tag} {name}={value!r}>")
+            if name in ("href", "src", "action") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
+                self.found.append(f"<{tag} {name}={value!r}>")
+        if tag == "style":
+            self.found.append("<style> element")
+        script_type = (names.get("type") or "").lower()
+        if tag == "script" and not names.get("src") and script_type not in DATA_SCRIPT_TYPES:
+            self.found.append("<script> without src")
+
+
+def inline_code_in(response) -> list[str]:
+    finder = InlineCodeFinder()
+    finder.feed(response.content.decode())
+    return finder.found
+
+
+def csp_of(response) -> dict[str, list[str]]:
+    policy = response["Content-Security-Policy"]
+    return {
+        name: values
+        for name, *values in (directive.split() for directive in policy.split(";") if directive)
+    }
+
+
+@pytest.fixture
+def demo_pages(demo_site) -> dict[str, list[str]]:
+    """The addresses each kind of visitor uses, from the demo content."""
+    member = get_user_model().objects.get(username="member-su")
+    round = Round.objects.get()
+    comment = Comment.objects.filter(author__user=member, parent=None).first()
+    round_pages = [
+        reverse("consultations:round_page", kwargs={"round_pk": round.pk, "page_pk": pk})
+        for pk in round.round_pages.values_list("page_id", flat=True)
+    ]
+    public = [page.url for page in Page.objects.live().public().specific() if page.url]
+    return {
+        "public": [
+            *public,
+            "/evidence/?kind=guideline&sort=year",
+            "/search/?q=care",
+            "/no-such-page/",
+            reverse("login"),
+            reverse("password_reset"),
+        ],
+        "member": [
+            reverse("consultations:dashboard"),
+            reverse("consultations:profile"),
+            reverse("consultations:withdraw"),
+            reverse("consultations:round", kwargs={"round_pk": round.pk}),
+            *round_pages,
+            reverse(
+                "consultations:comment_edit",
+                kwargs={"round_pk": round.pk, "comment_pk": comment.pk},
+            ),
+            reverse(
+                "consultations:comment_withdraw",
+                kwargs={"round_pk": round.pk, "comment_pk": comment.pk},
+            ),
+            reverse("password_change"),
+        ],
+    }
+
+
+def test_public_and_member_pages_carry_no_inline_script_handler_or_style(client, demo_pages):
+    pages = {}
+    for path in demo_pages["public"]:
+        pages[f"public {path}"] = client.get(path)
+    # An editor browsing the site gets Wagtail's user bar on every page.
+    client.force_login(get_user_model().objects.get(username="editor"))
+    pages["editor /"] = client.get("/")
+    client.force_login(get_user_model().objects.get(username="member-su"))
+    for path in demo_pages["member"]:
+        pages[f"member {path}"] = client.get(path)
+    # A form sent back with an error, and the page that says signing in is paused.
+    round_page = next(path for path in demo_pages["member"] if "/pages/" in path)
+    pages["member rating error"] = client.post(f"{round_page}rate/", {"block_id": "x"})
+    client.logout()
+    for _ in range(5):
+        pages["lockout"] = client.post(reverse("login"), {"username": "a", "password": "b"})
+
+    assert len(pages) >= 20
+    assert pages["lockout"].status_code == 429
+    assert pages["member rating error"].status_code == 200
+    assert {name: inline_code_in(r) for name, r in pages.items() if inline_code_in(r)} == {}
+    for name, response in pages.items():
+        policy = csp_of(response)
+        assert policy["script-src"] == ["'self'"], name
+        assert policy["style-src"] == ["'self'"], name
+
+
+def test_the_finder_sees_what_a_strict_policy_blocks(rf):
+    class Page:
+        content = (
+            b'<p style="color: red">x</p><a href="javascript:go()">y</a>'
+            b'<button onclick="go()">z</button><script>go()</script><style>p{}</style>'
+            b'<script type="application/json">{}</script><script src="/s.js"></script>'
+        )
+
+    assert inline_code_in(Page) == [
+        "<p style='color: red'>",
+        "<a href='javascript:go()'>",
+        "<button onclick='go()'>",
+        "<script> without src",
+        "<style> element",
+    ]
+
+
+def test_public_pages_have_the_strict_policy_and_the_other_security_headers(client, home_demo):
+    response = client.get("/")
+
+    policy = csp_of(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert policy["form-action"] == ["'self'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_the_admin_sign_in_keeps_the_strict_policy(client, db):
+    response = client.get(reverse("wagtailadmin_login"))
+
+    assert response.status_code == 200
+    assert csp_of(response)["script-src"] == ["'self'"]
+    assert inline_code_in(response) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/pages/",
+        "/admin/rounds/",
+        "/admin/rounds/new/",
+        "/admin/reports/site-history/",
+    ],
+)
+def test_the_admin_allows_inline_code_and_nothing_from_elsewhere(client, db, path):
+    client.force_login(EditorFactory(is_superuser=True))
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    policy = csp_of(response)
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+
+
+def test_sessions_end_with_the_browser_and_after_two_idle_hours(client, db, settings):
+    client.force_login(MemberFactory().user)
+
+    response = client.get(reverse("consultations:dashboard"))
+
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert cookie["expires"] == ""  # a browser-session cookie
+    assert client.session.get_expiry_age() == 2 * 60 * 60

@@ -414,6 +414,10 @@ def test_a_coordinator_withdraws_a_member_who_asked_by_phone_and_is_named_in_the
     assert IDENTITY["last_name"] in form.text  # she matches the caller to the record
     assert "Keep them, without her name" in form.text
     assert "Delete them, with all their versions" in form.text
+    looked = ModelLogEntry.objects.get(
+        action="consultations.view_identity", content_type__model="member", object_id=marnie.pk
+    )
+    assert looked.user == coordinator
 
     unconfirmed = client.post(url, {"choice": "deleted"})
     assert "Confirm that the request comes from the member herself." in unconfirmed.text

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Stepping Stones site"
+
+    def ready(self) -> None:
+        from cms.spreadsheets import csv_formula_guard_install
+
+        csv_formula_guard_install()

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.rich_text import RichText
 
+from cms.spreadsheets import spreadsheet_text
 from evidence.admin_forms import lay_text_of_form
 from evidence.enums import EvidenceKind, Nation
 from evidence.forms import (
@@ -33,9 +34,6 @@ RESULTS_PER_PAGE = 20
 
 # The import's columns, so an export can be edited and imported back, and the page's address.
 CSV_COLUMNS = (*EVIDENCE_IMPORT_COLUMNS, "page_url")
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def evidence_listing_context(request: HttpRequest, *, index_page: EvidenceIndexPage) -> dict:
@@ -75,11 +73,6 @@ class _Echo:
         return value
 
 
-def _inert(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
 def _csv_lines(request: HttpRequest, results) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(CSV_COLUMNS)
@@ -104,7 +97,7 @@ def _csv_lines(request: HttpRequest, results) -> Iterator[str]:
             "\n".join(block.value["finding"] for block in summary.key_findings),
             request.build_absolute_uri(summary.get_url(request=request)),
         )
-        yield writer.writerow([_inert(value) for value in row])
+        yield writer.writerow([spreadsheet_text(value) for value in row])
 
 
 @require_POST

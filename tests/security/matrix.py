@@ -72,6 +72,7 @@ class UrlPattern:
     route: str  # the full route, as a ResolverMatch gives it
     lookup: str  # the view's dotted path
     parts: tuple  # the pattern objects from the root down, to fill in its arguments
+    app_label: str = ""  # the app of the model a viewset's view is for, if any
 
     @property
     def key(self) -> str:
@@ -94,9 +95,20 @@ def url_patterns() -> list[UrlPattern]:
                 name = ":".join((*namespaces, pattern.name)) if pattern.name else None
                 # As a ResolverMatch gives it: Django drops a regex's "^" when joining.
                 route = "".join(str(part).removeprefix("^") for part in all_parts)
-                yield UrlPattern(name, route, pattern.lookup_str, all_parts)
+                yield UrlPattern(name, route, pattern.lookup_str, all_parts, model_app(pattern))
 
     return list(walk(get_resolver().url_patterns, (), ()))
+
+
+def model_app(pattern: URLPattern) -> str:
+    """The app of the model a view is for: a viewset's generic views are Wagtail's code, but
+    what they show is the model's."""
+    callback = pattern.callback
+    model = getattr(callback, "view_initkwargs", {}).get("model") or getattr(
+        getattr(callback, "view_class", None), "model", None
+    )
+    meta = getattr(model, "_meta", None)  # a class may make `model` a property
+    return meta.app_label if meta is not None else ""
 
 
 # Made-up values for Wagtail's own patterns: ids that exist nowhere, names that mean nothing.

@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 from django import forms
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from consultations import form_tokens
@@ -252,7 +253,22 @@ class PasswordChangeForm(SetPasswordForm):
     }
     field_order = ["old_password", "new_password1", "new_password2"]
 
-    clean_old_password = auth_forms.PasswordChangeForm.clean_old_password
+    def __init__(self, user, *args, request: HttpRequest | None = None, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        """Her current password is checked as a sign-in is, so wrong guesses count towards
+        the sign-in lockout: a session left open cannot be used to guess it without end."""
+        old_password = self.cleaned_data["old_password"]
+        signed_in = authenticate(
+            self.request, username=self.user.get_username(), password=old_password
+        )
+        if signed_in is None or signed_in.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 # Round ----------------------------------------------------------------------------------

@@ -236,11 +236,11 @@ _CSP_BASE = {
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_BASE}
 # The Wagtail admin writes inline start-up scripts (choosers, date fields, inline panels)
 # and inline styles (focal points, progress bars), so it allows both; it shows uploaded
-# images as blob: previews and frames its own page previews. Its sign-in page has none of
-# that, and keeps the strict policy.
+# images as blob: previews and frames its own page previews.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "PATH_PREFIXES": ["/admin/"],
-    "STRICT_PREFIXES": ["/admin/login/"],
+    # Pages shown before she is fully signed in have no inline code: they keep the strict policy.
+    "STRICT_PREFIXES": ["/admin/login/", "/admin/password_reset/", "/admin/2fa/auth"],
     "DIRECTIVES": {
         **_CSP_BASE,
         "script-src": ["'self'", "'unsafe-inline'"],

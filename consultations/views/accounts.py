@@ -35,6 +35,9 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     success_url = reverse_lazy("consultations:profile")
     success_message = _("Your password has been changed.")
 
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def get_context_data(self, **kwargs: object) -> dict:
         trail = dashboard_crumbs() + [
             {"title": _("Your profile"), "url": reverse("consultations:profile")}

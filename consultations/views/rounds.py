@@ -452,6 +452,7 @@ def comment_context(round: Round, comment: Comment) -> dict:
 @never_cache
 @member_required
 @require_http_methods(["GET", "POST"])
+@limit_status
 def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpResponse:
     round = round_get(request, round_pk, sending=request.method == "POST")
     comment = own_comment_get(request, round, comment_pk)
@@ -459,7 +460,8 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
     changed_elsewhere = False
     if request.method == "POST":
         form = CommentChangeForm(request.POST)
-        if form.is_valid():
+        # Each change keeps a version, so changes count with new comments.
+        if form.is_valid() and not limit_reached(request, kind="comment", form=form):
             try:
                 version = services.comment_edit(
                     comment=comment,

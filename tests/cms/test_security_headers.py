@@ -9,6 +9,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consultations.models import Comment, Round
 from tests.factories import EditorFactory, MemberFactory
@@ -157,8 +158,30 @@ def test_public_pages_have_the_strict_policy_and_the_other_security_headers(clie
     assert "geolocation=()" in response["Permissions-Policy"]
 
 
-def test_the_admin_sign_in_keeps_the_strict_policy(client, db):
-    response = client.get(reverse("wagtailadmin_login"))
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "wagtailadmin_login",
+        "wagtailadmin_password_reset",
+        "wagtailadmin_password_reset_done",
+        "wagtailadmin_password_reset_complete",
+    ],
+)
+def test_the_admin_pages_before_sign_in_keep_the_strict_policy(client, db, url_name):
+    response = client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    assert csp_of(response)["script-src"] == ["'self'"]
+    assert inline_code_in(response) == []
+
+
+def test_the_two_factor_code_page_keeps_the_strict_policy(client, db, settings):
+    settings.WAGTAIL_2FA_REQUIRED = True
+    editor = EditorFactory()
+    TOTPDevice.objects.create(user=editor, name="Phone", confirmed=True)
+    client.force_login(editor)
+
+    response = client.get(reverse("wagtail_2fa_auth"))
 
     assert response.status_code == 200
     assert csp_of(response)["script-src"] == ["'self'"]

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from consultations.models import Comment, Member, Rating
-from tests.consultations.conftest import comment_form_data, rating_form_data
+from tests.consultations.conftest import comment_form_data, rating_form_data, started_from
 from tests.factories import MemberFactory
 
 
@@ -144,3 +144,30 @@ def test_the_limit_is_hers_alone_and_ends_when_the_ten_minutes_are_up(
     clock.now += 10 * 60 + 1  # as if she had waited ten minutes
     assert comment(client, round_page, item_ids[1], "After the wait.").status_code == 302
     assert Comment.objects.filter(body="After the wait.").exists()
+
+
+def test_a_script_changing_a_comment_over_and_over_is_stopped_and_keeps_her_words(
+    willow, round_page, item_ids
+):
+    """Each change keeps a version, so changes count with new comments."""
+    assert comment(willow, round_page, item_ids[1], "First words.").status_code == 302
+    mine = Comment.objects.get()
+    url = reverse(
+        "consultations:comment_edit",
+        kwargs={"round_pk": round_page.round_id, "comment_pk": mine.pk},
+    )
+
+    def change(body: str):
+        return willow.post(url, {"body": body, "quote": "", **started_from(mine)})
+
+    for number in range(limit_of("comment") - 1):
+        assert change(f"Change {number}.").status_code == 302
+    versions = mine.versions.count()
+
+    response = change("Words she must not lose.")
+
+    assert response.status_code == 429
+    assert "You have sent a lot of comments in a short time" in text_of(response)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Words she must not lose." in soup.find("textarea", attrs={"name": "body"}).get_text()
+    assert mine.versions.count() == versions

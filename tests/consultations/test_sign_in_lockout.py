@@ -173,3 +173,50 @@ def test_without_a_proxy_the_forwarded_header_is_ignored(client, service_user):
         )
 
     assert sign_in(client, "login", user.username, PASSWORD).status_code == 429
+
+
+def test_guessing_her_current_password_on_an_open_session_meets_the_lockout(client, service_user):
+    """A session left open on a shared computer cannot be used to guess her password:
+    wrong current passwords count as wrong sign-ins."""
+    user = service_user.user
+    client.force_login(user)
+    url = reverse("password_change")
+
+    def change(old_password: str):
+        return client.post(
+            url,
+            {
+                "old_password": old_password,
+                "new_password1": "a-new-long-passphrase-9",
+                "new_password2": "a-new-long-passphrase-9",
+            },
+            REMOTE_ADDR="192.0.2.10",
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        refused = change("not-the-password")
+        assert refused.status_code == 200
+        assert "Your current password is not right" in text_of(refused)
+
+    assert change("not-the-password").status_code == 429
+    assert change(PASSWORD).status_code == 429
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_her_right_current_password_changes_it(client, service_user):
+    user = service_user.user
+    client.force_login(user)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-long-passphrase-9",
+            "new_password2": "a-new-long-passphrase-9",
+        },
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-new-long-passphrase-9")

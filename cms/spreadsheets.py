@@ -3,7 +3,10 @@ is opened by Excel, LibreOffice and Google Sheets as a formula (CSV injection), 
 CSV the site writes starts such a cell with an apostrophe, which spreadsheets show as text.
 
 Wagtail's XLSX exports already mark every cell as text; its CSV exports (reports and
-listings) do not, so :func:`csv_formula_guard_install` adds the same care to them.
+listings) do not, and its own reports offer no hook, so :func:`csv_formula_guard_install`
+wraps ``SpreadsheetExportMixin.preprocess_field_value``, a Wagtail internal: check it still
+exists, with that signature, when upgrading Wagtail (``tests/cms/test_spreadsheets.py``
+fails if it no longer works).
 """
 
 from functools import wraps

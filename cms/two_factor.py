@@ -32,13 +32,19 @@ from wagtail_2fa import views as two_factor_views
 RESET_ACTION = "cms.two_factor_reset"
 
 
-def two_factor_devices_delete(*, user: AbstractBaseUser, by: AbstractBaseUser | None) -> int:
-    """Remove every device of ``user``: at her next sign-in she must set up a new one.
+def two_factor_devices_delete(
+    *, user: AbstractBaseUser, by: AbstractBaseUser | None, pk: int | None = None
+) -> int:
+    """Remove ``user``'s devices (every one, or the one numbered ``pk``): without a device,
+    at her next sign-in she must set up a new one.
 
     For a lost or replaced phone. The removal is kept in the audit log, with who did it.
     """
+    devices = TOTPDevice.objects.filter(user=user)
+    if pk is not None:
+        devices = devices.filter(pk=pk)
     with transaction.atomic():
-        deleted, _per_model = TOTPDevice.objects.filter(user=user).delete()
+        deleted, _per_model = devices.delete()
         if deleted:
             log(instance=user, action=RESET_ACTION, user=by, data={"devices": deleted})
     return deleted
@@ -154,14 +160,7 @@ class DeviceDeleteView(two_factor_views.DeviceDeleteView):
 
     def form_valid(self, form: object) -> HttpResponse:
         device = self.object
-        with transaction.atomic():
-            device.delete()
-            log(
-                instance=device.user,
-                action=RESET_ACTION,
-                user=self.request.user,
-                data={"devices": 1},
-            )
+        two_factor_devices_delete(user=device.user, by=self.request.user, pk=device.pk)
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self) -> str:

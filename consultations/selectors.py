@@ -1,6 +1,7 @@
 """Reads for the member pages (what she may see of rounds, comments and ratings) and for
 the research team's admin."""
 
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -405,3 +407,22 @@ def members_deleted_with_contributions_left() -> QuerySet[Member]:
         Exists(Rating.objects.filter(member=OuterRef("pk")))
         | Exists(CommentVersion.objects.filter(comment__author=OuterRef("pk")))
     )
+
+
+def comment_version_by_token(*, form_token: uuid.UUID, member: Member) -> CommentVersion | None:
+    """What her comment form with this one-time token stored, if it was sent before; a
+    token of another member's form is refused."""
+    version = CommentVersion.objects.filter(form_token=form_token).select_related("comment")
+    version = version.first()
+    if version is not None and version.comment.author_id != member.pk:
+        raise PermissionDenied
+    return version
+
+
+def rating_version_by_token(*, form_token: uuid.UUID, member: Member) -> RatingVersion | None:
+    """What her rating form with this one-time token stored, if it was sent before."""
+    version = RatingVersion.objects.filter(form_token=form_token).select_related("rating")
+    version = version.first()
+    if version is not None and version.rating.member_id != member.pk:
+        raise PermissionDenied
+    return version

@@ -34,6 +34,7 @@ from consultations.models import (
     Round,
     RoundPage,
 )
+from consultations.selectors import comment_version_by_token, rating_version_by_token
 
 
 class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not a fault)
@@ -47,22 +48,6 @@ class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not 
 class CommentChanged(ValidationError):
     """She changed the comment from an older version than its current one (another tab or
     window saved first), so saving hers would silently undo the other change."""
-
-
-def comment_version_by_token(*, form_token: uuid.UUID, member: Member) -> CommentVersion | None:
-    version = CommentVersion.objects.filter(form_token=form_token).select_related("comment")
-    version = version.first()
-    if version is not None and version.comment.author_id != member.pk:
-        raise PermissionDenied
-    return version
-
-
-def rating_version_by_token(*, form_token: uuid.UUID, member: Member) -> RatingVersion | None:
-    version = RatingVersion.objects.filter(form_token=form_token).select_related("rating")
-    version = version.first()
-    if version is not None and version.rating.member_id != member.pk:
-        raise PermissionDenied
-    return version
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,14 @@ class SiteCSPMiddleware(CSPMiddleware):
     and the public read; one policy for both would loosen theirs.
     """
 
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if getattr(request, "is_dummy", False):
+            # Before Django's clickjacking middleware, which keeps a header already set.
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return super().process_response(request, response)
+
     def get_policy_parts(
         self,
         request: HttpRequest,
@@ -30,7 +38,15 @@ class SiteCSPMiddleware(CSPMiddleware):
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         admin_policy = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None)
-        if (
+        if not report_only and parts.config is None and getattr(request, "is_dummy", False):
+            # Wagtail renders a preview by sending a made-up request for the page's own
+            # address through the middleware: the page keeps the public policy, but the
+            # admin's preview panel must be allowed to frame it.
+            parts.config = {
+                **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+                "frame-ancestors": ["'self'"],
+            }
+        elif (
             not report_only
             and parts.config is None
             and admin_policy

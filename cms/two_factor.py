@@ -31,6 +31,13 @@ from wagtail_2fa import views as two_factor_views
 
 RESET_ACTION = "cms.two_factor_reset"
 
+WRONG_CODE = _(
+    "That code is not right, or it was used already. Enter the code your app shows now."
+)
+TOO_MANY_WRONG_CODES = _(
+    "Too many wrong codes in a row. Wait a moment, then enter the code your app shows now."
+)
+
 
 def two_factor_devices_delete(
     *, user: AbstractBaseUser, by: AbstractBaseUser | None, pk: int | None = None
@@ -60,6 +67,16 @@ class TokenForm(two_factor_forms.TokenForm):
 
     otp_device = forms.ChoiceField(label=_("Device"))
 
+    # django-otp's own words speak of "tokens" and count failures; these say what to do.
+    otp_error_messages = {
+        **two_factor_forms.TokenForm.otp_error_messages,
+        "token_required": _("Enter the code from your authenticator app."),
+        "invalid_token": WRONG_CODE,
+        "n_failed_attempts": TOO_MANY_WRONG_CODES,
+        "verification_not_allowed": TOO_MANY_WRONG_CODES,
+        "device_required": _("Choose the device you are holding."),
+    }
+
     def __init__(self, user: AbstractBaseUser, *args: object, **kwargs: object) -> None:
         super().__init__(user, *args, **kwargs)
         self.order_fields(["otp_device", "otp_token"])
@@ -83,19 +100,22 @@ class TokenForm(two_factor_forms.TokenForm):
 class DeviceForm(two_factor_forms.DeviceForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Name of the device")
+        self.fields["name"].help_text = _("For example, “My phone”: it tells your devices apart.")
         if "otp_token" in self.fields:
             self.fields["otp_token"].label = _("Code from your authenticator app")
+            self.fields["otp_token"].help_text = ""
 
     def clean_otp_token(self) -> str:
         # After a wrong code django-otp refuses every code for a while; saying "invalid"
         # to the right code would send her looking for a mistake she did not make.
         allowed, _details = self.instance.verify_is_allowed()
         if not allowed:
-            raise forms.ValidationError(
-                _("Too many wrong codes in a row. Wait a moment, then enter the code shown now."),
-                code="throttled",
-            )
-        return super().clean_otp_token()
+            raise forms.ValidationError(TOO_MANY_WRONG_CODES, code="throttled")
+        token = self.cleaned_data.get("otp_token")
+        if token and self.instance.verify_token(token):
+            return token
+        raise forms.ValidationError(WRONG_CODE, code="invalid")
 
 
 class LoginView(two_factor_views.LoginView):

@@ -251,6 +251,10 @@ CONTENT_SECURITY_POLICY_ADMIN = {
     },
 }
 
+# No avatars from gravatar.com: the admin would send a hash of each editor's email address
+# to a third party, and the admin's policy allows images from this site only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
 # Sign-in lockout (django-axes), on both sign-in pages. Failures count per username and
 # address together, so one attacker cannot lock a member out from everywhere; a correct
 # password during the lockout is refused, and a failure then starts the wait again.

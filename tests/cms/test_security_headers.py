@@ -221,3 +221,27 @@ def test_sessions_end_with_the_browser_and_after_two_idle_hours(client, db, sett
     assert cookie["httponly"]
     assert cookie["expires"] == ""  # a browser-session cookie
     assert client.session.get_expiry_age() == 2 * 60 * 60
+
+
+def test_a_page_preview_may_be_framed_by_the_admin_and_keeps_the_public_policy(client, db):
+    """The page editor's preview panel frames the page as Wagtail renders it for a preview."""
+    client.force_login(EditorFactory(is_superuser=True))
+    page = Page.objects.get(depth=2)
+
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[page.pk]))
+
+    assert response.status_code == 200
+    policy = csp_of(response)
+    assert policy["frame-ancestors"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] != "DENY"
+
+
+def test_the_admin_asks_no_third_party_for_avatars(client, db):
+    client.force_login(EditorFactory(is_superuser=True, email="erin@example.org"))
+
+    response = client.get(reverse("wagtailadmin_home"))
+
+    assert response.status_code == 200
+    assert "gravatar" not in response.content.decode()

@@ -1,6 +1,7 @@
 """Guessing passwords: after a few wrong ones, signing in with that name from that address
 pauses for a while, on the members' sign-in page and the admin's alike."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -63,6 +64,8 @@ def test_the_right_password_is_refused_once_too_many_wrong_ones_were_tried(clien
     assert "Signing in is paused" in text
     assert "The password was wrong too many times for this email address or username" in text
     assert "Try again in 15 minutes, after" in text
+    # The site's way with times: "after 9:42am."
+    assert re.search(r"after \d{1,2}:\d{2}(am|pm)\. ", text)
     assert "Trying before then starts the wait again." in text
 
 

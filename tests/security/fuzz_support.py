@@ -228,7 +228,9 @@ def as_received(text: str) -> str:
 def body_of(response: HttpResponse) -> bytes:
     """The whole response body, streamed ones included, so errors in generators surface."""
     if response.streaming:
-        return b"".join(response.streaming_content)
+        if not hasattr(response, "fuzz_body"):
+            response.fuzz_body = b"".join(response.streaming_content)
+        return response.fuzz_body
     return response.content
 
 

@@ -102,7 +102,14 @@ class RoundPageChooser(AdminPageChooser):
 
     def get_instance(self, value: Any) -> Page | None:
         known = (self.known_pages or {}).get(str(value))
-        return known[0] if known else super().get_instance(value)
+        if known:
+            return known[0]
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError):
+            # A hand-edited id that is no number: the field already reports it, and the
+            # form shown again must not fail on it (Wagtail's chooser looks it up as is).
+            return None
 
     def get_value_data_from_instance(self, instance: Page) -> dict[str, Any]:
         known = (self.known_pages or {}).get(str(instance.pk))
@@ -163,6 +170,10 @@ class RoundPageForm(WagtailAdminModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         page, revision_id = cleaned_data.get("page"), cleaned_data.get("revision")
+        if page is None and revision_id is not None:
+            # Without a page (its error is already shown) the revision stays a bare id,
+            # which the model cannot take: the form is invalid, so drop it.
+            del cleaned_data["revision"]
         if page is None or revision_id is None:
             return cleaned_data
         revision = Revision.objects.filter(pk=revision_id).first()

@@ -38,6 +38,8 @@ settings.register_profile(
 settings.register_profile("fuzz-long", settings.get_profile("fuzz"), max_examples=300)
 
 fuzz = settings(settings.get_profile(os.environ.get("FUZZ_PROFILE", "fuzz")))
+# The admin's pages take ten times as long to render as a member's.
+fuzz_slow = settings(fuzz, max_examples=max(10, fuzz.max_examples // 2))
 
 
 # Hostile input ---------------------------------------------------------------------------
@@ -258,3 +260,34 @@ def assert_inert(html: bytes, text: str) -> None:
     page = html.decode("utf-8", "replace")
     for span in markup_in(text):
         assert span not in page, f"unescaped {span!r} in the page"
+
+
+def form_values(html: bytes | str, *, with_field: str) -> dict[str, object]:
+    """Every value a browser would send from the POST form holding ``with_field``: hidden
+    and visible inputs, ticked boxes, chosen options and text areas, as the page set them."""
+    soup = BeautifulSoup(html, "html.parser")
+    form = next(
+        form
+        for form in soup.find_all("form", attrs={"method": re.compile("post", re.I)})
+        if form.find(attrs={"name": with_field})
+    )
+    values: dict[str, object] = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        # Fields inside a <template> are blanks for adding rows; browsers do not send them.
+        if not name or field.has_attr("disabled") or field.find_parent("template"):
+            continue
+        if field.name == "textarea":
+            values[name] = field.string or ""
+        elif field.name == "select":
+            chosen = field.find_all("option", selected=True) or field.find_all("option")[:1]
+            if field.has_attr("multiple"):
+                values[name] = [option.get("value", option.text) for option in chosen]
+            elif chosen:
+                values[name] = chosen[0].get("value", chosen[0].text)
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                values.setdefault(name, []).append(field.get("value", "on"))
+        elif field.get("type") not in ("submit", "button", "file", "image", "reset"):
+            values[name] = field.get("value", "")
+    return values

@@ -2,8 +2,12 @@
 
 from django.urls import reverse
 
-from consultations.models import Comment
+import pytest
 
+from consultations.models import Comment
+from tests.factories import EditorFactory
+
+from .fuzz_support import form_values, post_form
 from .test_fuzz_rounds import Cast
 
 
@@ -22,3 +26,20 @@ def test_a_comment_with_a_nul_character_is_refused_with_her_words_kept(client, h
     content = response.content.decode()
     assert "Null characters are not allowed." in content
     assert "one plan" in content
+
+
+@pytest.mark.parametrize("page_id", [":", "0", "1\x00"])
+def test_a_round_with_a_malformed_or_missing_page_is_refused_beside_the_field(
+    client, home_page, page_id
+):
+    cast = Cast(home_page)
+    client.force_login(EditorFactory())
+    url = reverse("rounds:edit", args=[cast.round.pk])
+    data = form_values(client.get(url).content, with_field="title")
+    assert data["round_pages-0-revision"]  # a revision is chosen: it must not outlive the page
+
+    response = post_form(client, url, {**data, "round_pages-0-page": page_id})
+
+    assert response.status_code == 200
+    assert "page" in response.context["form"].formsets["round_pages"].forms[0].errors
+    assert cast.round.round_pages.get().page_id == cast.page.pk

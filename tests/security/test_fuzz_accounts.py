@@ -96,7 +96,9 @@ def test_a_reset_link_is_sent_only_to_her_own_address(client, member, email):
             assert_inert(response.content, email)
 
 
-segments = st.one_of(malformed_ids, hostile_text).map(lambda text: quote(text, safe="")[:2000])
+segments = st.one_of(malformed_ids, hostile_text).map(
+    lambda text: quote(text.encode("utf-8", "surrogatepass"), safe="")[:2000]
+)
 
 
 @fuzz

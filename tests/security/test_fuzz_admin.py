@@ -3,6 +3,7 @@ evidence import, sent by an editor who may see members' identities."""
 
 import csv
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,10 +200,18 @@ def admin_time(delta: timedelta) -> str:
     return (timezone.localtime() + delta).strftime("%Y-%m-%d %H:%M")
 
 
+def contentstate(text: str) -> str:
+    """Draftail's value for a paragraph of text, as the admin's rich text box posts it."""
+    block = {"key": "a1b2c", "type": "unstyled", "depth": 0, "text": text}
+    block |= {"inlineStyleRanges": [], "entityRanges": []}
+    return json.dumps({"blocks": [block], "entityMap": {}})
+
+
 round_changes = mutated(
     {},
     {
         "title": sometimes("Round 2: after birth"),
+        "instructions": st.one_of(hostile_text.map(contentstate), hostile_text, malformed_ids),
         "opens_at": sometimes(
             admin_time(timedelta(days=1)), "2026-02-30 10:00", "0000-01-01 00:00"
         ),
@@ -248,8 +258,16 @@ def test_a_round_is_saved_only_with_valid_settings_and_shown_inert(
         assert saved.rating_scale in RatingScale.values
         assert saved.audience in Audience.values
         assert saved.round_pages.exists()
+        assert "\x00" not in saved.instructions
         listing = coordinator_client.get(reverse("rounds:index"))
         assert_inert(listing.content, fields.get("title", ""))
+        # Members read the title on their dashboard and the round's own page.
+        member_client = Client()
+        member_client.force_login(cast.member.user)
+        for url in (reverse("consultations:dashboard"), cast.url("round")):
+            shown = member_client.get(url).content
+            assert_inert(shown, fields.get("title", ""))
+            assert_inert(shown, fields.get("instructions", ""))
 
 
 csv_cells = {

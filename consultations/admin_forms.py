@@ -297,9 +297,34 @@ class RoundPagesPanel(InlinePanel):
         return options
 
 
+UNREADABLE_RICH_TEXT = gettext_lazy(
+    "This text could not be read. Reload the page and type it again."
+)
+
+
+def rich_text_read_safely(form: forms.Form, name: str) -> None:
+    """Rich text that is not the editor's JSON (a hand-made request) is refused beside the
+    field: Wagtail's editor widget would fail on it with a server error."""
+    widget = form.fields[name].widget
+    read = widget.value_from_datadict
+
+    def value_from_datadict(data: Any, files: Any, field_name: str) -> Any:
+        try:
+            return read(data, files, field_name)
+        # Not JSON (json.JSONDecodeError), or JSON of another shape than the editor's.
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            form.unreadable_fields.add(field_name)
+            return ""
+
+    widget.value_from_datadict = value_from_datadict
+
+
 class RoundForm(WagtailAdminModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.unreadable_fields: set[str] = set()
+        if "instructions" in self.fields:
+            rich_text_read_safely(self, "instructions")
         if self.instance.pk and "follows" in self.fields:
             self.fields["follows"].queryset = Round.objects.exclude(pk=self.instance.pk)
             # Only the round itself, or one deleted meanwhile, is missing from the list.
@@ -309,6 +334,8 @@ class RoundForm(WagtailAdminModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        for name in self.unreadable_fields & set(cleaned_data):
+            self.add_error(name, UNREADABLE_RICH_TEXT)
         opens_at, closes_at = cleaned_data.get("opens_at"), cleaned_data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("The round must close after it opens."))

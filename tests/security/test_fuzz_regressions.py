@@ -43,3 +43,20 @@ def test_a_round_with_a_malformed_or_missing_page_is_refused_beside_the_field(
     assert response.status_code == 200
     assert "page" in response.context["form"].formsets["round_pages"].forms[0].errors
     assert cast.round.round_pages.get().page_id == cast.page.pk
+
+
+@pytest.mark.parametrize("instructions", ["", "not json", "[1, 2]", '{"blocks": 5}'])
+def test_round_instructions_that_are_not_the_editors_json_are_refused_beside_the_field(
+    client, home_page, instructions
+):
+    cast = Cast(home_page)
+    client.force_login(EditorFactory())
+    url = reverse("rounds:edit", args=[cast.round.pk])
+    data = form_values(client.get(url).content, with_field="title")
+
+    response = post_form(client, url, {**data, "instructions": instructions, "title": "Changed"})
+
+    assert response.status_code == 200
+    assert "could not be read" in str(response.context["form"].errors["instructions"])
+    cast.round.refresh_from_db()
+    assert cast.round.title != "Changed"

@@ -208,7 +208,8 @@ def hidden_inputs(
     soup = BeautifulSoup(html, "html.parser")
     forms = soup.find_all("form", attrs={"method": re.compile("post", re.I)})
     if action is not None:
-        forms = [form for form in forms if form.get("action") == action]
+        # action="" is the form that posts back to the page's own address.
+        forms = [form for form in forms if (form.get("action") or "") == action]
     if with_field is not None:
         forms = [form for form in forms if form.find(attrs={"name": with_field})]
     assert forms, f"no form posting to {action!r} with {with_field!r} on the page"

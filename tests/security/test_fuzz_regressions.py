@@ -60,3 +60,11 @@ def test_round_instructions_that_are_not_the_editors_json_are_refused_beside_the
     assert "could not be read" in str(response.context["form"].errors["instructions"])
     cast.round.refresh_from_db()
     assert cast.round.title != "Changed"
+
+
+def test_a_sign_in_with_an_overlong_username_is_refused_clearly(client, db):
+    response = client.post(reverse("login"), {"username": "a" * 300, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert "_auth_user_id" not in client.session

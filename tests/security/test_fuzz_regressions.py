@@ -7,7 +7,7 @@ import pytest
 from consultations.models import Comment
 from tests.factories import EditorFactory
 
-from .fuzz_support import form_values, post_form
+from .fuzz_support import form_values, hidden_inputs, post_form
 from .test_fuzz_rounds import Cast
 
 
@@ -68,3 +68,19 @@ def test_a_sign_in_with_an_overlong_username_is_refused_clearly(client, db):
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("form_index", [0, 1, 2])
+@pytest.mark.parametrize("body", ["", "Hello."])
+def test_a_comment_with_a_malformed_item_id_is_not_found(client, home_page, form_index, body):
+    cast = Cast(home_page)
+    client.force_login(cast.member.user)
+    url = reverse("consultations:round_page", args=[cast.round.pk, cast.page.pk])
+    action = reverse("consultations:comment", args=[cast.round.pk, cast.page.pk])
+    data = hidden_inputs(client.get(url).content, action=action)[form_index]
+    before = Comment.objects.count()
+
+    response = post_form(client, action, {**data, "block_id": "1\x00", "body": body})
+
+    assert response.status_code == 404
+    assert Comment.objects.count() == before

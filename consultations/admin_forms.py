@@ -102,7 +102,14 @@ class RoundPageChooser(AdminPageChooser):
 
     def get_instance(self, value: Any) -> Page | None:
         known = (self.known_pages or {}).get(str(value))
-        return known[0] if known else super().get_instance(value)
+        if known:
+            return known[0]
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError):
+            # A hand-edited id that is no number: the field already reports it, and the
+            # form shown again must not fail on it (Wagtail's chooser looks it up as is).
+            return None
 
     def get_value_data_from_instance(self, instance: Page) -> dict[str, Any]:
         known = (self.known_pages or {}).get(str(instance.pk))
@@ -163,6 +170,10 @@ class RoundPageForm(WagtailAdminModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         page, revision_id = cleaned_data.get("page"), cleaned_data.get("revision")
+        if page is None and revision_id is not None:
+            # Without a page (its error is already shown) the revision stays a bare id,
+            # which the model cannot take: the form is invalid, so drop it.
+            del cleaned_data["revision"]
         if page is None or revision_id is None:
             return cleaned_data
         revision = Revision.objects.filter(pk=revision_id).first()
@@ -286,9 +297,34 @@ class RoundPagesPanel(InlinePanel):
         return options
 
 
+UNREADABLE_RICH_TEXT = gettext_lazy(
+    "This text could not be read. Reload the page and type it again."
+)
+
+
+def rich_text_read_safely(form: forms.Form, name: str) -> None:
+    """Rich text that is not the editor's JSON (a hand-made request) is refused beside the
+    field: Wagtail's editor widget would fail on it with a server error."""
+    widget = form.fields[name].widget
+    read = widget.value_from_datadict
+
+    def value_from_datadict(data: Any, files: Any, field_name: str) -> Any:
+        try:
+            return read(data, files, field_name)
+        # Not JSON (json.JSONDecodeError), or JSON of another shape than the editor's.
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+            form.unreadable_fields.add(field_name)
+            return ""
+
+    widget.value_from_datadict = value_from_datadict
+
+
 class RoundForm(WagtailAdminModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.unreadable_fields: set[str] = set()
+        if "instructions" in self.fields:
+            rich_text_read_safely(self, "instructions")
         if self.instance.pk and "follows" in self.fields:
             self.fields["follows"].queryset = Round.objects.exclude(pk=self.instance.pk)
             # Only the round itself, or one deleted meanwhile, is missing from the list.
@@ -298,6 +334,8 @@ class RoundForm(WagtailAdminModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        for name in self.unreadable_fields & set(cleaned_data):
+            self.add_error(name, UNREADABLE_RICH_TEXT)
         opens_at, closes_at = cleaned_data.get("opens_at"), cleaned_data.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("The round must close after it opens."))

@@ -59,10 +59,16 @@ class SignInForm(auth_forms.AuthenticationForm):
     """Members sign in with the email address they were invited at; editors may use their
     username."""
 
+    # Django's form only sets the box's maxlength; the limit is checked here, before a
+    # sign-in is tried and recorded (django-axes keeps at most 255 characters of it).
     username = auth_forms.UsernameField(
         label=_("Email address or username"),
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
-        error_messages={"required": _("Enter your email address or username.")},
+        error_messages={
+            "required": _("Enter your email address or username."),
+            "max_length": _("An email address or username has at most 254 characters."),
+        },
     )
     password = forms.CharField(
         label=_("Password"),

@@ -370,8 +370,8 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     round_page = round_page_or_404(round, page_pk)
     form = CommentForm(request.POST, member=request.member)
     form_is_valid = form.is_valid()
-    if "parent" in form.errors:
-        # Only the hidden reply field can be malformed, and only by editing the page.
+    if form.errors.keys() & {"block_id", "parent"}:
+        # Malformed hidden fields come only from editing the page.
         raise Http404
     parent = None
     if parent_pk := form.cleaned_data["parent"]:

@@ -190,6 +190,8 @@ def test_the_withdraw_page_explains_both_choices_and_links_the_privacy_notice(
     assert "Delete my comments and ratings" in text
     assert "replaced by “Withdrawn member”" in text
     assert "their replies stay" in text
+    assert "What other members wrote stays, their replies to your comments included" in text
+    assert "a reply may still repeat what you wrote or mention your pseudonym" in text
     assert "You will be signed out and your account will be closed" in text
     radios = soup_of(response).find_all("input", attrs={"name": "choice", "type": "radio"})
     assert [radio["value"] for radio in radios] == ["anonymised", "deleted"]
@@ -540,6 +542,27 @@ def test_the_privacy_notice_says_what_is_kept_why_for_how_long_and_how_to_withdr
     assert "deleted 90 days after its link stops working" in text
     assert "for 10 years after the round closes, then deleted" in text
     assert "Keep them without your name" in text and "Delete them" in text
+    assert "Either way, what other members wrote stays, their replies to your comments" in text
+    assert "a reply may still repeat what you wrote or mention your pseudonym" in text
+
+
+def test_a_reply_that_names_her_stays_after_she_deletes_hers_as_the_notice_warns(
+    marnie, contributions, professional, shared_round, round_page
+):
+    """What the privacy notice and the withdraw page say: other members' words are theirs."""
+    naming_her = comment_post(
+        round=shared_round,
+        member=professional,
+        page_id=round_page.page_id,
+        body=f"Like {IDENTITY['pseudonym']} said: {WORDS['body']}.",
+        parent=contributions["hers"],
+    ).comment
+
+    member_withdraw(member=marnie, choice=Withdrawal.DELETED)
+
+    naming_her.refresh_from_db()
+    assert naming_her.body == f"Like {IDENTITY['pseudonym']} said: {WORDS['body']}."
+    assert naming_her.withdrawn_at is None
 
 
 def test_the_join_page_links_the_privacy_notice_with_the_consent_text(home_demo, client):

@@ -185,6 +185,9 @@ STANDARD_PAGES = [
                 "<li><strong>Delete them</strong>: every comment and rating you gave is "
                 "deleted with all its earlier versions. If other members replied to you, "
                 "their replies stay, and your comment shows only as withdrawn.</li></ul>"
+                "<p>Either way, what other members wrote stays, their replies to your "
+                "comments included. Those are their words, and we do not change them, so "
+                "a reply may still repeat what you wrote or mention your pseudonym.</p>"
                 "<p>If we have already quoted your words in something published, without "
                 "your name, that cannot be taken back.</p>"
             ),

@@ -7,7 +7,6 @@ about her lose any details they held. What stays is what the study's counts need
 member of her constituency took part, consented, and withdrew.
 """
 
-import re
 from importlib import import_module
 
 from django.apps import apps
@@ -22,10 +21,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.models import ModelLogEntry
 
 from consultations.enums import Withdrawal
 from consultations.models import Comment, CommentVersion, Invitation, Member, Rating
+from consultations.services.audit import VIEW_IDENTITY
 
 # Stored, not translated: it replaces her pseudonym wherever others, exports and emails
 # would have shown it. Numbered by her member id, which members never see elsewhere and
@@ -62,9 +62,8 @@ def member_withdraw(
         if member.withdrawal in (choice, Withdrawal.DELETED):
             return member
         erased: dict[type[models.Model], list[int]] = {}
-        # Read before they are erased: what sign-in records and audit entries may hold.
-        identifiers = member_identifiers(member=member)
-        sign_in_records_erase(identifiers=identifiers)
+        # Read before they are erased: the names sign-in records hold.
+        sign_in_records_erase(identifiers=member_identifiers(member=member))
         if choice == Withdrawal.DELETED:
             erased = contributions_delete(member=member)
         member.withdrawn_at = member.withdrawn_at or timezone.now()
@@ -76,8 +75,10 @@ def member_withdraw(
             Invitation.objects.filter(member=member).values_list("pk", flat=True)
         )
         audit_log_scrub(objects=erased)
-        audit_data_scrub(identifiers=identifiers, replacement=member.pseudonym)
-        sessions_end(user_id=member.user_id)
+        identity_listings_scrub(member=member)
+        # After the commit, so that reading every stored session does not hold her lock;
+        # from then on her unusable password already refuses any session she still has.
+        transaction.on_commit(lambda: sessions_end(user_id=member.user_id))
         # Only the choice: the entry itself must say nothing about who she was.
         log(member, "consultations.member_withdraw", data={"choice": choice.value}, user=by)
     return member
@@ -168,36 +169,27 @@ def audit_log_scrub(*, objects: dict[type[models.Model], list[int]]) -> int:
     return scrubbed
 
 
-def audit_data_scrub(*, identifiers: list[str], replacement: str) -> int:
-    """Replace her identifiers wherever an audit entry about something else holds them, such
-    as a listing that named the members it showed: a value that is one of them becomes
-    ``replacement``, and an email address inside longer text is cut out."""
-    names = {identifier.casefold() for identifier in identifiers}
-    emails = [identifier for identifier in names if "@" in identifier]
+def identity_listings_scrub(*, member: Member) -> int:
+    """Give her present, neutral label to every identity-listing entry that showed her.
 
-    def scrubbed(value: object) -> object:
-        if isinstance(value, dict):
-            return {key: scrubbed(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [scrubbed(item) for item in value]
-        if isinstance(value, str):
-            if value.strip().casefold() in names:
-                return replacement
-            for email in emails:
-                value = re.sub(re.escape(email), replacement, value, flags=re.IGNORECASE)
-        return value
-
-    mentions = Q(pk__in=[])
-    for name in names:
-        mentions |= Q(data__icontains=name) | Q(label__iexact=name)
+    Such an entry sits on the account of the editor who looked and names each row it
+    showed by model and id, with the pseudonym she had then. Matched by her id, not by
+    name: a pseudonym she gave up before withdrawing is found too, and another member
+    whose pseudonym happens to equal one of her names is left alone. The action is
+    indexed, and containment is a cheap test on each of those rows.
+    """
+    shown = {"model": Member._meta.label_lower, "id": member.pk}
     changed = 0
-    for model in (ModelLogEntry, PageLogEntry):
-        for entry in model.objects.filter(mentions):
-            data, label = scrubbed(entry.data), scrubbed(entry.label)
-            if (data, label) != (entry.data, entry.label):
-                entry.data, entry.label = data, label
-                entry.save(update_fields=["data", "label"])
-                changed += 1
+    entries = ModelLogEntry.objects.filter(action=VIEW_IDENTITY, data__contains={"shown": [shown]})
+    for entry in entries:
+        entry.data["shown"] = [
+            {**row, "pseudonym": member.pseudonym}
+            if {key: row.get(key) for key in shown} == shown
+            else row
+            for row in entry.data["shown"]
+        ]
+        entry.save(update_fields=["data"])
+        changed += 1
     return changed
 
 
@@ -226,10 +218,15 @@ def sessions_end(*, user_id: int) -> int:
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if not issubclass(store_class, DatabaseSessionStore):
         return 0
-    ended = 0
-    # Expired rows too: they still hold her id until clearsessions removes them.
-    for session in store_class.get_model_class().objects.iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user_id):
-            store_class(session_key=session.session_key).delete()
-            ended += 1
-    return ended
+    # The table has no column for the user, so each row is decoded: withdrawals are rare
+    # and this runs outside her lock. Expired rows too: they hold her id until
+    # clearsessions removes them. A store that wants this cheaper would add a user column,
+    # as Django's docs show for a custom database session engine.
+    sessions = store_class.get_model_class().objects.only("session_key", "session_data")
+    store = store_class()
+    hers = [
+        session.session_key
+        for session in sessions.iterator()
+        if store.decode(session.session_data).get("_auth_user_id") == str(user_id)
+    ]
+    return sessions.filter(session_key__in=hers).delete()[0]

@@ -24,8 +24,10 @@ from consultations.models import Comment, CommentVersion, Invitation, Member, Ra
 from consultations.services import (
     comment_edit,
     comment_post,
+    identity_listing_log,
     invitation_accept,
     invitation_create,
+    member_update,
     member_withdraw,
     pseudonym_clean,
     rating_set,
@@ -43,6 +45,8 @@ IDENTITY = {
     "pseudonym": "Hazelnut8823",
     "study_site": "Sitemark4471w",
 }
+# The pseudonym she changes to in her profile before she withdraws.
+RENAMED = "Bramble8824"
 WORDS = {
     "body": "bodymark5512a",
     "edited_body": "editmark5512b",
@@ -186,6 +190,8 @@ def test_the_withdraw_page_explains_both_choices_and_links_the_privacy_notice(
     assert "Delete my comments and ratings" in text
     assert "replaced by “Withdrawn member”" in text
     assert "their replies stay" in text
+    assert "What other members wrote stays, their replies to your comments included" in text
+    assert "a reply may still repeat what you wrote or mention your pseudonym" in text
     assert "You will be signed out and your account will be closed" in text
     radios = soup_of(response).find_all("input", attrs={"name": "choice", "type": "radio"})
     assert [radio["value"] for radio in radios] == ["anonymised", "deleted"]
@@ -298,17 +304,24 @@ def test_deleting_her_contributions_keeps_others_replies_under_a_withdrawn_place
         assert word not in page
 
 
-def test_withdrawing_ends_her_sessions_on_every_device(client, marnie):
+def test_withdrawing_ends_her_sessions_on_every_device(
+    client, marnie, professional, django_capture_on_commit_callbacks
+):
     phone = signed_in_as(Client(), marnie.user)
     laptop = signed_in_as(client, marnie.user)
+    someone_else = Client()
+    someone_else.force_login(professional.user)
     assert len(sessions_of(marnie.user_id)) == 2
 
-    laptop.post(WITHDRAW_URL, {"choice": "anonymised"})
+    with django_capture_on_commit_callbacks(execute=True):
+        laptop.post(WITHDRAW_URL, {"choice": "anonymised"})
 
     assert sessions_of(marnie.user_id) == []
     response = phone.get(reverse("consultations:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(settings.LOGIN_URL)
+    # Only hers: another member stays signed in.
+    assert len(sessions_of(professional.user_id)) == 1
 
 
 def test_a_session_store_that_cannot_be_searched_still_lets_her_in_no_more(
@@ -327,26 +340,10 @@ def test_a_session_store_that_cannot_be_searched_still_lets_her_in_no_more(
 
 def her_audit_trail(marnie: Member, coordinator) -> None:
     """What the research team's work leaves in the audit log about her: an edit of her
-    record in the admin, and entries holding her details, as a log of who looked at
-    identities may."""
+    record in the admin, entries holding her details, and a look at the members' listing
+    while she still had her first pseudonym, which she then changes in her profile."""
     log(marnie, "wagtail.edit", user=coordinator)
-    # A listing is no one object: its entry may sit on the editor's account, naming the
-    # members it showed.
-    log(
-        coordinator,
-        "wagtail.edit",
-        user=coordinator,
-        title="Members",
-        data={
-            "shown": [
-                {
-                    "model": "consultations.member",
-                    "id": marnie.pk,
-                    "pseudonym": IDENTITY["pseudonym"],
-                }
-            ]
-        },
-    )
+    identity_listing_log(user=coordinator, listing="Members", shown=[marnie])
     log(
         marnie,
         "wagtail.edit",
@@ -356,36 +353,75 @@ def her_audit_trail(marnie: Member, coordinator) -> None:
             "email": IDENTITY["email"],
         },
     )
+    member_update(
+        member=marnie,
+        pseudonym=RENAMED,
+        notify_new_rounds=True,
+        notify_replies=True,
+        notify_responses=True,
+    )
+    identity_listing_log(user=coordinator, listing="Members", shown=[marnie])
 
 
 @pytest.mark.django_db(transaction=False)
 def test_deletion_leaves_no_trace_of_her_words_or_identity_anywhere_in_the_database(
-    client, marnie, contributions, coordinator
+    client, marnie, contributions, coordinator, django_capture_on_commit_callbacks
 ):
     her_audit_trail(marnie, coordinator)
     signed_in_as(Client(), marnie.user)
     signed_in_as(client, marnie.user)
-    needles = [*IDENTITY.values(), *WORDS.values()]
-    # The search can fail: before she withdraws, it finds every marker.
+    needles = [*IDENTITY.values(), RENAMED, *WORDS.values()]
+    # The search can fail: before she withdraws, it finds every marker, her first
+    # pseudonym only in the audit log by now.
     assert set(database_rows_containing(needles)) == {n.lower() for n in needles}
 
-    client.post(WITHDRAW_URL, {"choice": "deleted"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(WITHDRAW_URL, {"choice": "deleted"})
 
     assert database_rows_containing(needles) == {}
     assert sessions_of(marnie.user_id) == []
 
 
 def test_anonymising_keeps_her_words_and_leaves_no_trace_of_her_identity(
-    client, marnie, contributions, coordinator
+    client, marnie, contributions, coordinator, django_capture_on_commit_callbacks
 ):
     her_audit_trail(marnie, coordinator)
     signed_in_as(client, marnie.user)
 
-    client.post(WITHDRAW_URL, {"choice": "anonymised"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(WITHDRAW_URL, {"choice": "anonymised"})
 
-    assert database_rows_containing(list(IDENTITY.values())) == {}
+    assert database_rows_containing([*IDENTITY.values(), RENAMED]) == {}
     assert set(database_rows_containing(list(WORDS.values()))) == set(WORDS.values())
     assert sessions_of(marnie.user_id) == []
+
+
+def test_a_listing_that_showed_her_and_another_member_forgets_only_her(
+    marnie, coordinator, service_user
+):
+    """His pseudonym is her first name: a look for her names in the log would take it."""
+    service_user.pseudonym = IDENTITY["first_name"]
+    service_user.save()
+    identity_listing_log(user=coordinator, listing="Members", shown=[marnie, service_user])
+    identity_listing_log(user=coordinator, listing="Members", shown=[service_user])
+
+    member_withdraw(member=marnie, choice=Withdrawal.DELETED)
+
+    shown = [
+        entry.data["shown"]
+        for entry in ModelLogEntry.objects.filter(action="consultations.view_identity").order_by(
+            "pk"
+        )
+    ]
+    his = {"model": "consultations.member", "id": service_user.pk, "pseudonym": "Marnie4471x"}
+    assert shown == [
+        [
+            {"model": "consultations.member", "id": marnie.pk, "pseudonym": marnie.pseudonym},
+            his,
+        ],
+        [his],
+    ]
+    assert marnie.pseudonym == f"Withdrawn member {marnie.pk}"
 
 
 def test_the_audit_log_records_the_withdrawal_and_her_choice_but_not_who_she_was(
@@ -506,6 +542,27 @@ def test_the_privacy_notice_says_what_is_kept_why_for_how_long_and_how_to_withdr
     assert "deleted 90 days after its link stops working" in text
     assert "for 10 years after the round closes, then deleted" in text
     assert "Keep them without your name" in text and "Delete them" in text
+    assert "Either way, what other members wrote stays, their replies to your comments" in text
+    assert "a reply may still repeat what you wrote or mention your pseudonym" in text
+
+
+def test_a_reply_that_names_her_stays_after_she_deletes_hers_as_the_notice_warns(
+    marnie, contributions, professional, shared_round, round_page
+):
+    """What the privacy notice and the withdraw page say: other members' words are theirs."""
+    naming_her = comment_post(
+        round=shared_round,
+        member=professional,
+        page_id=round_page.page_id,
+        body=f"Like {IDENTITY['pseudonym']} said: {WORDS['body']}.",
+        parent=contributions["hers"],
+    ).comment
+
+    member_withdraw(member=marnie, choice=Withdrawal.DELETED)
+
+    naming_her.refresh_from_db()
+    assert naming_her.body == f"Like {IDENTITY['pseudonym']} said: {WORDS['body']}."
+    assert naming_her.withdrawn_at is None
 
 
 def test_the_join_page_links_the_privacy_notice_with_the_consent_text(home_demo, client):

@@ -188,7 +188,7 @@ ROWS = [
     row("wagtailusers_users:history", "/admin/users/history/{service_user_user}/",          ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, DENIED, OK),
     row("wagtailusers_users:history_results", "/admin/users/history-results/{service_user_user}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, DENIED, OK),
     row("wagtailusers_users:usage",   "/admin/users/usage/{service_user_user}/",            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, DENIED, OK),
-    row("wagtailusers_users:copy",    "/admin/users/copy/{service_user_user}/",             ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, DENIED, OK),
+    row("wagtailusers_users:copy",    "/admin/users/copy/{service_user_user}/",             ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, DENIED, USERS),
     row("wagtailadmin_reports:site_history", "/admin/reports/site-history/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_reports:site_history", "/admin/reports/site-history/?export=csv",     ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_reports:site_history_results", "/admin/reports/site-history/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

@@ -3,6 +3,7 @@ page or download, naming who looked and what, never her name or address."""
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -206,7 +207,7 @@ def user_manager(db):
     return UserFactory(is_superuser=True)
 
 
-@pytest.mark.parametrize("view", ["index", "edit", "delete", "history"])
+@pytest.mark.parametrize("view", ["index", "edit", "delete", "history", "usage"])
 def test_wagtails_user_admin_logs_each_view_of_a_members_account(
     client, user_manager, member, view
 ):
@@ -232,3 +233,49 @@ def test_wagtails_user_admin_logs_nothing_for_accounts_of_non_members(client, us
     client.get(reverse("wagtailusers_users:edit", args=[colleague.pk]))
 
     assert entries(VIEW_IDENTITY) == []
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_wagtails_user_admin_will_not_copy_a_members_account_nor_show_it(
+    client, user_manager, member, method
+):
+    client.force_login(user_manager)
+    accounts = get_user_model().objects.count()
+    url = reverse("wagtailusers_users:copy", args=[member.user_id])
+    data = {
+        "username": "copy@example.org",
+        "email": "copy@example.org",
+        "first_name": "Copy",
+        "last_name": "Member",
+        "password1": "a-long-test-password",
+        "password2": "a-long-test-password",
+    }
+
+    response = getattr(client, method)(url, data if method == "post" else None)
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("wagtailusers_users:index"),
+    )
+    assert "Harriet" not in response.content.decode()
+    assert get_user_model().objects.count() == accounts
+    # Nothing was shown, so nothing is logged.
+    assert entries(VIEW_IDENTITY) == []
+    listing = client.get(response["Location"]).content.decode()
+    assert "A member&#x27;s account cannot be copied" in listing
+    # Nor do the listing and her account's page offer to copy it.
+    assert url not in listing
+    edit = reverse("wagtailusers_users:edit", args=[member.user_id])
+    assert url not in client.get(edit).content.decode()
+
+
+def test_wagtails_user_admin_still_copies_an_editors_account(client, user_manager, member):
+    client.force_login(user_manager)
+    colleague = EditorFactory(first_name="Priya")
+    url = reverse("wagtailusers_users:copy", args=[colleague.pk])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert 'value="Priya"' in response.content.decode()
+    assert url in client.get(reverse("wagtailusers_users:index")).content.decode()

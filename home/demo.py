@@ -140,7 +140,9 @@ STANDARD_PAGES = [
                 "you, and each time someone looks at members' real names or downloads "
                 "results.</p><p>Readers of this website are not asked for any personal "
                 "information. Signing in uses a cookie that keeps you signed in; it is not "
-                "used to track you.</p>"
+                "used to track you. Pages use the NHS typeface, which your browser fetches "
+                "from the NHS website (assets.nhs.uk): like any website, it sees your "
+                "device's internet address, and nothing else about you.</p>"
             ),
             ("heading", "Why we keep it"),
             _paragraph(
@@ -169,9 +171,16 @@ STANDARD_PAGES = [
                 "you take part, and removed when you withdraw or when the study ends."
                 "</li><li>Comments and ratings are kept with the study's research data for "
                 f"{_days_in_words(settings.CONSULTATIONS_RETENTION_DAYS)} after the "
-                "round closes, then deleted.</li><li>When you sign out, or your sign-in "
-                "ends, it is deleted.</li></ul><p>The website deletes what has reached the "
-                "end of its time every day.</p>"
+                "round closes, then deleted.</li><li>The record that keeps you signed in "
+                "is deleted when you sign out, when you close your browser, or after two "
+                "hours without use.</li><li>If a password is typed wrongly several times, "
+                "the website keeps the name or email address typed and the internet address "
+                "it came from for 15 minutes, to pause signing in with it, then deletes "
+                "them.</li><li>The record of when the research team looked at real names or "
+                "downloaded results is kept with the study's research data. It names members "
+                "only by pseudonym, and when a member withdraws her pseudonym is removed "
+                "from it too.</li></ul><p>The website deletes what has reached the end of "
+                "its time every day.</p>"
             ),
             ("heading", "If you withdraw"),
             _paragraph(

@@ -413,7 +413,7 @@ def test_withdrawal_explains_itself_before_she_confirms(client, service_user):
     response = client.get(reverse("consultations:withdraw"))
 
     text = text_of(response)
-    assert "Your ratings will no longer count" in text
+    assert "Whichever you choose below, your ratings will no longer count" in text
     assert "What should happen to your comments and ratings?" in text
     service_user.refresh_from_db()
     assert service_user.withdrawn_at is None

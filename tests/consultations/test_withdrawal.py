@@ -188,7 +188,7 @@ def test_the_withdraw_page_explains_both_choices_and_links_the_privacy_notice(
     text = text_of(response)
     assert "Keep my comments and ratings without my name" in text
     assert "Delete my comments and ratings" in text
-    assert "replaced by “Withdrawn member”" in text
+    assert "They show as written by “Withdrawn member” and a number" in text
     assert "their replies stay" in text
     assert "What other members wrote stays, their replies to your comments included" in text
     assert "a reply may still repeat what you wrote or mention your pseudonym" in text

@@ -2,6 +2,7 @@ from io import StringIO
 
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from wagtail.models import Site
 
@@ -48,3 +49,13 @@ def demo_site(db) -> str:
 def empty_cache() -> None:
     """Each test starts with nothing cached, as ids may repeat between tests."""
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def migrated_data_put_back(django_db_setup, django_db_blocker):
+    """A transactional test ends by emptying the database: the data the migrations made
+    (site, groups, vocabularies) is put back after the module, so later tests and a test
+    database kept for the next run (``--reuse-db``) still have it."""
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)

@@ -37,18 +37,10 @@ pytestmark = [
     # Committed rows, so pg_dump sees them; the data migrations' rows (site, groups,
     # domains) are put back after the flush a transactional test ends with.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migrated_data_put_back"),
 ]
 
 TABLES = [Comment, CommentVersion, Rating, RatingVersion]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def migrated_data_left_in_place(django_db_setup, django_db_blocker):
-    """The transactional test ends by emptying the database: put the migrations' data back
-    afterwards, so a database kept for the next run (``--reuse-db``) still has it."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 def client_tool(name: str, server_major: int) -> str:

@@ -5,7 +5,6 @@ The same, sent at once from many threads, is in ``test_concurrency_threads``.
 
 from django.db import IntegrityError, transaction
 from django.test import Client
-from django.urls import reverse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,41 +16,7 @@ from consultations.models import Comment, CommentVersion, Rating, RatingVersion
 from consultations.selectors import comment_newest_version_pk
 from consultations.services import AlreadySaved, comment_edit, comment_post
 from tests.consultations.conftest import started_from
-
-
-def page_url(round_page) -> str:
-    return reverse(
-        "consultations:round_page",
-        kwargs={"round_pk": round_page.round_id, "page_pk": round_page.page_id},
-    )
-
-
-def rate_url(round_page) -> str:
-    return reverse(
-        "consultations:rate",
-        kwargs={"round_pk": round_page.round_id, "page_pk": round_page.page_id},
-    )
-
-
-def comment_url(round_page) -> str:
-    return reverse(
-        "consultations:comment",
-        kwargs={"round_pk": round_page.round_id, "page_pk": round_page.page_id},
-    )
-
-
-def edit_url(comment) -> str:
-    return reverse(
-        "consultations:comment_edit",
-        kwargs={"round_pk": comment.round_id, "comment_pk": comment.pk},
-    )
-
-
-def withdraw_url(comment) -> str:
-    return reverse(
-        "consultations:comment_withdraw",
-        kwargs={"round_pk": comment.round_id, "comment_pk": comment.pk},
-    )
+from tests.consultations.urls import comment_url, edit_url, page_url, rate_url, withdraw_url
 
 
 def soup_of(response) -> BeautifulSoup:

@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 import pytest
@@ -37,17 +37,10 @@ THREADS = 20
 
 # Committed data that every thread's own connection can see. The data the migrations made
 # (the site, its pages, the vocabularies) is put back before each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def migrated_data_left_in_place(django_db_setup, django_db_blocker):
-    """A transactional test ends by emptying the database; the data the migrations made is
-    put back at the end, so a test database kept for the next run (``--reuse-db``) still
-    has it."""
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migrated_data_put_back"),
+]
 
 
 @pytest.fixture

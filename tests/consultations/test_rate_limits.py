@@ -5,7 +5,6 @@ import time
 from itertools import cycle, islice
 
 from django.conf import settings
-from django.urls import reverse
 
 import django_ratelimit.core
 import pytest
@@ -13,21 +12,8 @@ from bs4 import BeautifulSoup
 
 from consultations.models import Comment, Member, Rating
 from tests.consultations.conftest import comment_form_data, rating_form_data, started_from
+from tests.consultations.urls import comment_url, edit_url, rate_url
 from tests.factories import MemberFactory
-
-
-def rate_url(round_page) -> str:
-    return reverse(
-        "consultations:rate",
-        kwargs={"round_pk": round_page.round_id, "page_pk": round_page.page_id},
-    )
-
-
-def comment_url(round_page) -> str:
-    return reverse(
-        "consultations:comment",
-        kwargs={"round_pk": round_page.round_id, "page_pk": round_page.page_id},
-    )
 
 
 def limit_of(kind: str) -> int:
@@ -152,10 +138,7 @@ def test_a_script_changing_a_comment_over_and_over_is_stopped_and_keeps_her_word
     """Each change keeps a version, so changes count with new comments."""
     assert comment(willow, round_page, item_ids[1], "First words.").status_code == 302
     mine = Comment.objects.get()
-    url = reverse(
-        "consultations:comment_edit",
-        kwargs={"round_pk": round_page.round_id, "comment_pk": mine.pk},
-    )
+    url = edit_url(mine)
 
     def change(body: str):
         return willow.post(url, {"body": body, "quote": "", **started_from(mine)})

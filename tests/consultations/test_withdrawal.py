@@ -604,8 +604,8 @@ def test_a_withdrawn_members_record_cannot_be_edited_back(client, coordinator, m
 # At the same time -------------------------------------------------------------------------
 
 
-# Restores what migrations created afterwards, for the transactional tests that follow.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_data_put_back")
 def test_withdrawing_twice_at_once_carries_it_out_once(marnie):
     """She presses the button on her phone as a coordinator acts on her phone call."""
     barrier = threading.Barrier(2)

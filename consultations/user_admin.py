@@ -91,10 +91,7 @@ class UserCopyView(CopyView):
             return None
         messages.error(
             self.request,
-            _(
-                "A member's account cannot be copied: the copy would take her groups. "
-                "A new member joins from her own invitation."
-            ),
+            _("A member's account cannot be copied. A new member joins from her own invitation."),
         )
         return redirect(self.index_url_name)
 

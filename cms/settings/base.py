@@ -254,6 +254,9 @@ CONTENT_SECURITY_POLICY_ADMIN = {
 # No avatars from gravatar.com: the admin would send a hash of each editor's email address
 # to a third party, and the admin's policy allows images from this site only.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor does the admin ask releases.wagtail.org for news of a new release: the site contacts
+# no outside server, and the admin's policy allows connections to this site only.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Sign-in lockout (django-axes), on both sign-in pages. Failures count per username and
 # address together, so one attacker cannot lock a member out from everywhere; a correct

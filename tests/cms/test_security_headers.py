@@ -245,3 +245,17 @@ def test_the_admin_asks_no_third_party_for_avatars(client, db):
 
     assert response.status_code == 200
     assert "gravatar" not in response.content.decode()
+
+
+@pytest.mark.parametrize("update_check", [True, False])
+def test_the_admin_asks_no_outside_server_for_wagtail_releases(client, db, settings, update_check):
+    """The site's own setting turns the check off; the test of the other value proves it
+    would otherwise be on the superuser's dashboard."""
+    if update_check:
+        settings.WAGTAIL_ENABLE_UPDATE_CHECK = True
+    client.force_login(EditorFactory(is_superuser=True))
+
+    response = client.get(reverse("wagtailadmin_home"))
+
+    # Wagtail's "w-upgrade" controller is what fetches releases.wagtail.org.
+    assert ('data-controller="w-upgrade' in response.content.decode()) is update_check

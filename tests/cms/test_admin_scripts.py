@@ -3,6 +3,9 @@
 import json
 import re
 
+from django.contrib.auth import get_user_model
+
+from wagtail.admin.panels import MultipleChooserPanel, ObjectList
 from wagtail.admin.widgets import AdminDateInput, AdminPageChooser
 from wagtail.admin.widgets.workflows import AdminTaskChooser
 from wagtail.models import Page
@@ -78,3 +81,25 @@ def test_the_data_cannot_end_its_script_element_or_open_a_comment(payload):
 
     assert html.count("<") == 2  # its own <script> and </script>
     assert calls_in(html) == [{"function": "initDateChooser", "new": False, "args": [payload]}]
+
+
+def test_a_multiple_chooser_panel_writes_its_start_up_call_as_data(demo_site, rf):
+    """No page of ours uses one yet; Wagtail's template for it is overridden all the same."""
+    from evidence.models import LayFindingsPage
+
+    editor = get_user_model().objects.get(username="editor")
+    panel = ObjectList(
+        [MultipleChooserPanel("evidence_links", chooser_field_name="evidence")]
+    ).bind_to_model(LayFindingsPage)
+    page = LayFindingsPage.objects.first()
+    request = rf.get("/admin/")
+    request.user = editor
+    form = panel.get_form_class()(instance=page, for_user=editor)
+
+    html = panel.get_bound_panel(instance=page, form=form, request=request).render_html()
+
+    assert "<script>" not in html
+    functions = [call["function"] for call in calls_in(html)]
+    assert functions[-1] == "MultipleChooserPanel"
+    assert set(functions[:-1]) == {"PageChooser"}
+    assert 'id="id_evidence_links-CHOOSER_WIDGET"' in html

@@ -6,6 +6,8 @@ class CmsConfig(AppConfig):
     verbose_name = "Stepping Stones site"
 
     def ready(self) -> None:
+        from cms.admin_scripts import chooser_scripts_as_data_install
         from cms.spreadsheets import csv_formula_guard_install
 
         csv_formula_guard_install()
+        chooser_scripts_as_data_install()

@@ -17,9 +17,9 @@ class SiteCSPMiddleware(CSPMiddleware):
     """The site's policy everywhere, and ``CONTENT_SECURITY_POLICY_ADMIN`` under its
     ``PATH_PREFIXES`` (the admin) except its ``STRICT_PREFIXES`` (the admin's sign-in).
 
-    Wagtail's admin still writes inline start-up scripts for its choosers, date fields and
-    inline panels (wagtail/wagtail#1288), so it needs a looser policy than the pages members
-    and the public read; one policy for both would loosen theirs.
+    Wagtail's admin frames its own previews and its rich text editor adds ``<style>``
+    elements, so it needs a looser policy than the pages members and the public read; one
+    policy for both would loosen theirs. Its scripts stay strict (cms/admin_scripts.py).
     """
 
     def process_response(

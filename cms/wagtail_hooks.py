@@ -2,14 +2,25 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.urls import URLPattern, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogActionRegistry
 
 from cms import two_factor
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_script() -> SafeString:
+    # Starts the widgets whose inline start-up scripts cms/admin_scripts.py turned into data.
+    return format_html(
+        '<script src="{}" defer></script>', versioned_static("cms/js/admin_init.js")
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -4,6 +4,7 @@ from django.urls import path
 
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
 from evidence.models import EvidenceSummaryPage, LayFindingsPage
@@ -28,6 +29,13 @@ class EvidencePagesAPIViewSet(PagesAPIViewSet):
 
     def get_base_queryset(self):
         return super().get_base_queryset().type(*self.public_page_types)
+
+    def find_object(self, queryset, request):
+        # Wagtail looks the id up as given, and a word for an id is a server error there.
+        id_ = request.GET.get("id")
+        if id_ is not None and not (id_.isascii() and id_.isdecimal()):
+            raise BadRequestError("id must be a whole number")
+        return super().find_object(queryset, request)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import pytest
 
 from evidence.enums import EvidenceKind, Nation
@@ -94,3 +96,20 @@ def test_api_is_read_only(published, client):
     response = client.post("/api/v2/pages/", {"title": "New"})
 
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("id_", ["evidence.EvidenceSummaryPage", "1.5", "-3", "١"])
+def test_api_find_by_an_id_that_is_no_whole_number_is_refused_plainly(published, client, id_):
+    response = client.get("/api/v2/pages/find/", {"id": id_})
+
+    assert response.status_code == 400
+    assert response.json() == {"message": "id must be a whole number"}
+
+
+def test_api_find_by_id_goes_to_the_page(published, client):
+    summary = published["summary"]
+
+    response = client.get("/api/v2/pages/find/", {"id": str(summary.pk)})
+
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == f"/api/v2/pages/{summary.pk}/"

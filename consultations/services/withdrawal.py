@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -176,12 +176,19 @@ def identity_listings_scrub(*, member: Member) -> int:
     showed by model and id, with the pseudonym she had then. Matched by her id, not by
     name: a pseudonym she gave up before withdrawing is found too, and another member
     whose pseudonym happens to equal one of her names is left alone. The action is
-    indexed, and containment is a cheap test on each of those rows.
+    indexed; PostgreSQL then tests JSON containment on each of those rows, and a database
+    without it (SQLite) has the rows read and tested here.
     """
     shown = {"model": Member._meta.label_lower, "id": member.pk}
     changed = 0
-    entries = ModelLogEntry.objects.filter(action=VIEW_IDENTITY, data__contains={"shown": [shown]})
+    entries = ModelLogEntry.objects.filter(action=VIEW_IDENTITY)
+    if connection.features.supports_json_field_contains:
+        entries = entries.filter(data__contains={"shown": [shown]})
     for entry in entries:
+        if not any(
+            {key: row.get(key) for key in shown} == shown for row in entry.data.get("shown", [])
+        ):
+            continue
         entry.data["shown"] = [
             {**row, "pseudonym": member.pseudonym}
             if {key: row.get(key) for key in shown} == shown

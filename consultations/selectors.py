@@ -295,7 +295,12 @@ def revisions_by_page(
 def pages_with_parent_ids(page_ids: Iterable[str]) -> dict[str, tuple[Page, int | None]]:
     """The specific pages, by id as text (as a form holds it), each with its parent's id:
     what a page chooser shows, in a fixed number of queries however many pages."""
-    ids = {int(page_id) for page_id in page_ids if page_id.isdigit()}
+    # A hand-edited id may be no number, or one beyond what a database integer holds.
+    ids = {
+        int(page_id)
+        for page_id in page_ids
+        if page_id.isascii() and page_id.isdecimal() and int(page_id) < 2**63
+    }
     if not ids:
         return {}
     pages = list(Page.objects.filter(pk__in=ids).specific())

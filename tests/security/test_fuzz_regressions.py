@@ -28,7 +28,7 @@ def test_a_comment_with_a_nul_character_is_refused_with_her_words_kept(client, h
     assert "one plan" in content
 
 
-@pytest.mark.parametrize("page_id", [":", "0", "1\x00"])
+@pytest.mark.parametrize("page_id", [":", "0", "1\x00", "²", "9" * 400])
 def test_a_round_with_a_malformed_or_missing_page_is_refused_beside_the_field(
     client, home_page, page_id
 ):

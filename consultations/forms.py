@@ -89,22 +89,24 @@ class SignInForm(auth_forms.AuthenticationForm):
         return username_for_sign_in(self.cleaned_data["username"].strip())
 
 
+def new_password_field(*, label: str, required: str) -> forms.CharField:
+    """A box for a new password: never stripped, and offered to password managers."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": required},
+    )
+
+
 class JoinForm(auth_forms.SetPasswordMixin, forms.Form):
     """Her pseudonym, a password and her consent, checked against the invitation's name
     and address so neither the pseudonym nor the password gives her away."""
 
     pseudonym = pseudonym_field()
-    password1 = forms.CharField(
-        label=_("Create a password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Create a password.")},
-    )
-    password2 = forms.CharField(
-        label=_("Confirm your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Enter your password again.")},
+    password1 = new_password_field(label=_("Create a password"), required=_("Create a password."))
+    password2 = new_password_field(
+        label=_("Confirm your password"), required=_("Enter your password again.")
     )
     consent = forms.BooleanField(
         label=_("I have read the information above and I agree to take part."),
@@ -223,17 +225,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Enter a new password.")},
+    new_password1 = new_password_field(
+        label=_("New password"), required=_("Enter a new password.")
     )
-    new_password2 = forms.CharField(
-        label=_("Confirm your new password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Enter your new password again.")},
+    new_password2 = new_password_field(
+        label=_("Confirm your new password"), required=_("Enter your new password again.")
     )
 
     error_messages = {"password_mismatch": PASSWORD_MISMATCH}

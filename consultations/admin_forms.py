@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import ORDERING_FIELD_NAME
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -230,6 +231,14 @@ class RoundPageFormSet(BaseChildFormSet):
             if isinstance(widget, RoundPageChooser):
                 widget.known_pages = known
         return forms
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A hand-made request that counts more rows than it sends leaves the extra rows
+        # without an order, and Wagtail's inline panel sorts by it to show the form again.
+        for form in self.forms:
+            if hasattr(form, "cleaned_data"):
+                form.cleaned_data.setdefault(ORDERING_FIELD_NAME, None)
 
     def clean(self) -> None:
         kept = [

@@ -84,3 +84,19 @@ def test_a_comment_with_a_malformed_item_id_is_not_found(client, home_page, form
 
     assert response.status_code == 404
     assert Comment.objects.count() == before
+
+
+def test_a_round_form_counting_more_pages_than_it_sends_is_shown_again(client, home_page):
+    """Found by the fuzz tests: the extra row had no order, and showing the form failed."""
+    cast = Cast(home_page)
+    client.force_login(EditorFactory())
+    url = reverse("rounds:edit", args=[cast.round.pk])
+    data = form_values(client.get(url).content, with_field="title")
+
+    # With another error on the form (the audience of an open round is fixed), it is
+    # shown again, extra row and all.
+    sent = {**data, "audience": "service_users", "round_pages-TOTAL_FORMS": "2"}
+    response = post_form(client, url, sent)
+
+    assert response.status_code == 200
+    assert cast.round.round_pages.get().page_id == cast.page.pk

@@ -107,3 +107,44 @@ class Withdrawal(models.TextChoices):
 
     ANONYMISED = "anonymised", _("Keep my comments and ratings without my name")
     DELETED = "deleted", _("Delete my comments and ratings")
+
+
+class AnswerStatus(models.TextChoices):
+    """What the research team did with a comment, as the member is told."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    PARTLY_ACCEPTED = "partly_accepted", _("Partly accepted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    NOTED = "noted", _("Noted")
+
+
+class EnteredVia(models.TextChoices):
+    """How a member gave the research team what they entered for her."""
+
+    PHONE = "phone", _("Phone call")
+    MEETING = "meeting", _("Meeting")
+    WRITING = "writing", _("Letter or message")
+
+
+class ModerationState(models.TextChoices):
+    """A comment's place in the moderation queue, derived from its fields."""
+
+    VISIBLE = "visible", _("Shown")
+    HIDDEN = "hidden", _("Hidden by the research team")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the member")
+    LATE = "late", _("Arrived after the round closed")
+
+
+class ItemChange(models.TextChoices):
+    """What became of a requirement item between two revisions of its page."""
+
+    UNCHANGED = "unchanged", _("Text unchanged")
+    CHANGED = "changed", _("Text changed")
+    REMOVED = "removed", _("Item removed")
+    ADDED = "added", _("New item")
+
+
+class SupportArea(models.TextChoices):
+    ENGLAND = "england", _("England")
+    SCOTLAND = "scotland", _("Scotland")
+    UK = "uk", _("Anywhere in the UK")

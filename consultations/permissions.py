@@ -52,3 +52,9 @@ class InvitationPermissionPolicy(ModelPermissionPolicy):
 
 member_permission_policy = MemberPermissionPolicy(Member)
 invitation_permission_policy = InvitationPermissionPolicy(Invitation)
+
+# Hiding, showing and answering members' comments.
+MODERATE_PERMISSION = "consultations.change_comment"
+# Entering a comment or ratings for a member who gave them by phone, at a meeting or in
+# writing.
+ENTER_FOR_MEMBER_PERMISSION = "consultations.add_comment"

@@ -5,6 +5,7 @@ from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import RICH_TEXT_FEATURES
+from consultations.models import CONTENT_NOTE_MAX_LENGTH
 
 
 class KeyFindingBlock(blocks.StructBlock):
@@ -47,6 +48,12 @@ class RequirementBlock(blocks.StructBlock):
     Comments and ratings attach to the block's id, which Wagtail keeps across revisions.
     """
 
+    content_note = blocks.CharBlock(
+        required=False,
+        max_length=CONTENT_NOTE_MAX_LENGTH,
+        help_text="If the item is about something painful, say so in a few words. Readers "
+        "see this first and choose whether to open the item.",
+    )
     statement = blocks.TextBlock(help_text="What services must do, as one clear sentence.")
     rationale = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES, required=False, help_text="Why: what the evidence shows."

@@ -1,5 +1,8 @@
+from consultations.models.care import DRAFT_MAX_LENGTH, Draft, SupportService
 from consultations.models.contributions import (
+    ANSWER_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
+    HIDDEN_REASON_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     Comment,
@@ -8,21 +11,33 @@ from consultations.models.contributions import (
     RatingVersion,
 )
 from consultations.models.members import Invitation, Member
-from consultations.models.mixins import ConsultablePageMixin, ConsultationItem
+from consultations.models.mixins import (
+    CONTENT_NOTE_MAX_LENGTH,
+    ConsultablePageMixin,
+    ConsultationItem,
+)
+from consultations.models.moderation import ModerationVisit
 from consultations.models.rounds import Round, RoundPage
 
 __all__ = [
+    "ANSWER_MAX_LENGTH",
     "COMMENT_MAX_LENGTH",
+    "CONTENT_NOTE_MAX_LENGTH",
+    "DRAFT_MAX_LENGTH",
+    "HIDDEN_REASON_MAX_LENGTH",
     "QUOTE_MAX_LENGTH",
     "REASON_MAX_LENGTH",
     "Comment",
     "CommentVersion",
     "ConsultablePageMixin",
     "ConsultationItem",
+    "Draft",
     "Invitation",
     "Member",
+    "ModerationVisit",
     "Rating",
     "RatingVersion",
     "Round",
     "RoundPage",
+    "SupportService",
 ]

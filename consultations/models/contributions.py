@@ -1,15 +1,37 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Page, Revision
 
-from consultations.enums import Abstention, VersionKind
+from consultations.enums import Abstention, AnswerStatus, EnteredVia, ModerationState, VersionKind
 from consultations.models.members import Member
 from consultations.models.rounds import Round
 
 COMMENT_MAX_LENGTH = 2000
 QUOTE_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 1000
+ANSWER_MAX_LENGTH = 4000
+HIDDEN_REASON_MAX_LENGTH = 1000
+
+
+def entered_by_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+
+def entered_via_field() -> models.CharField:
+    # Blank when she sent it herself; else how she gave it to the research team, who
+    # entered it for her with her agreement.
+    return models.CharField(
+        _("entered for her after"), max_length=20, choices=EnteredVia.choices, blank=True
+    )
 
 
 class Contribution(models.Model):
@@ -40,6 +62,21 @@ class CommentQuerySet(models.QuerySet):
     def on_time(self) -> "CommentQuerySet":
         return self.filter(late=False)
 
+    def shown(self) -> "CommentQuerySet":
+        """Comments others may read: on time, not withdrawn, not hidden by the team."""
+        return self.filter(late=False, withdrawn_at__isnull=True, hidden_at__isnull=True)
+
+    def in_state(self, state: str) -> "CommentQuerySet":
+        if state == ModerationState.HIDDEN:
+            return self.filter(hidden_at__isnull=False)
+        if state == ModerationState.WITHDRAWN:
+            return self.filter(withdrawn_at__isnull=False)
+        if state == ModerationState.LATE:
+            return self.filter(late=True)
+        if state == ModerationState.VISIBLE:
+            return self.shown()
+        return self
+
 
 class Comment(Contribution):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="comments")
@@ -51,6 +88,33 @@ class Comment(Contribution):
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
     edited_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    entered_by = entered_by_field()
+    entered_via = entered_via_field()
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    hidden_reason = models.TextField(
+        _("why it is hidden"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
+    answer_status = models.CharField(
+        _("answer"), max_length=20, choices=AnswerStatus.choices, blank=True
+    )
+    answer = models.TextField(_("response"), max_length=ANSWER_MAX_LENGTH, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -60,6 +124,20 @@ class Comment(Contribution):
         indexes = [models.Index(fields=["round", "page", "block_id"])]
         constraints = [
             models.CheckConstraint(condition=~models.Q(body=""), name="comment_body_not_empty"),
+            # She is always told why: a hidden comment has a reason, a shown one none.
+            models.CheckConstraint(
+                condition=models.Q(hidden_at__isnull=True, hidden_reason="")
+                | models.Q(hidden_at__isnull=False) & ~models.Q(hidden_reason=""),
+                name="comment_hidden_with_reason",
+            ),
+            # An answer is a status and the words she will read, together.
+            models.CheckConstraint(
+                condition=models.Q(answer_status="", answer="", answered_at__isnull=True)
+                | ~models.Q(answer_status="")
+                & ~models.Q(answer="")
+                & models.Q(answered_at__isnull=False),
+                name="comment_answer_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,6 +151,24 @@ class Comment(Contribution):
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer_status)
+
+    @property
+    def moderation_state(self) -> ModerationState:
+        if self.is_withdrawn:
+            return ModerationState.WITHDRAWN
+        if self.is_hidden:
+            return ModerationState.HIDDEN
+        if self.late:
+            return ModerationState.LATE
+        return ModerationState.VISIBLE
+
 
 class CommentVersion(models.Model):
     """One state of a comment, as she made, changed or withdrew it; never updated."""
@@ -84,6 +180,8 @@ class CommentVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     late = models.BooleanField(default=False)
     form_token = models.UUIDField(null=True, blank=True, editable=False)
+    entered_by = entered_by_field()
+    entered_via = entered_via_field()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -112,6 +210,9 @@ class Rating(Contribution):
     abstention = models.CharField(max_length=20, choices=Abstention.choices, blank=True)
     reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Of the current value: cleared when she changes the rating herself.
+    entered_by = entered_by_field()
+    entered_via = entered_via_field()
 
     objects = RatingQuerySet.as_manager()
 
@@ -145,6 +246,8 @@ class RatingVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     late = models.BooleanField(default=False)
     form_token = models.UUIDField(null=True, blank=True, editable=False)
+    entered_by = entered_by_field()
+    entered_via = entered_via_field()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -14,13 +14,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from consultations.enums import Abstention, RoundStatus, VersionKind
+from consultations.enums import Abstention, EnteredVia, RoundStatus, VersionKind
 from consultations.formatting import clock_time, day_and_date
 from consultations.models import (
     COMMENT_MAX_LENGTH,
@@ -34,7 +35,9 @@ from consultations.models import (
     Round,
     RoundPage,
 )
+from consultations.permissions import ENTER_FOR_MEMBER_PERMISSION
 from consultations.selectors import comment_version_by_token, rating_version_by_token
+from consultations.services.audit import _account
 
 
 class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not a fault)
@@ -48,6 +51,20 @@ class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not 
 class CommentChanged(ValidationError):
     """She changed the comment from an older version than its current one (another tab or
     window saved first), so saving hers would silently undo the other change."""
+
+
+@dataclass(frozen=True)
+class EnteredForHer:
+    """An editor entering what a member gave by phone, at a meeting or in writing."""
+
+    by: AbstractBaseUser
+    via: str
+
+
+def entered_fields(entered: EnteredForHer | None) -> dict[str, object]:
+    if entered is None:
+        return {"entered_by_id": None, "entered_via": ""}
+    return {"entered_by_id": entered.by.pk, "entered_via": entered.via}
 
 
 @dataclass(frozen=True)
@@ -149,12 +166,14 @@ def comment_post(
     quote: str = "",
     parent: Comment | None = None,
     form_token: uuid.UUID | None = None,
+    entered_for_her: EnteredForHer | None = None,
 ) -> CommentVersion:
     """Post a comment on an item of a pinned page, or on the whole page, or a reply.
 
     Replies go to a top-level comment she can see, in a round that shows comments to
     members. Returns the first version; its ``late`` says whether the round had closed.
     A form whose token was used before raises ``AlreadySaved`` and stores nothing.
+    ``entered_for_her`` records an editor who entered it for her (``comment_enter``).
     """
     timing = contribution_timing(round=round, member=member)
     round_page = round_page_get(round=round, page_id=page_id)
@@ -179,6 +198,7 @@ def comment_post(
                 quote=quote,
                 body=body,
                 late=timing.late,
+                **entered_fields(entered_for_her),
             )
             return CommentVersion.objects.create(
                 comment=comment,
@@ -187,6 +207,7 @@ def comment_post(
                 body=body,
                 late=timing.late,
                 form_token=form_token,
+                **entered_fields(entered_for_her),
             )
     except IntegrityError:
         # The same form arrived twice at once: the copy that committed first holds the
@@ -339,6 +360,7 @@ def rating_set(
     abstention: str = "",
     reason: str = "",
     form_token: uuid.UUID | None = None,
+    entered_for_her: EnteredForHer | None = None,
 ) -> RatingVersion:
     """Record her rating of an item: a score on the round's scale, or an abstention.
 
@@ -364,7 +386,12 @@ def rating_set(
     if abstention and abstention not in Abstention.values:
         raise ValidationError({"choice": _("Choose a score, or say why you are not rating.")})
     reason = text_clean(value=reason, field="reason", max_length=REASON_MAX_LENGTH)
-    values: dict[str, object] = {"score": score, "abstention": abstention, "reason": reason}
+    values: dict[str, object] = {
+        "score": score,
+        "abstention": abstention,
+        "reason": reason,
+        **entered_fields(entered_for_her),
+    }
     try:
         with transaction.atomic():
             rating = rating_current_locked(
@@ -451,3 +478,20 @@ def rating_current_locked(
             return _LockedRating(rating, created=True)
     except IntegrityError:
         return _LockedRating(Rating.objects.select_for_update().get(**lookup), created=False)
+
+
+def entered_for_her_check(*, by: AbstractBaseUser, via: str, agreed: bool) -> EnteredForHer:
+    """An editor may enter a member's comment or ratings only with the permission, saying
+    how she gave them, and confirming that she agreed to what is entered."""
+    if not by.has_perm(ENTER_FOR_MEMBER_PERMISSION):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if via not in EnteredVia.values:
+        errors["via"] = _("Say how the member gave you this.")
+    if not agreed:
+        errors["agreed"] = _(
+            "Tick the box to confirm the member agreed to what you are entering for her."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return EnteredForHer(by=_account(by), via=via)

@@ -85,6 +85,7 @@ class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("content_note"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("source_id"), FieldPanel("kind")]),

@@ -58,6 +58,7 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("section_number"),
+        FieldPanel("content_note"),
         FieldPanel("introduction"),
         FieldPanel("requirements"),
     ]
@@ -87,7 +88,10 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
     def get_consultation_items(self) -> list[ConsultationItem]:
         return [
             ConsultationItem(
-                block_id=item.block_id, number=item.number, text=item.value["statement"]
+                block_id=item.block_id,
+                number=item.number,
+                text=item.value["statement"],
+                content_note=item.value.get("content_note", ""),
             )
             for item in self.requirement_items
         ]

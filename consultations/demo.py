@@ -10,14 +10,28 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+
+from wagtail.models import Page, Revision
 
 from cms.demo import Log
 from consultations.consent import CONSENT_VERSION
-from consultations.enums import Audience, Constituency, RatingScale
-from consultations.models import ConsultationItem, Invitation, Member, Round, RoundPage
+from consultations.enums import AnswerStatus, Audience, Constituency, RatingScale
+from consultations.models import (
+    Comment,
+    CommentVersion,
+    ConsultationItem,
+    Invitation,
+    Member,
+    Rating,
+    RatingVersion,
+    Round,
+    RoundPage,
+)
 from consultations.selectors import consultable_pages
 from consultations.services import (
+    comment_answer,
     comment_edit,
     comment_post,
     invitation_create,
@@ -25,11 +39,18 @@ from consultations.services import (
     round_page_pin,
 )
 
-ROUND_TITLE = "Round 1: the draft framework"
+EARLIER_ROUND_TITLE = "Round 1: the first draft"
+EARLIER_ROUND_INSTRUCTIONS = (
+    "<p><strong>Demo content.</strong> The first round on the draft framework. It has "
+    "closed, and the research team has answered the comments.</p>"
+)
+ROUND_TITLE = "Round 2: the revised draft"
 ROUND_INSTRUCTIONS = (
-    "<p><strong>Demo content.</strong> Read each section of the draft framework. Rate each "
-    "requirement from 1 (strongly disagree) to 9 (strongly agree), and tell us why if you "
-    "can. You can comment on a requirement, or on the whole section.</p>"
+    "<p><strong>Demo content.</strong> We have revised the draft after the first round. "
+    "Each requirement shows what changed, and your comments from the first round are shown "
+    "with our answers. Rate each requirement from 1 (strongly disagree) to 9 (strongly "
+    "agree), and tell us why if you can. You can comment on a requirement, or on the whole "
+    "section.</p>"
 )
 INVITED_EMAIL = "jordan.example@example.org"
 
@@ -51,7 +72,8 @@ DEMO_MEMBERS = (
 
 def seed(*, log: Log) -> None:
     members = [member for spec in DEMO_MEMBERS if (member := _member_ensure(spec=spec, log=log))]
-    _round_ensure(members=members, log=log)
+    earlier = _earlier_round_ensure(members=members, log=log)
+    _round_ensure(members=members, follows=earlier, log=log)
     _invitation_ensure(log=log)
 
 
@@ -78,7 +100,131 @@ def _member_ensure(*, spec: DemoMember, log: Log) -> Member | None:
     return member
 
 
-def _round_ensure(*, members: list[Member], log: Log) -> None:
+def _editor() -> AbstractBaseUser | None:
+    return get_user_model().objects.filter(username="editor").first()
+
+
+def _earlier_round_ensure(*, members: list[Member], log: Log) -> Round | None:
+    """A closed round on an earlier revision of a page whose items changed since, with
+    comments the research team has answered: what the open round builds on."""
+    existing = Round.objects.filter(title=EARLIER_ROUND_TITLE).first()
+    if existing is not None:
+        return existing
+    pinned = _earlier_revision()
+    if pinned is None:
+        log(f"Did not create {EARLIER_ROUND_TITLE}: no framework section has an earlier draft.")
+        return None
+    page, revision = pinned
+    now = timezone.now()
+    opened, closed = now - timedelta(days=60), now - timedelta(days=30)
+    # Opened now so that members' comments go in as they would have then; its dates are
+    # set to the past afterwards.
+    round = Round.objects.create(
+        title=EARLIER_ROUND_TITLE,
+        instructions=EARLIER_ROUND_INSTRUCTIONS,
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(days=1),
+        rating_scale=RatingScale.NINE_POINT,
+        audience=Audience.BOTH,
+        comments_visible_to_members=True,
+        created_by=_editor(),
+    )
+    round_page = RoundPage.objects.create(round=round, page=page, revision=revision, sort_order=0)
+    if len(members) == len(DEMO_MEMBERS) and (editor := _editor()) is not None:
+        _earlier_contributions_seed(
+            round=round, round_page=round_page, members=members, editor=editor
+        )
+    Round.objects.filter(pk=round.pk).update(opens_at=opened, closes_at=closed)
+    made = opened + timedelta(days=5)
+    answered = closed + timedelta(days=3)
+    Comment.objects.filter(round=round).update(created_at=made, answered_at=answered)
+    Rating.objects.filter(round=round).update(created_at=made)
+    CommentVersion.objects.filter(comment__round=round).update(created_at=made)
+    RatingVersion.objects.filter(rating__round=round).update(created_at=made)
+    log(f"Created the closed round {EARLIER_ROUND_TITLE} on the first draft of {page.title}.")
+    return Round.objects.get(pk=round.pk)
+
+
+def _earlier_revision() -> tuple[Page, Revision] | None:
+    """A consultable page and its revision before the latest, if their items differ."""
+    for page in consultable_pages().specific():
+        revisions = list(page.revisions.order_by("-created_at", "-pk")[:2])
+        if len(revisions) < 2:
+            continue
+        latest, earlier = (revision.as_object() for revision in revisions)
+        earlier_texts = {item.block_id: item.text for item in earlier.get_consultation_items()}
+        latest_texts = {item.block_id: item.text for item in latest.get_consultation_items()}
+        if earlier_texts and earlier_texts != latest_texts:
+            return page, revisions[1]
+    return None
+
+
+def _earlier_contributions_seed(
+    *, round: Round, round_page: RoundPage, members: list[Member], editor: AbstractBaseUser
+) -> None:
+    service_user, professional = members
+    items = round_page.items
+    latest = {
+        item.block_id: item.text for item in round_page.page.specific.get_consultation_items()
+    }
+    reworded = next(
+        item for item in items if item.block_id in latest and item.text != latest[item.block_id]
+    )
+    unchanged = next(item for item in items if latest.get(item.block_id) == item.text)
+    removed = next((item for item in items if item.block_id not in latest), None)
+    answers = [
+        (
+            service_user,
+            reworded,
+            "A plan is only worth something if someone goes through it with you. Mine was "
+            "written once and never looked at again.",
+            AnswerStatus.ACCEPTED,
+            "Thank you. The requirement now says the plan is shared, agreed with each woman "
+            "early in pregnancy, and reviewed with her at each stage.",
+        ),
+        (
+            professional,
+            unchanged,
+            "Named lead professional: this works well where the specialist midwife takes the "
+            "role.",
+            AnswerStatus.NOTED,
+            "Thank you. We have kept the requirement as it is: services can choose who takes "
+            "the role.",
+        ),
+    ]
+    if removed is not None:
+        answers.append(
+            (
+                service_user,
+                removed,
+                "I would not have gone to a special clinic. Everyone in the waiting room "
+                "would know why you were there.",
+                AnswerStatus.ACCEPTED,
+                "Other members said the same. We have taken this requirement out: what "
+                "matters is a shared plan and one named professional, wherever she is seen.",
+            )
+        )
+    for member, item, body, status, response in answers:
+        comment = comment_post(
+            round=round,
+            member=member,
+            page_id=round_page.page_id,
+            block_id=item.block_id,
+            body=body,
+        ).comment
+        comment_answer(comment=comment, by=editor, status=status, response=response)
+    for member, scores in ((service_user, (5, 8, 4, 3)), (professional, (6, 9, 6, 5))):
+        for item, score in zip(items, scores, strict=False):
+            rating_set(
+                round=round,
+                member=member,
+                page_id=round_page.page_id,
+                block_id=item.block_id,
+                score=score,
+            )
+
+
+def _round_ensure(*, members: list[Member], follows: Round | None, log: Log) -> None:
     if Round.objects.filter(title=ROUND_TITLE).exists():
         return
     # The pinned revision, not the live page, decides what members read: a section that
@@ -100,11 +246,15 @@ def _round_ensure(*, members: list[Member], log: Log) -> None:
         rating_scale=RatingScale.NINE_POINT,
         audience=Audience.BOTH,
         comments_visible_to_members=True,
-        created_by=get_user_model().objects.filter(username="editor").first(),
+        follows=follows,
+        created_by=_editor(),
     )
     for sort_order, (page, revision) in enumerate(pinned):
         RoundPage.objects.create(round=round, page=page, revision=revision, sort_order=sort_order)
-    log(f"Created the round {ROUND_TITLE}, open to members for three weeks.")
+    log(
+        f"Created the round {ROUND_TITLE}, open to members for three weeks"
+        + (f", following {follows.title}." if follows else ".")
+    )
     if len(members) == len(DEMO_MEMBERS):
         _contributions_seed(round=round, members=members, log=log)
 
@@ -169,6 +319,6 @@ def _invitation_ensure(*, log: Log) -> None:
         constituency=Constituency.PROFESSIONAL,
         study_site="Demo site South",
         professional_role="Health visitor",
-        invited_by=get_user_model().objects.filter(username="editor").first(),
+        invited_by=_editor(),
     )
     log("Created a waiting invitation for a made-up health visitor, Jordan Example.")

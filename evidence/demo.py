@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
+from wagtail.blocks import StreamValue
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -88,6 +89,9 @@ class DemoRequirement:
     rationale: str
     domain: str
     evidence: tuple[str, ...]  # source ids
+    content_note: str = ""
+    # How the first draft worded it: "" if as now, None if the first draft did not have it.
+    first_draft: str | None = ""
 
 
 SUMMARIES = (
@@ -836,6 +840,8 @@ FRAMEWORK_SECTIONS = (
             DemoRequirement(
                 statement="Maternity and drug treatment services agree one shared care plan "
                 "with each woman early in pregnancy, and review it with her at each stage.",
+                first_draft="Maternity and drug treatment services agree a care plan for each "
+                "woman during pregnancy.",
                 rationale="<p>Women described repeating their story to many services and "
                 "getting mixed messages. Joint clinics with one shared plan reduced both.</p>",
                 domain=ORGANISATIONS,
@@ -852,6 +858,8 @@ FRAMEWORK_SECTIONS = (
             DemoRequirement(
                 statement="Services tell each woman what they share about her, with whom and "
                 "why, and ask for her consent wherever the law allows.",
+                first_draft="Services share information about each woman with the other "
+                "services involved in her care.",
                 rationale="<p>Fear of what would be passed on kept some women away from care. "
                 "Guidance sets out how adult and children's services share information.</p>",
                 domain=ORGANISATIONS,
@@ -868,6 +876,7 @@ FRAMEWORK_SECTIONS = (
             DemoRequirement(
                 statement="Perinatal mental health services accept women who use drugs or are "
                 "in drug treatment, and plan their care with the drug service.",
+                first_draft=None,
                 rationale="<p>Women who use drugs often have mental health needs, yet some "
                 "services asked them to stop using drugs before they could be seen.</p>",
                 domain=RESOURCES,
@@ -934,6 +943,7 @@ FRAMEWORK_SECTIONS = (
                 statement="Every woman whose baby is removed from her care is offered her own "
                 "support for grief, mental health and drug use, lasting beyond court "
                 "proceedings.",
+                content_note="About a baby being taken into care",
                 rationale="<p>Support often stopped when the baby left, just when women needed "
                 "it most.</p>",
                 domain=RESOURCES,
@@ -950,6 +960,23 @@ FRAMEWORK_SECTIONS = (
         ),
     },
 )
+
+# Requirements the first draft of a section had and the revised draft dropped, by section
+# number, each with the position it had.
+FIRST_DRAFT_ONLY = {
+    1: (
+        (
+            4,
+            DemoRequirement(
+                statement="Women are seen in a specialist antenatal clinic rather than in "
+                "general antenatal clinics.",
+                rationale="<p>Some specialist clinics reported better attendance.</p>",
+                domain=ORGANISATIONS,
+                evidence=("S010",),
+            ),
+        ),
+    ),
+}
 
 FINDINGS_INTRODUCTION = "What the Stepping Stones study found, in plain words."
 
@@ -1156,34 +1183,61 @@ def _framework_seed(*, home: Page, summaries: dict[str, EvidenceSummaryPage], lo
         restriction.groups.set(Group.objects.filter(name__in=RESEARCH_TEAM_GROUPS))
         log("Made the draft framework private to the research team.")
     domains = Domain.objects.in_bulk(field_name="name")
+
+    def block(item: DemoRequirement, statement: str) -> dict:
+        return {
+            "statement": statement,
+            "content_note": item.content_note,
+            "rationale": RichText(item.rationale),
+            "domain": domains[item.domain],
+            "evidence": [summaries[i] for i in item.evidence if i in summaries],
+        }
+
     for spec in FRAMEWORK_SECTIONS:
-        requirements = [
-            (
-                "requirement",
-                {
-                    "statement": item.statement,
-                    "rationale": RichText(item.rationale),
-                    "domain": domains[item.domain],
-                    "evidence": [summaries[i] for i in item.evidence if i in summaries],
-                },
-            )
-            for item in spec["requirements"]
-            if item.domain in domains  # an editor may have renamed it
+        # An editor may have renamed a domain: its items are left out.
+        current = [item for item in spec["requirements"] if item.domain in domains]
+        first_draft = [
+            (item, item.first_draft or item.statement)
+            for item in current
+            if item.first_draft is not None
         ]
-        _page_ensure(
+        for position, item in FIRST_DRAFT_ONLY.get(spec["section_number"], ()):
+            if item.domain in domains:
+                first_draft.insert(position - 1, (item, item.statement))
+        existing = FrameworkSectionPage.objects.child_of(index).filter(
+            section_number=spec["section_number"]
+        )
+        existed = existing.exists()
+        page = _page_ensure(
             parent=index,
             page=FrameworkSectionPage(
                 title=spec["title"],
                 slug=slugify(spec["title"]),
                 section_number=spec["section_number"],
                 introduction=DEMO_NOTICE + spec["introduction"],
-                requirements=requirements,
+                requirements=[("requirement", block(item, text)) for item, text in first_draft],
             ),
-            existing=FrameworkSectionPage.objects.child_of(index).filter(
-                section_number=spec["section_number"]
-            ),
+            existing=existing,
             log=log,
         )
+        if (
+            page is None
+            or existed
+            or [text for __, text in first_draft] == [item.statement for item in current]
+        ):
+            continue
+        # The revised draft keeps each item's block id, so comments on the first draft
+        # follow the item into it.
+        ids = {
+            item: child.id
+            for (item, __), child in zip(first_draft, page.requirements, strict=True)
+        }
+        page.requirements = StreamValue(
+            page.requirements.stream_block,
+            [("requirement", block(item, item.statement), ids.get(item)) for item in current],
+        )
+        page.save_revision(log_action=True, clean=False).publish()
+        log(f"Revised the draft of {page.title}.")
 
 
 def _lay_findings_seed(*, home: Page, summaries: dict[str, EvidenceSummaryPage], log: Log) -> None:

@@ -4,13 +4,16 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from consultations.enums import Audience, Constituency
+from consultations.demo import EARLIER_ROUND_TITLE, ROUND_TITLE
+from consultations.enums import Audience, Constituency, RoundStatus
 from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
 from consultations.selectors import consultable_pages
 
+OPEN_ROUND = ROUND_TITLE
+
 
 def test_seed_demo_opens_a_round_on_every_framework_section_for_both_demo_members(demo_site):
-    round = Round.objects.get(title="Round 1: the draft framework")
+    round = Round.objects.get(title=OPEN_ROUND)
 
     assert round.is_open
     assert round.audience == Audience.BOTH
@@ -31,13 +34,13 @@ def test_seed_demo_opens_a_round_on_every_framework_section_for_both_demo_member
 
 
 def test_seed_demo_adds_comments_with_a_quote_a_reply_and_an_edit_and_ratings(demo_site):
-    comments = Comment.objects.filter(round__title="Round 1: the draft framework")
+    comments = Comment.objects.filter(round__title=OPEN_ROUND)
 
     assert comments.exclude(quote="").exists()
     assert comments.filter(parent__isnull=False).exists()
     edited = comments.get(edited_at__isnull=False)
     assert edited.versions.count() == 2
-    assert Rating.objects.filter(round__title="Round 1: the draft framework").count() >= 4
+    assert Rating.objects.filter(round__title=OPEN_ROUND).count() >= 4
 
 
 def test_seed_demo_leaves_one_invitation_waiting(demo_site):
@@ -57,4 +60,30 @@ def test_seed_demo_a_second_time_creates_nothing(demo_site):
     assert [
         model.objects.count() for model in (Round, RoundPage, Member, Invitation, Comment)
     ] == counts
-    assert "Created the round Round 1: the draft framework" in demo_site
+    assert f"Created the round {OPEN_ROUND}" in demo_site
+
+
+def test_seed_demo_closes_an_earlier_round_on_the_first_draft_with_answered_comments(demo_site):
+    earlier = Round.objects.get(title=EARLIER_ROUND_TITLE)
+    open_round = Round.objects.get(title=OPEN_ROUND)
+
+    assert earlier.status == RoundStatus.CLOSED
+    assert open_round.follows == earlier
+    (round_page,) = earlier.round_pages.select_related("page", "revision")
+    # The earlier round pinned an older revision of a section the open round also covers.
+    assert round_page.revision_id != round_page.page.latest_revision_id
+    now = open_round.round_pages.get(page=round_page.page)
+    then_texts = {item.block_id: item.text for item in round_page.items}
+    now_texts = {item.block_id: item.text for item in now.items}
+    assert then_texts.keys() - now_texts.keys(), "an item was removed"
+    assert now_texts.keys() - then_texts.keys(), "an item was added"
+    shared = then_texts.keys() & now_texts.keys()
+    assert any(then_texts[key] != now_texts[key] for key in shared), "an item was reworded"
+    assert any(then_texts[key] == now_texts[key] for key in shared), "an item is as it was"
+    comments = Comment.objects.filter(round=earlier)
+    assert comments.count() >= 3
+    assert not comments.filter(answer_status="").exists()
+    assert {c.block_id for c in comments} & (then_texts.keys() - now_texts.keys())
+    assert all(c.created_at < earlier.closes_at < c.answered_at for c in comments)
+    assert not comments.filter(late=True).exists()
+    assert Rating.objects.filter(round=earlier, late=False).count() >= 4

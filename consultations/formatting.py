@@ -105,3 +105,15 @@ def progress_sentence(progress: Progress) -> str:
         "rated": rated,
         "comments": comments,
     }
+
+
+def answers_sentence(progress: Progress) -> str:
+    """What became of her comments in a closed round: "The research team has answered 2 of
+    your 3 comments."; nothing if she made none."""
+    if not progress.comments:
+        return ""
+    return ngettext(
+        "The research team has answered %(answered)d of your %(count)d comment.",
+        "The research team has answered %(answered)d of your %(count)d comments.",
+        progress.comments,
+    ) % {"answered": progress.answered, "count": progress.comments}

@@ -70,6 +70,7 @@ class Progress:
     items: int
     rated: int
     comments: int
+    answered: int = 0
 
     @property
     def is_complete(self) -> bool:
@@ -89,18 +90,22 @@ def rounds_progress(*, rounds: list[Round], member: Member) -> dict[int, Progres
     ratings = Rating.objects.filter(round_id__in=round_ids, member=member)
     for round_id, page_id, block_id in ratings.values_list("round_id", "page_id", "block_id"):
         rated[round_id].add((page_id, block_id))
-    comments = dict(
-        Comment.objects.filter(round_id__in=round_ids, author=member)
+    comments = {
+        round_id: (count, answered)
+        for round_id, count, answered in Comment.objects.filter(
+            round_id__in=round_ids, author=member
+        )
         .current()
         .values("round_id")
-        .annotate(count=Count("pk"))
-        .values_list("round_id", "count")
-    )
+        .annotate(count=Count("pk"), answered=Count("pk", filter=~Q(answer_status="")))
+        .values_list("round_id", "count", "answered")
+    }
     return {
         round_id: Progress(
             items=len(items[round_id]),
             rated=len(items[round_id] & rated[round_id]),
-            comments=comments.get(round_id, 0),
+            comments=comments.get(round_id, (0, 0))[0],
+            answered=comments.get(round_id, (0, 0))[1],
         )
         for round_id in round_ids
     }

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from consultations.consent import CONSENT_TEMPLATE, CONSENT_VERSION
 from consultations.enums import Withdrawal
-from consultations.formatting import closed_phrase, deadline_phrase, progress_sentence
+from consultations.formatting import (
+    answers_sentence,
+    closed_phrase,
+    deadline_phrase,
+    progress_sentence,
+)
 from consultations.forms import JoinForm, ProfileForm, WithdrawForm
 from consultations.selectors import invitation_find, member_dashboard
 from consultations.services import (
@@ -70,8 +75,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for round, progress in rounds.open
         ]
         context["closed_rounds"] = [
-            {"round": round, "closed": closed_phrase(round.closes_at)}
-            for round, _progress in rounds.closed
+            {
+                "round": round,
+                "closed": closed_phrase(round.closes_at),
+                "answers": answers_sentence(progress),
+            }
+            for round, progress in rounds.closed
         ]
     return render(request, "consultations/dashboard.html", context)
 

@@ -15,7 +15,7 @@ from consultations.consent import CONSENT_VERSION
 from consultations.enums import Audience, Constituency
 from consultations.formatting import deadline_phrase
 from consultations.models import Invitation, Member
-from consultations.services import comment_post, invitation_create, rating_set
+from consultations.services import comment_answer, comment_post, invitation_create, rating_set
 from tests.factories import (
     FrameworkSectionPageFactory,
     MemberFactory,
@@ -489,3 +489,26 @@ def test_the_header_offers_sign_in_to_someone_signed_out(client, db):
     assert [a["href"] for a in account.find_all("a")] == [reverse("login")]
     assert "Sign in" in account.get_text()
     assert not account.find("form")
+
+
+def test_dashboard_says_how_many_of_her_comments_in_a_closed_round_were_answered(
+    client, service_user, open_round, round_page, item_ids, close_round, editor
+):
+    comments = [
+        comment_post(
+            round=open_round,
+            member=service_user,
+            page_id=round_page.page_id,
+            block_id=item_ids[0],
+            body=f"Comment {number}",
+        ).comment
+        for number in range(3)
+    ]
+    comment_answer(comment=comments[0], by=editor, status="accepted", response="We agree.")
+    comment_answer(comment=comments[1], by=editor, status="noted", response="Thank you.")
+    close_round(open_round)
+    client.force_login(service_user.user)
+
+    text = text_of(client.get(reverse("consultations:dashboard")))
+
+    assert "The research team has answered 2 of your 3 comments." in text

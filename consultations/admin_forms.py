@@ -19,7 +19,9 @@ from wagtail.models import Page, Revision
 
 from modelcluster.forms import BaseChildFormSet
 
+from consultations import form_tokens
 from consultations.enums import Abstention, AnswerStatus, Constituency, EnteredVia, Withdrawal
+from consultations.forms import FormTokenMixin
 from consultations.models import ConsultablePageMixin, Member, Round, RoundPage
 from consultations.permissions import can_view_member_identity
 from consultations.selectors import (
@@ -554,7 +556,12 @@ class EntryConfirmForm(ServiceErrorsForm):
     )
 
 
-class EntryCommentForm(EntryConfirmForm):
+class EntryCommentForm(FormTokenMixin, EntryConfirmForm):
+    """Her comment; its one-time token (``consultations.form_tokens``) is signed for her,
+    so a double click stores it once."""
+
+    form_token_purpose = form_tokens.COMMENT
+
     block_id = forms.ChoiceField(label=gettext_lazy("On"), required=False)
     quote = forms.CharField(
         label=gettext_lazy("The words she means (optional)"),
@@ -580,8 +587,16 @@ class EntryRatingsForm(EntryConfirmForm):
     """One choice per item on the round's scale, or an abstention; blank leaves her
     rating of the item as it is."""
 
-    def __init__(self, *args: Any, round: Round, items: Iterable[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        round: Round,
+        items: Iterable[Any],
+        current: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        current = current or {}
         scale = round.scale
         choices = [
             ("", _("Leave as it is")),
@@ -590,7 +605,14 @@ class EntryRatingsForm(EntryConfirmForm):
         ]
         rating_fields = {
             f"rating-{item.block_id}": forms.ChoiceField(
-                label=f"{item.number} {item.text}", choices=choices, required=False
+                label=f"{item.number} {item.text}",
+                choices=choices,
+                required=False,
+                help_text=(
+                    _("Her rating now: %(rating)s") % {"rating": current[item.block_id]}
+                    if item.block_id in current
+                    else _("She has not rated this item.")
+                ),
             )
             for item in items
         }

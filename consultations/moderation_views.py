@@ -245,8 +245,12 @@ class QueueView(generic.IndexView):
     def get_answer_url(self, instance: Comment) -> str:
         return self.with_next(reverse("rounds:answer", args=[instance.pk]))
 
+    @cached_property
+    def may_moderate(self) -> bool:
+        return self.request.user.has_perm(MODERATE_PERMISSION)
+
     def get_list_more_buttons(self, instance: Comment) -> list[MenuItem]:
-        if not self.request.user.has_perm(MODERATE_PERMISSION):
+        if not self.may_moderate:
             return []
         buttons = [
             MenuItem(
@@ -289,7 +293,7 @@ class QueueView(generic.IndexView):
                 "body",
                 label=_("Comment"),
                 view=self,
-                get_url=self.get_answer_url,
+                get_url=self.get_answer_url if self.may_moderate else lambda comment: None,
             ),
             Column("item", label=_("Item"), accessor=self.item_of),
             Column(
@@ -357,13 +361,9 @@ class CommentViewMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        comment = self.object
-        item = None
-        if comment.block_id:
-            item = selectors.round_items(self.round).get((comment.page_id, comment.block_id))
         context.update(
-            comment=comment,
-            item=item,
+            comment=self.object,
+            item=selectors.item_as_she_read(self.object),
             round=self.round,
             back_url=self.back_url,
             action_url=self.request.get_full_path(),
@@ -514,9 +514,20 @@ class EnterView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
             return None
         chosen = self.start_form.cleaned_data
         items = self.items(chosen["page"])
+        member = chosen["member"]
         if chosen["kind"] == "ratings":
-            return EntryRatingsForm(data, round=self.round, items=items)
-        return EntryCommentForm(data, items=items)
+            current = selectors.rating_labels_of(round=self.round, member=member)
+            return EntryRatingsForm(
+                data,
+                round=self.round,
+                items=items,
+                current={
+                    block_id: label
+                    for (page, block_id), label in current.items()
+                    if page == chosen["page"]
+                },
+            )
+        return EntryCommentForm(data, items=items, member=member)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -564,12 +575,17 @@ class EnterView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
                 "member": member.pseudonym,
             }
         else:
-            version = services.comment_enter(
-                **common,
-                block_id=form.cleaned_data["block_id"],
-                body=form.cleaned_data["body"],
-                quote=form.cleaned_data["quote"],
-            )
+            try:
+                version = services.comment_enter(
+                    **common,
+                    block_id=form.cleaned_data["block_id"],
+                    body=form.cleaned_data["body"],
+                    quote=form.cleaned_data["quote"],
+                    form_token=form.cleaned_data["form_token"],
+                )
+            except services.AlreadySaved:
+                messages.success(self.request, _("This comment was already entered."))
+                return redirect(queue_url(self.round))
             late = version.late
             message = _("Comment %(number)s entered for %(member)s.") % {
                 "number": version.comment_id,

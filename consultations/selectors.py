@@ -436,12 +436,37 @@ def members_for_entry(round: Round) -> QuerySet[Member]:
     )
 
 
+def rating_labels_of(*, round: Round, member: Member) -> dict[tuple[int, str], str]:
+    """Her current ratings in the round as words, by page id and block id."""
+    labels = round.scale.labels
+    return {
+        (rating.page_id, rating.block_id): (
+            rating.get_abstention_display()
+            if rating.score is None
+            else labels.get(rating.score, str(rating.score))
+        )
+        for rating in Rating.objects.filter(round=round, member=member)
+    }
+
+
 def comment_for_moderation(pk: int) -> Comment | None:
     return (
         Comment.objects.filter(pk=pk)
-        .select_related("round", "author", "page", "parent__author", "answered_by", "hidden_by")
+        .select_related(
+            "round", "author", "page", "revision", "parent", "answered_by", "hidden_by"
+        )
         .first()
     )
+
+
+def item_as_she_read(comment: Comment) -> ConsultationItem | None:
+    """The item a comment is on, in the revision she read when she wrote it."""
+    if not comment.block_id:
+        return None
+    pinned = RoundPage(
+        round_id=comment.round_id, page_id=comment.page_id, revision=comment.revision
+    )
+    return next((item for item in pinned.items if item.block_id == comment.block_id), None)
 
 
 def comment_versions_newest_first(comment: Comment) -> QuerySet[CommentVersion]:

@@ -9,6 +9,7 @@ history pages show her present pseudonym, looked up from her id.
 """
 
 import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -184,10 +185,12 @@ def comment_enter(
     block_id: str = "",
     body: str,
     quote: str = "",
+    form_token: uuid.UUID | None = None,
 ) -> CommentVersion:
     """Enter a comment a member gave by phone, at a meeting or in writing, as hers, marked
     as entered for her. Only with the permission, saying how she gave it, and confirming
-    that she agreed to the words; every problem is reported at once."""
+    that she agreed to the words; every problem is reported at once. A form sent twice
+    raises ``AlreadySaved`` and stores and logs nothing the second time."""
     entered, errors = _entered_check(by=by, via=via, agreed=agreed)
     try:
         comment_texts_clean(body=body, quote=quote)
@@ -203,6 +206,7 @@ def comment_enter(
             block_id=block_id,
             body=body,
             quote=quote,
+            form_token=form_token,
             entered_for_her=entered,
         )
         log(

@@ -2,6 +2,7 @@
 two-step admin form, the audit entry, and how it shows to her and to the research team."""
 
 from django.contrib.auth.models import Group, Permission
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
@@ -11,6 +12,7 @@ import pytest
 from consultations.enums import Audience, EnteredVia
 from consultations.models import Comment, Rating
 from consultations.services import rating_set
+from tests.consultations.conftest import comment_form_data
 from tests.consultations.urls import page_url
 from tests.factories import MemberFactory, UserFactory
 
@@ -83,13 +85,14 @@ def test_entering_a_comment_for_her(
 ):
     response = editor_client.post(
         comment_step(open_round, service_user, section),
-        {
-            "block_id": item_ids[1],
-            "quote": "named lead",
-            "body": "She said a named lead matters most.",
-            "via": EnteredVia.PHONE,
-            "agreed": "on",
-        },
+        comment_form_data(
+            service_user,
+            block_id=item_ids[1],
+            quote="named lead",
+            body="She said a named lead matters most.",
+            via=EnteredVia.PHONE,
+            agreed="on",
+        ),
         follow=True,
     )
 
@@ -123,7 +126,7 @@ def test_her_agreement_and_how_she_gave_it_are_required_and_nothing_is_lost(
 ):
     response = editor_client.post(
         comment_step(open_round, service_user, section),
-        {"block_id": "", "quote": "", "body": "Words she gave.", "via": ""},
+        comment_form_data(service_user, block_id="", quote="", body="Words she gave.", via=""),
     )
 
     html = response.content.decode()
@@ -139,7 +142,8 @@ def test_an_empty_comment_is_refused_with_the_other_problems(
     editor_client, open_round, section, service_user
 ):
     response = editor_client.post(
-        comment_step(open_round, service_user, section), {"body": " ", "via": "meeting"}
+        comment_step(open_round, service_user, section),
+        comment_form_data(service_user, body=" ", via="meeting"),
     )
 
     html = response.content.decode()
@@ -252,7 +256,7 @@ def test_entering_needs_the_permission(
 
     response = client.post(
         comment_step(open_round, service_user, section),
-        {"body": "Words.", "via": "phone", "agreed": "on"},
+        comment_form_data(service_user, body="Words.", via="phone", agreed="on"),
     )
 
     assert response.status_code == 302
@@ -260,3 +264,47 @@ def test_entering_needs_the_permission(
     assert not Comment.objects.exists()
     queue = client.get(reverse("rounds:moderation", args=[open_round.pk])).content.decode()
     assert "Enter for a member" not in queue
+
+
+def test_the_same_comment_form_sent_twice_is_entered_once(
+    editor_client, open_round, section, service_user
+):
+    data = comment_form_data(service_user, body="Once only.", via="writing", agreed="on")
+
+    url = comment_step(open_round, service_user, section)
+
+    editor_client.post(url, data)
+    response = editor_client.post(url, data, follow=True)
+
+    assert Comment.objects.count() == 1
+    assert ModelLogEntry.objects.filter(action="consultations.comment_enter").count() == 1
+    assert "This comment was already entered." in response.content.decode()
+
+
+def test_the_ratings_step_tells_her_ratings_now(
+    editor_client, open_round, section, service_user, item_ids
+):
+    rating_set(
+        round=open_round, member=service_user, page_id=section.pk, block_id=item_ids[0], score=2
+    )
+
+    html = editor_client.get(ratings_step(open_round, service_user, section)).content.decode()
+
+    assert "Her rating now:" in html
+    assert "She has not rated this item." in html
+
+
+@pytest.mark.parametrize(
+    ("via", "words"),
+    [
+        ("phone", "Entered for you by the research team after a phone call."),
+        ("meeting", "Entered for you by the research team after a meeting."),
+        ("writing", "Entered for you by the research team from your letter or message."),
+        ("", ""),
+    ],
+)
+def test_what_she_is_told_of_a_rating_entered_for_her(via, words):
+    html = render_to_string("consultations/includes/entered_for_her.html", {"via": via})
+
+    expected = f'<p class="nhsuk-body-s app-entered-for-her">{words}</p>' if via else ""
+    assert html.strip() == expected

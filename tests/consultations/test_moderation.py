@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 
 import pytest
 
-from consultations.enums import AnswerStatus, ModerationState
+from consultations.enums import AnswerStatus, ModerationState, Withdrawal
 from consultations.models import Comment, CommentVersion
 from consultations.services import (
     comment_answer,
@@ -20,6 +20,7 @@ from consultations.services import (
     comment_hide,
     comment_post,
     comment_withdraw,
+    member_withdraw,
     moderation_visit_record,
 )
 from tests.consultations.urls import page_url
@@ -499,3 +500,23 @@ def test_editors_may_moderate_from_the_migration(editor):
     assert editor.has_perm("consultations.add_comment")
     assert not MemberFactory().user.has_perm("consultations.change_comment")
     assert not EditorFactory().has_perm("consultations.view_member_identity")
+
+
+def test_a_deleted_members_placeholder_keeps_no_answer_or_reason_and_the_log_forgets_them(
+    editor, shared_round, service_user, professional
+):
+    comment = post(shared_round, service_user, "Her words, to be deleted.")
+    post(shared_round, professional, "A reply that stays.", parent=comment)
+    comment_answer(comment=comment, by=editor, status="noted", response="About her words.")
+    comment_hide(comment=comment, by=editor, reason="Also about her words.")
+
+    member_withdraw(member=service_user, choice=Withdrawal.DELETED)
+
+    comment.refresh_from_db()
+    assert (comment.answer, comment.answer_status, comment.hidden_reason) == ("", "", "")
+    assert not comment.is_hidden
+    entries = ModelLogEntry.objects.filter(
+        object_id=str(comment.pk), action__startswith="consultations.comment_"
+    )
+    assert entries.count() == 2
+    assert all(entry.data == {} for entry in entries)

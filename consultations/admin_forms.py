@@ -19,8 +19,10 @@ from wagtail.models import Page, Revision
 
 from modelcluster.forms import BaseChildFormSet
 
-from consultations.enums import Constituency, Withdrawal
-from consultations.models import ConsultablePageMixin, Round, RoundPage
+from consultations import form_tokens
+from consultations.enums import Abstention, AnswerStatus, Constituency, EnteredVia, Withdrawal
+from consultations.forms import FormTokenMixin
+from consultations.models import ConsultablePageMixin, Member, Round, RoundPage
 from consultations.permissions import can_view_member_identity
 from consultations.selectors import (
     consultable_page_models,
@@ -460,3 +462,165 @@ class MemberWithdrawForm(forms.Form):
             "required": gettext_lazy("Confirm that the request comes from the member herself.")
         },
     )
+
+
+# Moderation ------------------------------------------------------------------------------
+
+
+class ServiceErrorsForm(forms.Form):
+    """Puts a service's ``ValidationError`` beside the fields it names; the rest above."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class AnswerForm(ServiceErrorsForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("What the research team did with the comment"),
+        choices=AnswerStatus.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    response = forms.CharField(
+        label=gettext_lazy("Response"),
+        help_text=gettext_lazy(
+            "The member reads this under her comment, and so do other members where the "
+            "round shares comments. Say what the team did and why, in plain words."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+
+
+class HideForm(ServiceErrorsForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Why it is hidden"),
+        help_text=gettext_lazy(
+            "The member who wrote it reads this under her comment. Other members no longer "
+            "see the comment."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class EntryStartForm(forms.Form):
+    """The first step of entering for a member: who, which page, and what."""
+
+    member = forms.ModelChoiceField(
+        label=gettext_lazy("Member"),
+        queryset=Member.objects.none(),
+        empty_label=gettext_lazy("Choose the member, by pseudonym"),
+    )
+    page = forms.TypedChoiceField(label=gettext_lazy("Page"), coerce=int)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What she gave you"),
+        choices=[
+            ("comment", gettext_lazy("A comment")),
+            ("ratings", gettext_lazy("Ratings of the page's items")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, round: Round, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        # By pseudonym only: this form is for every editor.
+        self.fields["member"].label_from_instance = lambda member: member.pseudonym
+        self.fields["page"].choices = [
+            (round_page.page_id, round_page.page.get_admin_display_title())
+            for round_page in round.round_pages.select_related("page").order_by("sort_order")
+        ]
+
+
+class EntryConfirmForm(ServiceErrorsForm):
+    """How she gave what is entered, and that she agreed to it."""
+
+    via = forms.ChoiceField(
+        label=gettext_lazy("How she gave it"),
+        choices=EnteredVia.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    agreed = forms.BooleanField(
+        label=gettext_lazy("She agreed to what I am entering"),
+        help_text=gettext_lazy(
+            "Read it back to her, or show it to her, before you tick this. She will see it "
+            "marked as entered for her."
+        ),
+        required=False,
+    )
+
+
+class EntryCommentForm(FormTokenMixin, EntryConfirmForm):
+    """Her comment; its one-time token (``consultations.form_tokens``) is signed for her,
+    so a double click stores it once."""
+
+    form_token_purpose = form_tokens.COMMENT
+
+    block_id = forms.ChoiceField(label=gettext_lazy("On"), required=False)
+    quote = forms.CharField(
+        label=gettext_lazy("The words she means (optional)"),
+        help_text=gettext_lazy("The words of the item her comment is about, if she named them."),
+        required=False,
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Her comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+    )
+    field_order = ["block_id", "quote", "body", "via", "agreed"]
+
+    def __init__(self, *args: Any, items: Iterable[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["block_id"].choices = [
+            ("", _("The whole page")),
+            *((item.block_id, f"{item.number} {item.text}") for item in items),
+        ]
+
+
+class EntryRatingsForm(EntryConfirmForm):
+    """One choice per item on the round's scale, or an abstention; blank leaves her
+    rating of the item as it is."""
+
+    def __init__(
+        self,
+        *args: Any,
+        round: Round,
+        items: Iterable[Any],
+        current: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        scale = round.scale
+        choices = [
+            ("", _("Leave as it is")),
+            *((str(score), scale.labels.get(score, str(score))) for score in scale.scores),
+            *Abstention.choices,
+        ]
+        rating_fields = {
+            f"rating-{item.block_id}": forms.ChoiceField(
+                label=f"{item.number} {item.text}",
+                choices=choices,
+                required=False,
+                help_text=(
+                    _("Her rating now: %(rating)s") % {"rating": current[item.block_id]}
+                    if item.block_id in current
+                    else _("She has not rated this item.")
+                ),
+            )
+            for item in items
+        }
+        self.fields = {**rating_fields, **self.fields}
+
+    def choices_given(self) -> dict[str, str]:
+        return {
+            name.removeprefix("rating-"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("rating-")
+        }

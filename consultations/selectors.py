@@ -10,17 +10,32 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
 
-from consultations.enums import RoundStatus, VersionKind, Withdrawal
+from consultations.enums import AUDIENCE_CONSTITUENCIES, RoundStatus, VersionKind, Withdrawal
 from consultations.models import (
     Comment,
     CommentVersion,
     ConsultablePageMixin,
+    ConsultationItem,
     Invitation,
     Member,
     Rating,
@@ -130,7 +145,8 @@ def member_dashboard(*, member: Member) -> Dashboard:
 
 def comments_visible_to(*, round: Round, member: Member, page_id: int) -> QuerySet[Comment]:
     """Comments on a page of the round she may read: her own, and if the round shares
-    them, other members' on-time comments that are not withdrawn. Late comments by
+    them, other members' on-time comments that are neither withdrawn nor hidden by the
+    research team. Late comments by
     others, and private rounds' comments, stay with the research team. Each comment says
     whether she sent a change (``late_edit``) or asked to withdraw it (``late_withdrawal``)
     after the round closed."""
@@ -159,9 +175,10 @@ def _visible_to(*, round: Round, member: Member) -> Q:
     mine = Q(author=member)
     if not round.comments_visible_to_members:
         return mine
-    standing = Q(late=False, withdrawn_at__isnull=True)
-    # A withdrawn comment that others replied to stays as a placeholder (the page shows no
-    # words of it), so the replies keep their place in the thread.
+    standing = Q(late=False, withdrawn_at__isnull=True, hidden_at__isnull=True)
+    # A withdrawn comment, or one the research team hid, that others replied to stays as a
+    # placeholder (the page shows no words of it), so the replies keep their place in the
+    # thread.
     answered = Exists(
         Comment.objects.filter(parent=OuterRef("pk")).filter(standing | Q(author=member))
     )
@@ -195,6 +212,7 @@ def round_pages_progress(*, round: Round, member: Member) -> list[PageProgress]:
     )
     on_page: Counter[int] = Counter(
         Comment.objects.filter(round=round, block_id="", withdrawn_at__isnull=True)
+        .filter(Q(hidden_at__isnull=True) | Q(author=member))
         .filter(_visible_to(round=round, member=member))
         .values_list("page_id", flat=True)
     )
@@ -381,6 +399,87 @@ def comment_newest_version_pk(comment: Comment) -> int | None:
 def members_of_users(users: Iterable) -> QuerySet[Member]:
     """The member profiles among these accounts, by pseudonym."""
     return Member.objects.filter(user__in=list(users)).order_by("pseudonym")
+
+
+# Moderation (see consultations/moderation_views.py) -----------------------------------
+
+
+def moderation_queue(*, round: Round, since: datetime | None) -> QuerySet[Comment]:
+    """Every comment of the round, for the research team: hidden, withdrawn and late ones
+    too. ``is_new`` marks those made or changed (edited, withdrawn, or a change sent late)
+    after ``since``, when the editor last looked; all are new if she never did."""
+    if since is None:
+        new: Value | Case = Value(True)
+    else:
+        versions = CommentVersion.objects.filter(comment=OuterRef("pk"), created_at__gt=since)
+        changed = Exists(versions)
+        new = Case(
+            When(Q(created_at__gt=since) | Q(edited_at__gt=since) | changed, then=Value(True)),
+            default=Value(False),
+        )
+    return (
+        Comment.objects.filter(round=round)
+        .select_related("author", "page", "parent")
+        .annotate(is_new=ExpressionWrapper(new, output_field=BooleanField()))
+    )
+
+
+def round_items(round: Round) -> dict[tuple[int, str], ConsultationItem]:
+    """The items of the round's pinned pages, by page id and block id, in page order."""
+    return {
+        (round_page.page_id, item.block_id): item
+        for round_page in round_pages_pinned(round)
+        for item in round_page.items
+    }
+
+
+def members_for_entry(round: Round) -> QuerySet[Member]:
+    """Members an editor may enter a comment or ratings for in the round: taking part, and
+    in its audience."""
+    return Member.objects.taking_part().filter(
+        constituency__in=AUDIENCE_CONSTITUENCIES[round.audience]
+    )
+
+
+def rating_labels_of(*, round: Round, member: Member) -> dict[tuple[int, str], str]:
+    """Her current ratings in the round as words, by page id and block id."""
+    labels = round.scale.labels
+    return {
+        (rating.page_id, rating.block_id): (
+            rating.get_abstention_display()
+            if rating.score is None
+            else labels.get(rating.score, str(rating.score))
+        )
+        for rating in Rating.objects.filter(round=round, member=member)
+    }
+
+
+def comment_for_moderation(pk: int) -> Comment | None:
+    return (
+        Comment.objects.filter(pk=pk)
+        .select_related(
+            "round", "author", "page", "revision", "parent", "answered_by", "hidden_by"
+        )
+        .first()
+    )
+
+
+def item_as_she_read(comment: Comment) -> ConsultationItem | None:
+    """The item a comment is on, in the revision she read when she wrote it."""
+    if not comment.block_id:
+        return None
+    pinned = RoundPage(
+        round_id=comment.round_id, page_id=comment.page_id, revision=comment.revision
+    )
+    return next((item for item in pinned.items if item.block_id == comment.block_id), None)
+
+
+def comment_versions_newest_first(comment: Comment) -> QuerySet[CommentVersion]:
+    return CommentVersion.objects.filter(comment=comment).order_by("-created_at", "-pk")
+
+
+def comment_replies(comment: Comment) -> QuerySet[Comment]:
+    return Comment.objects.filter(parent=comment).select_related("author").order_by("created_at")
 
 
 # Retention (see consultations/services/retention.py) ----------------------------------

@@ -34,7 +34,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import MenuItem
+from wagtail.admin.widgets.button import Button, MenuItem
 from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
@@ -50,7 +50,13 @@ from consultations.admin_forms import (
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
 from consultations.models import Invitation, Member, Round
-from consultations.permissions import IDENTITY_PERMISSION, can_view_member_identity
+from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
+from consultations.permissions import (
+    ENTER_FOR_MEMBER_PERMISSION,
+    IDENTITY_PERMISSION,
+    MODERATE_PERMISSION,
+    can_view_member_identity,
+)
 from consultations.selectors import (
     consultable_page_models,
     round_has_contributions,
@@ -84,9 +90,39 @@ class RoundFilterSet(WagtailFilterSet):
         return rounds_with_status(queryset, value)
 
 
+def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
+    """Where a round's moderation starts: its queue, and entering for a member."""
+    items = []
+    if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
+        items.append(
+            MenuItem(
+                _("Moderate comments"),
+                url=reverse("rounds:moderation", args=[round.pk]),
+                icon_name="comment",
+                priority=15,
+            )
+        )
+    if user.has_perm(ENTER_FOR_MEMBER_PERMISSION):
+        items.append(
+            MenuItem(
+                _("Enter for a member"),
+                url=reverse("rounds:enter", args=[round.pk]),
+                icon_name="user",
+                priority=16,
+            )
+        )
+    return items
+
+
 class RoundIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Round]:
         return super().get_base_queryset().annotate(page_count=Count("round_pages"))
+
+    def get_list_more_buttons(self, instance: Round) -> list[MenuItem]:
+        return [
+            *super().get_list_more_buttons(instance),
+            *moderation_menu_items(self.request.user, instance),
+        ]
 
 
 def yes_or_no(value: bool) -> str:
@@ -95,6 +131,16 @@ def yes_or_no(value: bool) -> str:
 
 class RoundInspectView(generic.InspectView):
     template_name = "consultations/admin/round_inspect.html"
+
+    @cached_property
+    def header_more_buttons(self) -> list[Button]:
+        return [
+            *super().header_more_buttons,
+            *(
+                Button.from_menu_item(item)
+                for item in moderation_menu_items(self.request.user, self.object)
+            ),
+        ]
 
     def get_instructions_display_value(self) -> str:
         return richtext(self.object.instructions)
@@ -176,6 +222,7 @@ class RoundViewSet(ModelViewSet):
         "created_at",
     ]
     delete_view_class = RoundDeleteView
+    moderation_view_class = QueueView
     filterset_class = RoundFilterSet
     search_fields = ["title"]
     list_display = [
@@ -192,6 +239,29 @@ class RoundViewSet(ModelViewSet):
         Column("page_count", label=gettext_lazy("Pages"), sort_key="page_count"),
     ]
     ordering = ["-opens_at"]
+
+    @property
+    def moderation_view(self) -> Any:
+        return self.moderation_view_class.as_view()
+
+    @property
+    def moderation_results_view(self) -> Any:
+        return self.moderation_view_class.as_view(results_only=True)
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        return [
+            *super().get_urlpatterns(),
+            path("moderation/<int:pk>/", self.moderation_view, name="moderation"),
+            path(
+                "moderation-results/<int:pk>/",
+                self.moderation_results_view,
+                name="moderation_results",
+            ),
+            path("answer/<int:pk>/", AnswerView.as_view(), name="answer"),
+            path("hide/<int:pk>/", HideView.as_view(), name="hide"),
+            path("show/<int:pk>/", ShowView.as_view(), name="show"),
+            path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
+        ]
 
     @cached_property
     def edit_handler(self) -> ObjectList:

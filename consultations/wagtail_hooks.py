@@ -5,10 +5,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
-from wagtail.log_actions import LogActionRegistry
+from wagtail.log_actions import LogActionRegistry, LogFormatter
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
+from consultations.enums import AnswerStatus, EnteredVia
 from consultations.models import Invitation, Member
 from consultations.permissions import invitation_permission_policy, member_permission_policy
 from consultations.selectors import members_who_took_part, rounds_covering
@@ -69,6 +70,80 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
         _("Delete contributions past retention"),
         _("Comments and ratings deleted: past the retention period"),
     )
+
+
+def _choice_label(choices: type[AnswerStatus] | type[EnteredVia], value: object) -> str:
+    return str(dict(choices.choices).get(value, value or "-"))
+
+
+def _pseudonym(member_id: object) -> str:
+    # Her present pseudonym (a neutral label once she has withdrawn): the entry itself
+    # keeps only her id.
+    pseudonym = Member.objects.filter(pk=member_id).values_list("pseudonym", flat=True).first()
+    return pseudonym or _("member %(number)s") % {"number": member_id}
+
+
+@hooks.register("register_log_actions")
+def register_moderation_log_actions(actions: LogActionRegistry) -> None:
+    actions.register_action(
+        "consultations.comment_show", _("Show comment again"), _("Comment shown to members again")
+    )
+
+    @actions.register_action("consultations.comment_hide")
+    class HideFormatter(LogFormatter):
+        label = _("Hide comment")
+
+        def format_message(self, log_entry: object) -> str:
+            reason = log_entry.data.get("reason")
+            if not reason:
+                return _("Comment hidden from other members")
+            return _("Comment hidden from other members: %(reason)s") % {"reason": reason}
+
+    class AnswerFormatter(LogFormatter):
+        answered = _("Comment answered")
+
+        def format_message(self, log_entry: object) -> str:
+            status = log_entry.data.get("status")
+            if not status:
+                return self.answered
+            return _("%(action)s: %(status)s") % {
+                "action": self.answered,
+                "status": _choice_label(AnswerStatus, status),
+            }
+
+    @actions.register_action("consultations.comment_answer")
+    class FirstAnswerFormatter(AnswerFormatter):
+        label = _("Answer comment")
+
+    @actions.register_action("consultations.comment_answer_change")
+    class ChangedAnswerFormatter(AnswerFormatter):
+        label = _("Change answer")
+        answered = _("Answer to the comment changed")
+
+    @actions.register_action("consultations.comment_enter")
+    class CommentEnterFormatter(LogFormatter):
+        label = _("Enter comment for a member")
+
+        def format_message(self, log_entry: object) -> str:
+            if "member" not in log_entry.data:
+                return _("Comment entered for a member")
+            return _("Comment entered for %(member)s, who gave it by: %(via)s") % {
+                "member": _pseudonym(log_entry.data["member"]),
+                "via": _choice_label(EnteredVia, log_entry.data.get("via")).lower(),
+            }
+
+    @actions.register_action("consultations.ratings_enter")
+    class RatingsEnterFormatter(LogFormatter):
+        label = _("Enter ratings for a member")
+
+        def format_message(self, log_entry: object) -> str:
+            if "member" not in log_entry.data:
+                return _("Ratings entered for a member")
+            return _("%(count)s ratings entered for %(member)s, who gave them by: %(via)s") % {
+                "count": log_entry.data.get("ratings", ""),
+                "member": _pseudonym(log_entry.data["member"]),
+                "via": _choice_label(EnteredVia, log_entry.data.get("via")).lower(),
+            }
 
 
 def deletion_refused(request: HttpRequest, pages: list[Page]) -> bool:

@@ -8,8 +8,9 @@ from consultations.models.rounds import Round
 class ModerationVisit(models.Model):
     """When an editor last looked at a round's moderation queue.
 
-    A visit ends after an hour away; "new since I last looked" means new since the visit
-    before this one began, so it stays the same while she works through the queue.
+    A visit ends after an hour away; "new since I last looked" means new since her last
+    look in the visit before this one (``previous_at``), so it stays the same while she
+    works through the queue.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

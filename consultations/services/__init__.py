@@ -49,9 +49,11 @@ from consultations.services.members import (
 )
 from consultations.services.moderation import (
     comment_answer,
+    comment_enter,
     comment_hide,
     comment_show,
     moderation_visit_record,
+    ratings_enter,
 )
 from consultations.services.rounds import (
     round_follows_check,
@@ -81,6 +83,7 @@ __all__ = [
     "WITHDRAWN_PSEUDONYM",
     "comment_answer",
     "comment_edit",
+    "comment_enter",
     "comment_hide",
     "comment_post",
     "comment_show",
@@ -103,6 +106,7 @@ __all__ = [
     "pseudonym_clean",
     "pseudonym_taken_guard",
     "rating_current_locked",
+    "ratings_enter",
     "rating_set",
     "reply_check",
     "round_follows_check",

@@ -174,6 +174,7 @@ def comment_post(
     members. Returns the first version; its ``late`` says whether the round had closed.
     A form whose token was used before raises ``AlreadySaved`` and stores nothing.
     ``entered_for_her`` records an editor who entered it for her (``comment_enter``).
+    A comment the research team has hidden takes no replies.
     """
     timing = contribution_timing(round=round, member=member)
     round_page = round_page_get(round=round, page_id=page_id)
@@ -233,6 +234,14 @@ def reply_check(*, round: Round, member: Member, round_page: RoundPage, parent: 
     if parent.is_withdrawn:
         raise ValidationError(
             {NON_FIELD_ERRORS: _("This comment was withdrawn, so it cannot take replies.")}
+        )
+    if parent.is_hidden:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: _(
+                    "The research team has hidden this comment, so it cannot take replies."
+                )
+            }
         )
 
 

@@ -1,10 +1,15 @@
-"""The research team's moderation: hiding comments, answering them, and keeping track of
-what each editor has seen. Every action goes into Wagtail's audit log, on the comment.
+"""The research team's moderation: hiding comments, answering them, entering what a
+member gave by phone, at a meeting or in writing, and keeping track of what each editor
+has seen. Every action goes into Wagtail's audit log, on the comment (or, for ratings, on
+the round).
 
-Entries carry the comment's number, the status and the reason or response the team
-wrote, never the member's words or who she is.
+Entries carry the comment's number, the member's id, the status and the reason or
+response the team wrote, never the member's words, pseudonym or who she is: the log's
+history pages show her present pseudonym, looked up from her id.
 """
 
+import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -20,20 +25,35 @@ from consultations.models import (
     ANSWER_MAX_LENGTH,
     HIDDEN_REASON_MAX_LENGTH,
     Comment,
+    CommentVersion,
+    Member,
     ModerationVisit,
+    RatingVersion,
     Round,
 )
 from consultations.permissions import MODERATE_PERMISSION
 from consultations.services.audit import _account
-from consultations.services.contributions import text_clean
+from consultations.services.contributions import (
+    EnteredForHer,
+    comment_post,
+    comment_texts_clean,
+    entered_for_her_check,
+    rating_set,
+    round_page_get,
+    text_clean,
+)
 
 COMMENT_HIDE = "consultations.comment_hide"
 COMMENT_SHOW = "consultations.comment_show"
 COMMENT_ANSWER = "consultations.comment_answer"
 COMMENT_ANSWER_CHANGE = "consultations.comment_answer_change"
+COMMENT_ENTER = "consultations.comment_enter"
+RATINGS_ENTER = "consultations.ratings_enter"
 
 # Away from the queue for longer than this, an editor's next look starts a new visit.
 VISIT_GAP = timedelta(hours=1)
+
+SCORE = re.compile(r"[0-9]{1,3}")
 
 
 def moderator_check(user: AbstractBaseUser) -> None:
@@ -57,6 +77,12 @@ def comment_hide(*, comment: Comment, by: AbstractBaseUser, reason: str) -> Comm
     )
     with transaction.atomic():
         comment = _locked(comment)
+        if comment.is_withdrawn:
+            # Others no longer see it; a reason would tell her of a hiding that changed
+            # nothing.
+            raise ValidationError(
+                {"reason": _("She withdrew this comment, so other members no longer see it.")}
+            )
         action = COMMENT_HIDE
         if comment.hidden_at is None:
             comment.hidden_at = timezone.now()
@@ -117,8 +143,10 @@ def comment_answer(
 def moderation_visit_record(
     *, round: Round, user: AbstractBaseUser, now: datetime | None = None
 ) -> datetime | None:
-    """Record that the editor is looking at the round's queue; return when her previous
-    visit began (None on her first), which "new since I last looked" counts from."""
+    """Record that the editor is looking at the round's queue; return when she last looked
+    in her previous visit (None during her first), which "new since I last looked" counts
+    from. Looks less than ``VISIT_GAP`` apart are one visit, so the answer stays the same
+    while she works through the queue."""
     now = now or timezone.now()
     with transaction.atomic():
         visit, created = ModerationVisit.objects.select_for_update().get_or_create(
@@ -131,3 +159,126 @@ def moderation_visit_record(
         visit.latest_at = now
         visit.save(update_fields=["previous_at", "latest_at"])
         return visit.previous_at
+
+
+def _errors_of(error: ValidationError) -> dict[str, list[str]]:
+    return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+
+
+def _entered_check(
+    *, by: AbstractBaseUser, via: str, agreed: bool
+) -> tuple[EnteredForHer | None, dict[str, list[str]]]:
+    try:
+        return entered_for_her_check(by=by, via=via, agreed=agreed), {}
+    except ValidationError as error:
+        return None, _errors_of(error)
+
+
+def comment_enter(
+    *,
+    round: Round,
+    member: Member,
+    by: AbstractBaseUser,
+    via: str,
+    agreed: bool,
+    page_id: int,
+    block_id: str = "",
+    body: str,
+    quote: str = "",
+    form_token: uuid.UUID | None = None,
+) -> CommentVersion:
+    """Enter a comment a member gave by phone, at a meeting or in writing, as hers, marked
+    as entered for her. Only with the permission, saying how she gave it, and confirming
+    that she agreed to the words; every problem is reported at once. A form sent twice
+    raises ``AlreadySaved`` and stores and logs nothing the second time."""
+    entered, errors = _entered_check(by=by, via=via, agreed=agreed)
+    try:
+        comment_texts_clean(body=body, quote=quote)
+    except ValidationError as error:
+        errors.update(_errors_of(error))
+    if errors or entered is None:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        version = comment_post(
+            round=round,
+            member=member,
+            page_id=page_id,
+            block_id=block_id,
+            body=body,
+            quote=quote,
+            form_token=form_token,
+            entered_for_her=entered,
+        )
+        log(
+            version.comment,
+            COMMENT_ENTER,
+            user=by,
+            data={"comment": version.comment_id, "member": member.pk, "via": via},
+        )
+    return version
+
+
+def rating_choice_parse(choice: str) -> dict[str, object]:
+    """A rating form's one choice: a score, or an abstention."""
+    if SCORE.fullmatch(choice):
+        return {"score": int(choice), "abstention": ""}
+    return {"score": None, "abstention": choice}
+
+
+def ratings_enter(
+    *,
+    round: Round,
+    member: Member,
+    by: AbstractBaseUser,
+    via: str,
+    agreed: bool,
+    page_id: int,
+    choices: dict[str, str],
+) -> list[RatingVersion]:
+    """Enter the ratings a member gave for items of one page, marked as entered for her.
+
+    ``choices`` maps an item's block id to a score or an abstention; a blank choice leaves
+    her rating of that item as it is. All are stored or none, with one audit entry on the
+    round for the page; a problem with an item is reported under ``rating-<block id>``.
+    """
+    entered, errors = _entered_check(by=by, via=via, agreed=agreed)
+    given = {block_id: choice.strip() for block_id, choice in choices.items() if choice.strip()}
+    if not given:
+        errors["__all__"] = [_("Choose a rating for at least one item.")]
+    if errors or entered is None:
+        raise ValidationError(errors)
+    round_page = round_page_get(round=round, page_id=page_id)
+    versions: list[RatingVersion] = []
+    item_errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        for block_id, choice in given.items():
+            try:
+                with transaction.atomic():
+                    versions.append(
+                        rating_set(
+                            round=round,
+                            member=member,
+                            page_id=round_page.page_id,
+                            block_id=block_id,
+                            entered_for_her=entered,
+                            **rating_choice_parse(choice),
+                        )
+                    )
+            except ValidationError as error:
+                item_errors[f"rating-{block_id}"] = [
+                    message for messages in _errors_of(error).values() for message in messages
+                ]
+        if item_errors:  # leaving the block by raising undoes the ratings already set
+            raise ValidationError(item_errors)
+        log(
+            round,
+            RATINGS_ENTER,
+            user=by,
+            data={
+                "member": member.pk,
+                "page": round_page.page_id,
+                "ratings": len(versions),
+                "via": via,
+            },
+        )
+    return versions

@@ -133,11 +133,19 @@ def contributions_delete(*, member: Member) -> dict[type[models.Model], list[int
     rating_ids = list(Rating.objects.filter(member=member).values_list("pk", flat=True))
 
     CommentVersion.objects.filter(comment__author=member).delete()
+    # The research team's answer and reason for hiding were about her words: they go too.
     Comment.objects.filter(pk__in=placeholders).update(
         body=REMOVED_COMMENT_BODY,
         quote="",
         edited_at=None,
         withdrawn_at=Coalesce("withdrawn_at", timezone.now()),
+        hidden_at=None,
+        hidden_by=None,
+        hidden_reason="",
+        answer_status="",
+        answer="",
+        answered_at=None,
+        answered_by=None,
     )
     comments.exclude(pk__in=placeholders).delete()
     Rating.objects.filter(pk__in=rating_ids).delete()

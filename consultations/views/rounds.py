@@ -186,7 +186,8 @@ class RoundPageContext:
         # offered (the round's opening moved later), so her words survive.
         if bound := self.bound_form("reply", str(comment.pk)):
             return bound
-        if self.may_reply and not comment.late and not comment.is_withdrawn:
+        standing = not (comment.late or comment.is_withdrawn or comment.is_hidden)
+        if self.may_reply and standing:
             return self.reply_form(comment)
         return None
 

@@ -149,6 +149,17 @@ ROWS = [
     row("rounds:history_results",     "/admin/rounds/history-results/{shared_round}/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:usage",               "/admin/rounds/usage/{shared_round}/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:inspect",             "/admin/rounds/inspect/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    # Moderation: every editor moderates, answers and enters for members, by pseudonym
+    row("rounds:moderation",          "/admin/rounds/moderation/{shared_round}/",           ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:moderation",          "/admin/rounds/moderation/999999/",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    row("rounds:moderation_results",  "/admin/rounds/moderation-results/{shared_round}/",   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:answer",              "/admin/rounds/answer/{su_comment}/",                 ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:answer",              "/admin/rounds/answer/999999/",                       ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    row("rounds:hide",                "/admin/rounds/hide/{su_comment}/",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    # A comment that is not hidden has nothing to show again: back to its round's queue.
+    row("rounds:show",                "/admin/rounds/show/{su_comment}/",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, *[to("/admin/rounds/moderation/{shared_round}/")] * 3),
+    row("rounds:enter",               "/admin/rounds/enter/{shared_round}/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:enter",               "/admin/rounds/enter/{shared_round}/?member={service_user}&page={section}&kind=ratings", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

@@ -21,7 +21,7 @@ import pytest
 
 from consultations.demo import DEMO_MEMBERS, INVITED_EMAIL
 from consultations.enums import Constituency
-from consultations.models import Invitation, Member, Round
+from consultations.models import Comment, Invitation, Member, Round
 from tests.factories import EditorFactory
 
 from .canary_crawl import Crawl, crawl
@@ -97,8 +97,8 @@ def members() -> list[Member]:
 
 def start_pages() -> list[str]:
     """Where every crawl begins: the public site, her pages, the admin and the API, and
-    the address of every member, invitation and round page, whether or not a link leads
-    there."""
+    the address of every member, invitation, round page, moderation queue and comment
+    being answered, whether or not a link leads there."""
     urls = ["/", "/consultations/", "/admin/", "/api/v2/pages/", "/search/?q=Bluebell"]
     urls += [
         reverse(name)
@@ -121,10 +121,15 @@ def start_pages() -> list[str]:
         ]
     for round in Round.objects.all():
         urls.append(reverse("consultations:round", args=[round.pk]))
+        # The moderation queue and entering for a member are for every editor: members
+        # appear there by pseudonym only.
+        urls += [reverse(f"rounds:{view}", args=[round.pk]) for view in ("moderation", "enter")]
         urls += [
             reverse("consultations:round_page", args=[round.pk, round_page.page_id])
             for round_page in round.round_pages.all()
         ]
+    for comment in Comment.objects.all():
+        urls += [reverse(f"rounds:{view}", args=[comment.pk]) for view in ("answer", "hide")]
     return urls
 
 

@@ -56,16 +56,6 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
         _("Contributions that arrived as the member withdrew with deletion were deleted"),
     )
     actions.register_action(
-        "consultations.comment_hide", _("Hide comment"), _("Comment hidden from other members")
-    )
-    actions.register_action(
-        "consultations.comment_show", _("Show comment"), _("Comment shown to other members again")
-    )
-    actions.register_action("consultations.comment_answer", _("Answer"), _("Comment answered"))
-    actions.register_action(
-        "consultations.comment_answer_change", _("Change answer"), _("Answer to comment changed")
-    )
-    actions.register_action(
         "consultations.round_retention_purge",
         _("Delete contributions past retention"),
         _("Comments and ratings deleted: past the retention period"),

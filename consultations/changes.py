@@ -81,8 +81,10 @@ class ItemComparison:
     @property
     def content_note(self) -> str:
         """The note to show before either text: the later one's, else the earlier one's."""
-        return (self.item and self.item.content_note) or (
-            self.earlier_item and self.earlier_item.content_note
+        return (
+            (self.item and self.item.content_note)
+            or (self.earlier_item and self.earlier_item.content_note)
+            or ""
         )
 
     @property

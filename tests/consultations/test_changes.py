@@ -5,8 +5,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -24,6 +26,7 @@ from tests.factories import (
     MemberFactory,
     RoundFactory,
     RoundPageFactory,
+    UserFactory,
 )
 
 REWORDED = "Services always share one care plan."
@@ -35,14 +38,17 @@ def soup_of(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 
 
-def draft_save(page: FrameworkSectionPage, statements: list[tuple[str | None, str]]) -> None:
+def draft_save(
+    page: FrameworkSectionPage, statements: list[tuple[str | None, str]], content_note: str = ""
+) -> None:
     """Save a new revision of the section's items: (block id or None for a new item, text)."""
     domain = Domain.objects.get(name="How organisations work together")
+    value = {"rationale": "", "domain": domain.pk, "evidence": [], "content_note": content_note}
     page.requirements = [
         {
             "type": "requirement",
             **({"id": block_id} if block_id else {}),
-            "value": {"statement": text, "rationale": "", "domain": domain.pk, "evidence": []},
+            "value": {"statement": text, **value},
         }
         for block_id, text in statements
     ]
@@ -260,6 +266,23 @@ def test_removed_words_are_in_del_with_text_for_screen_readers(
     ]
 
 
+def test_the_difference_of_an_item_with_a_content_note_waits_behind_the_note(
+    first_round, section, item_ids, service_user, client
+):
+    draft_save(section, [(item_ids[0], REWORDED)], content_note="Mentions care proceedings")
+    later = RoundFactory(title="Round 2", follows=first_round)
+    later_page = RoundPageFactory(round=later, page=section)
+    client.force_login(service_user.user)
+
+    soup = soup_of(client.get(page_url(later_page)))
+
+    change = soup.find(id=f"item-{item_ids[0]}").find(class_="app-item-change")
+    details = change.find("details")
+    assert "Content note: Mentions care proceedings" in details.find("summary").get_text()
+    assert details.find("ins") is not None
+    assert details.get("open") is None
+
+
 def test_her_page_says_which_items_are_new_unchanged_and_removed(
     second_round_page, service_user, item_ids, client
 ):
@@ -430,3 +453,115 @@ def test_her_page_works_for_a_member_who_joined_after_the_earlier_round(second_r
 
     assert soup.find(class_="app-changes-summary") is not None
     assert soup.find(class_="app-earlier-comments") is None
+
+
+# The research team's admin ----------------------------------------------------------------
+
+
+def changes_url(round: Round) -> str:
+    return reverse("rounds:changes", args=[round.pk])
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def test_the_round_inspect_page_shows_each_items_change(editor_client, second_round, item_ids):
+    soup = soup_of(editor_client.get(reverse("rounds:inspect", args=[second_round.pk])))
+
+    main = soup.find("main")
+    assert "Changes since Round 1: working together" in main.get_text()
+    added = [i.get_text() for i in main.find_all("ins")]
+    assert "added: always  (end of added words) " in added
+    assert f"added: {NEW}" in added
+    assert [d.get_text() for d in main.find_all("del")] == [f"removed: {STATEMENTS[2]}"]
+    assert main.find("a", href=changes_url(second_round)) is not None
+
+
+def test_the_inspect_page_of_a_round_that_follows_none_shows_no_changes(editor_client, open_round):
+    response = editor_client.get(reverse("rounds:inspect", args=[open_round.pk]))
+
+    assert "Changes since" not in response.text
+    assert changes_url(open_round) not in response.text
+
+
+def test_the_changes_view_lists_earlier_comments_by_item_with_their_answers(
+    editor_client, first_round, second_round, service_user, professional, item_ids
+):
+    answered = post_late(first_round, service_user, item_ids[0], "One plan, please.")
+    answer(answered, AnswerStatus.ACCEPTED, "We now say so.")
+    waiting = post_late(first_round, professional, item_ids[2], "Eighteen months is right.")
+    on_page = post_late(first_round, professional, "", "A clear section.")
+    with reopened(first_round):
+        gone = post(first_round, professional, item_ids[1], "Withdrawn words.")
+        comment_withdraw(comment=gone, member=professional)
+
+    soup = soup_of(editor_client.get(changes_url(second_round)))
+
+    main = soup.find("main")
+    first = main.find(id=f"earlier-comment-{answered.pk}")
+    assert first.find_parent("tr").find("td").get_text() == "3.1"
+    assert "Willow" in first.get_text()
+    assert "Accepted" in first.get_text()
+    removed = main.find(id=f"earlier-comment-{waiting.pk}")
+    assert "Item removed" in removed.find_parent("tr").get_text()
+    assert "Rowan" in removed.get_text()
+    assert "Not answered yet" in removed.get_text()
+    whole_page = main.find(id=f"earlier-comment-{on_page.pk}").find_parent("tr")
+    assert "The whole page" in whole_page.get_text()
+    assert "Withdrawn words." not in main.get_text()
+    assert "1 of 3 earlier comments answered." in " ".join(main.get_text().split())
+    # Pseudonyms only: no real name or email of a member reaches this page.
+    for member in (service_user, professional):
+        assert member.user.email not in soup.decode()
+        assert member.study_site not in main.get_text()
+
+
+def test_the_changes_view_of_a_round_that_follows_none_says_so(editor_client, open_round):
+    soup = soup_of(editor_client.get(changes_url(open_round)))
+
+    assert "This round follows no earlier round" in soup.find("main").get_text()
+
+
+def test_the_changes_view_needs_the_permission_to_view_rounds(client, second_round):
+    group = Group.objects.create(name="Only the admin")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user = UserFactory()
+    user.groups.add(group)
+    client.force_login(user)
+
+    response = client.get(changes_url(second_round))
+
+    assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_home")
+
+
+def test_members_cannot_reach_the_changes_view(client, second_round, service_user):
+    client.force_login(service_user.user)
+
+    response = client.get(changes_url(second_round))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("wagtailadmin_login"))
+
+
+def test_the_changes_view_costs_the_same_queries_for_two_or_six_comments(
+    editor_client, first_round, second_round, service_user, professional, item_ids
+):
+    for index in range(2):
+        post_late(first_round, service_user, item_ids[index % 3], f"Comment {index}.")
+    editor_client.get(changes_url(second_round))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert editor_client.get(changes_url(second_round)).status_code == 200
+        return len(captured)
+
+    with_two = queries()
+    for index in range(2, 6):
+        author = professional if index % 2 else service_user
+        post_late(first_round, author, item_ids[index % 3], f"Comment {index}.")
+
+    assert queries() == with_two

@@ -39,6 +39,7 @@ from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
 
+from consultations.admin_changes import RoundChangesView, round_changes
 from consultations.admin_forms import (
     InvitationForm,
     MemberForm,
@@ -175,6 +176,9 @@ class RoundInspectView(generic.InspectView):
             }
             for round_page in round_pages_pinned(self.object)
         ]
+        if self.object.follows_id:
+            context["changes"] = round_changes(self.object, with_comments=False)
+            context["changes_url"] = reverse("rounds:changes", args=[self.object.pk])
         return context
 
 
@@ -296,6 +300,16 @@ class RoundViewSet(ModelViewSet):
             ],
             base_form_class=RoundForm,
         )
+
+    @property
+    def changes_view(self) -> Any:
+        return RoundChangesView.as_view(permission_policy=self.permission_policy)
+
+    def get_urlpatterns(self) -> list[URLPattern]:
+        return [
+            *super().get_urlpatterns(),
+            path("changes/<int:pk>/", self.changes_view, name="changes"),
+        ]
 
 
 # Members --------------------------------------------------------------------------------

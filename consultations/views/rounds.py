@@ -23,6 +23,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations import selectors, services
+from consultations.changes import (
+    EarlierComments,
+    PageComparison,
+    earlier_comments,
+    page_comparison,
+    removed_items,
+)
 from consultations.enums import RoundStatus, VersionKind
 from consultations.forms import CommentChangeForm, CommentForm, CommentWithdrawForm, RatingForm
 from consultations.models import (
@@ -122,6 +129,9 @@ class RoundPageContext:
     ratings: dict[str, Rating]
     threads: Threads
     bound: BoundForm | None = None
+    # What changed since the earlier round she took part in, and her comments there.
+    comparison: PageComparison | None = None
+    earlier: EarlierComments | None = None
 
     @cached_property
     def is_open(self) -> bool:
@@ -227,6 +237,16 @@ class RoundPageContext:
             "show_comment_form": self.is_open or comment_form.is_bound,
             "threads": self.thread_entries(block_id),
             "action_rate": self.action_rate,
+            **self.change_context(block_id),
+        }
+
+    def change_context(self, block_id: str) -> dict:
+        if self.comparison is None or not self.comparison.is_compared:
+            return {}
+        return {
+            "change": self.comparison.by_block_id.get(block_id),
+            "earlier_round": self.comparison.earlier_round,
+            "earlier_groups": self.earlier.on_item(block_id) if self.earlier else [],
         }
 
     def page_context(self) -> dict:
@@ -252,6 +272,7 @@ def round_page_render(
         for (page_id, block_id), rating in selectors.ratings_of(round=round, member=member).items()
         if page_id == round_page.page_id
     }
+    comparison = page_comparison(round=round, round_page=round_page, member=member)
     consultation = RoundPageContext(
         request=request,
         round=round,
@@ -260,6 +281,8 @@ def round_page_render(
         ratings=ratings,
         threads=selectors.comment_threads(comments),
         bound=bound,
+        comparison=comparison,
+        earlier=earlier_comments(comparison=comparison, member=member),
     )
     page = round_page.pinned_page
     template = (
@@ -278,6 +301,9 @@ def round_page_render(
             "body_template": template,
             "error_form": bound.form if bound else None,
             "is_closed": round.status == RoundStatus.CLOSED,
+            "comparison": comparison if comparison.is_compared else None,
+            "removed_items": removed_items(comparison=comparison, earlier=consultation.earlier),
+            "earlier_page_groups": consultation.earlier.on_page,
         },
     )
 

@@ -160,6 +160,8 @@ ROWS = [
     row("rounds:show",                "/admin/rounds/show/{su_comment}/",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, *[to("/admin/rounds/moderation/{shared_round}/")] * 3),
     row("rounds:enter",               "/admin/rounds/enter/{shared_round}/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:enter",               "/admin/rounds/enter/{shared_round}/?member={service_user}&page={section}&kind=ratings", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:changes",             "/admin/rounds/changes/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:changes",             "/admin/rounds/changes/999999/",                      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

@@ -9,8 +9,8 @@ The rules:
   A page no earlier round covers has no comparison.
 - Items are matched by their StreamField block id, so an item keeps its identity however
   it is reworded, renumbered or moved. An item of the later revision is unchanged (same
-  text), changed (different text, with a word-level difference from Wagtail's
-  ``diff_text``) or added (no item with its id earlier); an earlier item whose id is gone
+  text), changed (different text, with a word-level difference: ``text_changes``) or
+  added (no item with its id earlier); an earlier item whose id is gone
   is removed.
 - Each comment made in an earlier round of the chain on the page is labelled by what
   became of its item between the revision it was made on and the revision read now: text
@@ -22,18 +22,18 @@ comments: one per round up the chain, one for the earlier rounds' pages, one for
 comments (and the cached items of each pinned revision).
 """
 
+import difflib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils import timezone
 
-from wagtail.admin.compare import diff_text
-
 from consultations.enums import ItemChange
 from consultations.models import Comment, ConsultationItem, Member, Round, RoundPage
 
-# The kinds of run in Wagtail's ``TextDiff.changes``.
+# The kinds of run in a difference.
 EQUAL = "equal"
 ADDITION = "addition"
 DELETION = "deletion"
@@ -55,9 +55,29 @@ class TextChange:
         return self.kind == DELETION
 
 
+# A word (letters and digits) or any other character, each with the spaces after it.
+TOKENS = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
+
+
 def text_changes(earlier: str, later: str) -> tuple[TextChange, ...]:
-    """The word-level difference between two texts, as Wagtail's revision compare finds it."""
-    return tuple(TextChange(kind, text) for kind, text in diff_text(earlier, later).changes)
+    """The word-level difference between two texts, in reading order.
+
+    Wagtail's ``diff_text`` (its revision compare) treats words of four letters or fewer as
+    noise, so "a care plan" → "one shared care plan" comes out as the whole phrase removed
+    and added; members compare drafts word by word, so every word counts here.
+    """
+    before, after = TOKENS.findall(earlier), TOKENS.findall(later)
+    runs: list[TextChange] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            runs.append(TextChange(EQUAL, "".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(TextChange(DELETION, "".join(before[i1:i2])))
+        if j2 > j1:
+            runs.append(TextChange(ADDITION, "".join(after[j1:j2])))
+    return tuple(runs)
 
 
 @dataclass(frozen=True)

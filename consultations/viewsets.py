@@ -265,6 +265,7 @@ class RoundViewSet(ModelViewSet):
             path("hide/<int:pk>/", HideView.as_view(), name="hide"),
             path("show/<int:pk>/", ShowView.as_view(), name="show"),
             path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
+            path("changes/<int:pk>/", self.changes_view, name="changes"),
         ]
 
     @cached_property
@@ -304,12 +305,6 @@ class RoundViewSet(ModelViewSet):
     @property
     def changes_view(self) -> Any:
         return RoundChangesView.as_view(permission_policy=self.permission_policy)
-
-    def get_urlpatterns(self) -> list[URLPattern]:
-        return [
-            *super().get_urlpatterns(),
-            path("changes/<int:pk>/", self.changes_view, name="changes"),
-        ]
 
 
 # Members --------------------------------------------------------------------------------

@@ -130,13 +130,32 @@ def post_late(round: Round, member, block_id: str, body: str) -> Comment:
 # The comparison ---------------------------------------------------------------------------
 
 
-def test_words_removed_and_added_are_found_by_wagtails_diff():
+def test_words_removed_and_added_are_found_word_by_word():
     changes = text_changes(STATEMENTS[0], REWORDED)
 
     assert [(c.kind, c.text) for c in changes if c.kind != "equal"] == [
         ("addition", "always "),
     ]
     assert "".join(c.text for c in changes if not c.is_removed) == REWORDED
+
+
+def test_short_words_that_stayed_are_not_marked_as_changed():
+    earlier = "Services agree a care plan for each woman during pregnancy."
+    later = "Services agree one shared care plan with each woman early in pregnancy, and see it."
+
+    changes = text_changes(earlier, later)
+
+    assert [(c.kind, c.text) for c in changes if c.kind != "equal"] == [
+        ("deletion", "a "),
+        ("addition", "one shared "),
+        ("deletion", "for "),
+        ("addition", "with "),
+        ("deletion", "during "),
+        ("addition", "early in "),
+        ("addition", ", and see it"),
+    ]
+    assert "".join(c.text for c in changes if not c.is_removed) == later
+    assert "".join(c.text for c in changes if not c.is_added) == earlier
 
 
 def test_items_are_compared_by_block_id(second_round, second_round_page, item_ids):
@@ -259,10 +278,10 @@ def test_removed_words_are_in_del_with_text_for_screen_readers(
 
     change = soup.find(id=f"item-{item_ids[1]}").find(class_="app-text-changes")
     assert [d.get_text() for d in change.find_all("del")] == [
-        "removed: named (end of removed words) "
+        "removed: named  (end of removed words) "
     ]
     assert [i.get_text() for i in change.find_all("ins")] == [
-        "added: trusted (end of added words) "
+        "added: trusted  (end of added words) "
     ]
 
 

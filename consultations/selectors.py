@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
 
-from consultations.enums import RoundStatus, VersionKind, Withdrawal
+from consultations.enums import RoundStatus, SupportArea, VersionKind, Withdrawal
 from consultations.models import (
     Comment,
     CommentVersion,
@@ -27,6 +27,7 @@ from consultations.models import (
     RatingVersion,
     Round,
     RoundPage,
+    SupportService,
 )
 from consultations.models.members import token_digest
 
@@ -431,3 +432,23 @@ def rating_version_by_token(*, form_token: uuid.UUID, member: Member) -> RatingV
     if version is not None and version.rating.member_id != member.pk:
         raise PermissionDenied
     return version
+
+
+# Care for the people taking part ----------------------------------------------------------
+
+
+@dataclass
+class SupportGroup:
+    area: SupportArea
+    services: list[SupportService]
+
+
+def support_services_by_area() -> list[SupportGroup]:
+    """The support services, England's first, then Scotland's, then those for anywhere in
+    the UK; an area without a service is left out."""
+    services = list(SupportService.objects.order_by("sort_order", "name"))
+    groups = [
+        SupportGroup(area, [service for service in services if service.area == area])
+        for area in (SupportArea.ENGLAND, SupportArea.SCOTLAND, SupportArea.UK)
+    ]
+    return [group for group in groups if group.services]

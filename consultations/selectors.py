@@ -21,6 +21,7 @@ from consultations.models import (
     Comment,
     CommentVersion,
     ConsultablePageMixin,
+    Draft,
     Invitation,
     Member,
     Rating,
@@ -452,3 +453,14 @@ def support_services_by_area() -> list[SupportGroup]:
         for area in (SupportArea.ENGLAND, SupportArea.SCOTLAND, SupportArea.UK)
     ]
     return [group for group in groups if group.services]
+
+
+def drafts_of(*, member: Member, round: Round) -> dict[str, Draft]:
+    """Her kept drafts in the round, by form key."""
+    return {draft.form_key: draft for draft in Draft.objects.filter(member=member, round=round)}
+
+
+def drafts_expired(*, now: datetime) -> QuerySet[Draft]:
+    """Drafts in rounds that closed longer ago than drafts are kept."""
+    cutoff = now - timedelta(days=settings.CONSULTATIONS_DRAFT_DAYS)
+    return Draft.objects.filter(round__closes_at__lte=cutoff)

@@ -14,8 +14,8 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from consultations.formatting import round_timing_sentence
-from consultations.models import Round
+from consultations.formatting import draft_kept_sentence, round_timing_sentence
+from consultations.models import Draft, Round
 
 register = template.Library()
 
@@ -53,6 +53,12 @@ def consultation_page(context: template.Context) -> SafeString | str:
 def round_timing(round: Round) -> str:
     """When the round opens, closes or closed, in the same words as on her dashboard."""
     return round_timing_sentence(round.opens_at, round.closes_at)
+
+
+@register.simple_tag
+def draft_kept(draft: Draft) -> str:
+    """When her kept draft was last saved, in the words of the note above its box."""
+    return draft_kept_sentence(draft.updated_at)
 
 
 class ContentNoteNode(template.Node):

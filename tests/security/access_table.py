@@ -138,6 +138,8 @@ ROWS = [
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{pro_comment}/withdraw/", SIGN_IN, E404, OK, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{su_round}/comments/{su_round_comment}/withdraw/", SIGN_IN, OK, E404, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{withdrawn_comment}/withdraw/", SIGN_IN, E404, E404, E404, E404, E403, E403, E403),
+    # Kept drafts: posted as she types (POST only); the view finds the round after the method check
+    row("consultations:drafts",       "/consultations/{shared_round}/drafts/",              SIGN_IN, E405,  E405,  E405,  E405,  E403,  E403,  E403),
     # Support services: for anyone
     row("consultations:support",      "/consultations/support/",                            OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # The consultation admin: rounds

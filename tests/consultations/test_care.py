@@ -715,7 +715,7 @@ def test_the_round_script_imports_the_drafts_script_by_its_hashed_name(settings,
     call_command("collectstatic", "--noinput", stdout=StringIO())
 
     (round_script,) = (tmp_path / "consultations" / "js").glob("round.*.js")
-    imported = re.search(r'import "([^"]+)"', round_script.read_text()).group(1)
+    imported = re.search(r'import\s*"([^"]+)"', round_script.read_text()).group(1)
     assert re.fullmatch(r"\./care\.[0-9a-f]{12}\.js", imported)
     assert (round_script.parent / imported).resolve().is_file()
 

@@ -17,7 +17,7 @@ from wagtail.models import Page, Revision
 
 from cms.demo import Log
 from consultations.consent import CONSENT_VERSION
-from consultations.enums import AnswerStatus, Audience, Constituency, RatingScale
+from consultations.enums import AnswerStatus, Audience, Constituency, RatingScale, SupportArea
 from consultations.models import (
     Comment,
     CommentVersion,
@@ -28,6 +28,7 @@ from consultations.models import (
     RatingVersion,
     Round,
     RoundPage,
+    SupportService,
 )
 from consultations.selectors import consultable_pages
 from consultations.services import (
@@ -75,6 +76,7 @@ def seed(*, log: Log) -> None:
     earlier = _earlier_round_ensure(members=members, log=log)
     _round_ensure(members=members, follows=earlier, log=log)
     _invitation_ensure(log=log)
+    _support_services_ensure(log=log)
 
 
 def _member_ensure(*, spec: DemoMember, log: Log) -> Member | None:
@@ -322,3 +324,61 @@ def _invitation_ensure(*, log: Log) -> None:
         invited_by=_editor(),
     )
     log("Created a waiting invitation for a made-up health visitor, Jordan Example.")
+
+
+# Real, well-known services, so the demo's support page reads as the live one would. The
+# research team must check every number, website and opening time before launch: services
+# change them, and the list should match the study's sites.
+DEMO_SUPPORT_SERVICES = (
+    {
+        "name": "FRANK",
+        "area": SupportArea.ENGLAND,
+        "description": "Honest, confidential information and advice about drugs, and help "
+        "finding local drug services. You can call, text, email or chat online.",
+        "phone": "0300 123 6600",
+        "website": "https://www.talktofrank.com/",
+        "opening_hours": "24 hours a day, every day",
+        "sort_order": 10,
+    },
+    {
+        "name": "Know the Score (Scottish Drugs Forum)",
+        "area": SupportArea.SCOTLAND,
+        "description": "Free, confidential information and advice about drugs in Scotland, "
+        "and where to find local support.",
+        "phone": "0800 587 5879",
+        "website": "https://www.knowthescore.info/",
+        "opening_hours": "",
+        "sort_order": 10,
+    },
+    {
+        "name": "Samaritans",
+        "area": SupportArea.UK,
+        "description": "Someone to talk to about whatever is getting to you, without "
+        "judgement. The call is free.",
+        "phone": "116 123",
+        "website": "https://www.samaritans.org/",
+        "opening_hours": "24 hours a day, every day",
+        "sort_order": 10,
+    },
+    {
+        "name": "NSPCC Helpline",
+        "area": SupportArea.UK,
+        # Said plainly, as members would want to know before they call.
+        "description": "Advice for any adult worried about a child, parents included. If "
+        "they think a child is at risk, they may pass this on to children's services or "
+        "the police.",
+        "phone": "0808 800 5000",
+        "website": "https://www.nspcc.org.uk/",
+        "opening_hours": "",
+        "sort_order": 20,
+    },
+)
+
+
+def _support_services_ensure(*, log: Log) -> None:
+    """The demo's support services, once: the team's own changes are never overwritten."""
+    if SupportService.objects.exists():
+        return
+    for fields in DEMO_SUPPORT_SERVICES:
+        SupportService.objects.create(**fields)
+    log(f"Created {len(DEMO_SUPPORT_SERVICES)} support services (check them before launch).")

@@ -117,3 +117,12 @@ def answers_sentence(progress: Progress) -> str:
         "The research team has answered %(answered)d of your %(count)d comments.",
         progress.comments,
     ) % {"answered": progress.answered, "count": progress.comments}
+
+
+def draft_kept_sentence(updated_at: datetime, now: datetime | None = None) -> str:
+    """ "Not sent yet. We kept what you typed on Thursday 3 December at 2:02pm."."""
+    now = now or timezone.now()
+    return _("Not sent yet. We kept what you typed on %(date)s at %(time)s.") % {
+        "date": day_and_date(updated_at, now),
+        "time": clock_time(updated_at),
+    }

@@ -30,18 +30,26 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
 
-from consultations.enums import AUDIENCE_CONSTITUENCIES, RoundStatus, VersionKind, Withdrawal
+from consultations.enums import (
+    AUDIENCE_CONSTITUENCIES,
+    RoundStatus,
+    SupportArea,
+    VersionKind,
+    Withdrawal,
+)
 from consultations.models import (
     Comment,
     CommentVersion,
     ConsultablePageMixin,
     ConsultationItem,
+    Draft,
     Invitation,
     Member,
     Rating,
     RatingVersion,
     Round,
     RoundPage,
+    SupportService,
 )
 from consultations.models.members import token_digest
 
@@ -535,3 +543,34 @@ def rating_version_by_token(*, form_token: uuid.UUID, member: Member) -> RatingV
     if version is not None and version.rating.member_id != member.pk:
         raise PermissionDenied
     return version
+
+
+# Care for the people taking part ----------------------------------------------------------
+
+
+@dataclass
+class SupportGroup:
+    area: SupportArea
+    services: list[SupportService]
+
+
+def support_services_by_area() -> list[SupportGroup]:
+    """The support services, England's first, then Scotland's, then those for anywhere in
+    the UK; an area without a service is left out."""
+    services = list(SupportService.objects.order_by("sort_order", "name"))
+    groups = [
+        SupportGroup(area, [service for service in services if service.area == area])
+        for area in (SupportArea.ENGLAND, SupportArea.SCOTLAND, SupportArea.UK)
+    ]
+    return [group for group in groups if group.services]
+
+
+def drafts_of(*, member: Member, round: Round) -> dict[str, Draft]:
+    """Her kept drafts in the round, by form key."""
+    return {draft.form_key: draft for draft in Draft.objects.filter(member=member, round=round)}
+
+
+def drafts_expired(*, now: datetime) -> QuerySet[Draft]:
+    """Drafts in rounds that closed longer ago than drafts are kept."""
+    cutoff = now - timedelta(days=settings.CONSULTATIONS_DRAFT_DAYS)
+    return Draft.objects.filter(round__closes_at__lte=cutoff)

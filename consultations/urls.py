@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.views import members, rounds
+from consultations.views import care, members, rounds
 
 app_name = "consultations"
 
@@ -9,7 +9,9 @@ urlpatterns = [
     path("join/<str:token>/", members.join, name="join"),
     path("profile/", members.profile, name="profile"),
     path("profile/withdraw/", members.withdraw, name="withdraw"),
+    path("support/", care.support, name="support"),
     path("<int:round_pk>/", rounds.round_detail, name="round"),
+    path("<int:round_pk>/drafts/", care.drafts, name="drafts"),
     path("<int:round_pk>/pages/<int:page_pk>/", rounds.round_page, name="round_page"),
     path("<int:round_pk>/pages/<int:page_pk>/rate/", rounds.rate, name="rate"),
     path("<int:round_pk>/pages/<int:page_pk>/comment/", rounds.comment, name="comment"),

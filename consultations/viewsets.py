@@ -1,4 +1,5 @@
-"""The research team's admin for consultations: rounds, members and invitations.
+"""The research team's admin for consultations: rounds, members and invitations, and the
+support services members are pointed to.
 
 Members' real names and email addresses appear only to users with the identity
 permission: in listings, searches, forms and exports alike.
@@ -35,6 +36,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, MenuItem
+from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
@@ -50,7 +52,7 @@ from consultations.admin_forms import (
 )
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
-from consultations.models import Invitation, Member, Round
+from consultations.models import Invitation, Member, Round, SupportService
 from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
 from consultations.permissions import (
     ENTER_FOR_MEMBER_PERMISSION,
@@ -797,3 +799,26 @@ class ConsultationsViewSetGroup(ViewSetGroup):
     menu_icon = "comment"
     menu_order = 250
     items = (RoundViewSet, MemberViewSet, InvitationViewSet)
+
+
+# Support services -------------------------------------------------------------------------
+
+
+class SupportServiceViewSet(SnippetViewSet):
+    """The services every member page links to, kept by the research team."""
+
+    model = SupportService
+    icon = "help"
+    menu_label = gettext_lazy("Support services")
+    list_display = ["name", "area", "phone", "sort_order"]
+    list_filter = ["area"]
+    list_export: list[str] = []
+    ordering = ["area", "sort_order", "name"]
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("area"), FieldPanel("sort_order")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("phone"), FieldPanel("opening_hours")]),
+        FieldPanel("website"),
+    ]

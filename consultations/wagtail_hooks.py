@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogActionRegistry, LogFormatter
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from consultations.enums import AnswerStatus, EnteredVia
 from consultations.models import Invitation, Member
@@ -19,12 +20,18 @@ from consultations.selectors import members_who_took_part, rounds_covering
 register_permission_policy(Member, member_permission_policy)
 register_permission_policy(Invitation, invitation_permission_policy)
 
-from consultations.viewsets import ConsultationsViewSetGroup  # noqa: E402
+from consultations.viewsets import (  # noqa: E402
+    ConsultationsViewSetGroup,
+    SupportServiceViewSet,
+)
 
 
 @hooks.register("register_admin_viewset")
 def register_consultations_viewsets() -> ConsultationsViewSetGroup:
     return ConsultationsViewSetGroup()
+
+
+register_snippet(SupportServiceViewSet)
 
 
 @hooks.register("register_log_actions")

@@ -296,9 +296,13 @@ CONSULTATIONS_CONTACT_EMAIL = os.environ.get("CONSULTATIONS_CONTACT_EMAIL", DEFA
 # university research-data period); an invitation never accepted is deleted this many
 # days after its link expired, long enough to send a new link to someone who was away.
 CONSULTATIONS_RETENTION_DAYS = int(os.environ.get("CONSULTATIONS_RETENTION_DAYS", "3650"))
+# What a member typed and did not send is kept for her until this many days after its
+# round closed; she is not offered it after the round closes.
+CONSULTATIONS_DRAFT_DAYS = int(os.environ.get("CONSULTATIONS_DRAFT_DAYS", "30"))
 CONSULTATIONS_UNUSED_INVITATION_DAYS = int(
     os.environ.get("CONSULTATIONS_UNUSED_INVITATION_DAYS", "90")
 )
 # How many comments (replies included) and ratings (changes included) one member may send
 # in ten minutes: a person reading and typing stays far below; a script does not.
-CONSULTATIONS_RATE_LIMITS = {"comment": "20/10m", "rating": "60/10m"}
+# Drafts are saved as she types (a pause of a second or two), so their limit is higher.
+CONSULTATIONS_RATE_LIMITS = {"comment": "20/10m", "rating": "60/10m", "draft": "600/10m"}

@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,3 +61,9 @@ class SupportService(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def phone_uri(self) -> str:
+        """The number as a ``tel:`` link: digits only, with a leading + kept."""
+        digits = re.sub(r"[^0-9+]", "", self.phone)
+        return f"tel:{digits}" if digits.strip("+") else ""

@@ -29,6 +29,16 @@ from consultations.services.contributions import (
     round_page_get,
     text_clean,
 )
+from consultations.services.drafts import (
+    draft_discard,
+    draft_key_check,
+    draft_key_comment,
+    draft_key_edit,
+    draft_key_rate,
+    draft_key_reply,
+    draft_save,
+    drafts_delete,
+)
 from consultations.services.members import (
     PSEUDONYM_MAX_LENGTH,
     PSEUDONYM_MIN_LENGTH,
@@ -90,6 +100,14 @@ __all__ = [
     "comment_started_from_check",
     "comment_withdraw",
     "contribution_timing",
+    "draft_discard",
+    "draft_key_check",
+    "draft_key_comment",
+    "draft_key_edit",
+    "draft_key_rate",
+    "draft_key_reply",
+    "draft_save",
+    "drafts_delete",
     "entered_for_her_check",
     "full_name_split",
     "invitation_accept",

@@ -9,9 +9,12 @@
 - A round's comments and ratings, with their versions, go
   ``CONSULTATIONS_RETENTION_DAYS`` after the round closed; the round itself (title,
   dates, pages) is not about anyone and stays as the record that it ran.
+- What a member typed and did not send (kept drafts) goes ``CONSULTATIONS_DRAFT_DAYS``
+  after its round closed.
 - Expired sessions are cleared, as Django's ``clearsessions`` does.
 
-Each purge is idempotent and writes the audit log, naming what it removed and how many.
+Each purge is idempotent and writes the audit log, naming what it removed and how many;
+drafts, which were only ever hers and never part of the study's record, leave no entry.
 """
 
 from dataclasses import dataclass
@@ -27,6 +30,7 @@ from wagtail.log_actions import log
 from consultations.enums import Withdrawal
 from consultations.models import Comment, Invitation, Rating
 from consultations.selectors import (
+    drafts_expired,
     invitations_expired,
     members_deleted_with_contributions_left,
     members_withdrawn_with_identity,
@@ -47,6 +51,7 @@ class PurgeReport:
     comments: int = 0
     ratings: int = 0
     late_deletions: int = 0
+    drafts: int = 0
     sessions: bool = False
 
 
@@ -65,6 +70,8 @@ def data_expired_purge(*, dry_run: bool = False, now: datetime | None = None) ->
     report.rounds = len(rounds)
     report.comments = sum(round.comment_count for round in rounds)
     report.ratings = sum(round.rating_count for round in rounds)
+    drafts = drafts_expired(now=now)
+    report.drafts = drafts.count()
     if dry_run:
         return report
 
@@ -98,6 +105,8 @@ def data_expired_purge(*, dry_run: bool = False, now: datetime | None = None) ->
                 "consultations.round_retention_purge",
                 data={"comments": round.comment_count, "ratings": round.rating_count},
             )
+    # Unsent words, never shown to the research team: no audit entry names them.
+    drafts.delete()
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     report.sessions = True
     return report

@@ -2,9 +2,9 @@
 
 Either way her identity goes: her account is closed and stripped of name, email and
 username, her pseudonym becomes a neutral label, her study site and role are cleared, her
-invitation forgets her name and address, her sessions end, and the audit log's entries
-about her lose any details they held. What stays is what the study's counts need: that a
-member of her constituency took part, consented, and withdrew.
+invitation forgets her name and address, her sessions end, her kept drafts are deleted,
+and the audit log's entries about her lose any details they held. What stays is what the
+study's counts need: that a member of her constituency took part, consented, and withdrew.
 """
 
 from importlib import import_module
@@ -26,6 +26,7 @@ from wagtail.models import ModelLogEntry
 from consultations.enums import Withdrawal
 from consultations.models import Comment, CommentVersion, Invitation, Member, Rating
 from consultations.services.audit import VIEW_IDENTITY
+from consultations.services.drafts import drafts_delete
 
 # Stored, not translated: it replaces her pseudonym wherever others, exports and emails
 # would have shown it. Numbered by her member id, which members never see elsewhere and
@@ -66,6 +67,8 @@ def member_withdraw(
         sign_in_records_erase(identifiers=member_identifiers(member=member))
         if choice == Withdrawal.DELETED:
             erased = contributions_delete(member=member)
+        # What she typed and never sent was for her alone: it goes whichever she chose.
+        drafts_delete(member=member)
         member.withdrawn_at = member.withdrawn_at or timezone.now()
         member.withdrawal = choice
         identity_erase(member=member)

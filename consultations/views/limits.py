@@ -35,6 +35,13 @@ MESSAGES = {
         )
         % {"time": time}
     ),
+    "draft": lambda time: (
+        _(
+            "You have kept a lot of drafts in a short time, so this one is not kept yet. "
+            "Your words are still below: try again after %(time)s."
+        )
+        % {"time": time}
+    ),
 }
 
 
@@ -42,9 +49,9 @@ def member_key(group: str, request: HttpRequest) -> str:
     return str(request.member.pk)
 
 
-def limit_reached(request: HttpRequest, *, kind: str, form: forms.Form) -> bool:
-    """Counts what she sends of ``kind``; past the limit, tells her on ``form`` when she may
-    send it again, and marks the response for :func:`limit_status`."""
+def limit_reached(request: HttpRequest, *, kind: str, form: forms.Form | None) -> bool:
+    """Counts what she sends of ``kind``; past the limit, tells her on ``form`` (if there
+    is one) when she may send it again, and marks the response for :func:`limit_status`."""
     usage = get_usage(
         request,
         group=f"consultations.{kind}",
@@ -57,7 +64,8 @@ def limit_reached(request: HttpRequest, *, kind: str, form: forms.Form) -> bool:
         return False
     # The count starts again when the window ends; name the minute after it, never earlier.
     again = timezone.now() + timedelta(seconds=max(usage["time_left"], 0) + 60)
-    form.add_error(None, MESSAGES[kind](clock_time(again)))
+    if form is not None:
+        form.add_error(None, MESSAGES[kind](clock_time(again)))
     request.consultations_rate_limited = True
     return True
 

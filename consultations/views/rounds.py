@@ -36,6 +36,7 @@ from consultations.models import (
     Comment,
     ConsultablePageMixin,
     ConsultationItem,
+    Draft,
     Member,
     Rating,
     Round,
@@ -43,6 +44,7 @@ from consultations.models import (
 )
 from consultations.templatetags.consultation_tags import CONTEXT_KEY
 from consultations.views.access import member_required
+from consultations.views.care import draft_button, draft_button_handle, draft_offer
 from consultations.views.limits import limit_reached, limit_status
 
 FALLBACK_TEMPLATE = "consultations/includes/page_body.html"
@@ -138,6 +140,11 @@ class RoundPageContext:
         return self.round.status == RoundStatus.OPEN
 
     @cached_property
+    def drafts(self) -> dict[str, Draft] | None:
+        """Her kept drafts, offered while the round is open (``views.care.draft_offer``)."""
+        return selectors.drafts_of(member=self.member, round=self.round) if self.is_open else None
+
+    @cached_property
     def items(self) -> dict[str, ConsultationItem]:
         return {item.block_id: item for item in self.round_page.items}
 
@@ -159,26 +166,32 @@ class RoundPageContext:
         )
 
     def rating_form(self, block_id: str) -> RatingForm:
-        return self.bound_form("rate", block_id) or RatingForm(
+        form = self.bound_form("rate", block_id) or RatingForm(
             round=self.round,
             member=self.member,
             initial={"block_id": block_id, **RatingForm.initial_for(self.ratings.get(block_id))},
             auto_id=f"rate-{block_id}-%s",
         )
+        key = services.draft_key_rate(page_id=self.round_page.page_id, block_id=block_id)
+        return draft_offer(form, drafts=self.drafts, key=key, text_field="reason")
 
     def comment_form(self, block_id: str) -> CommentForm:
-        return self.bound_form("comment", block_id) or CommentForm(
+        form = self.bound_form("comment", block_id) or CommentForm(
             member=self.member,
             initial={"block_id": block_id},
             auto_id=f"comment-{block_id or 'page'}-%s",
         )
+        key = services.draft_key_comment(page_id=self.round_page.page_id, block_id=block_id)
+        return draft_offer(form, drafts=self.drafts, key=key)
 
     def reply_form(self, comment: Comment) -> CommentForm:
-        return self.bound_form("reply", str(comment.pk)) or CommentForm(
+        form = self.bound_form("reply", str(comment.pk)) or CommentForm(
             member=self.member,
             initial={"block_id": comment.block_id, "parent": comment.pk},
             auto_id=f"reply-{comment.pk}-%s",
         )
+        key = services.draft_key_reply(parent_id=comment.pk)
+        return draft_offer(form, drafts=self.drafts, key=key)
 
     def rating_label(self, rating: Rating | None) -> str:
         if rating is None:
@@ -355,7 +368,13 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
         # her reason is not lost with it.
         bound_key, auto_id = "", "rate-page-%s"
     form = RatingForm(request.POST, round=round, member=request.member, auto_id=auto_id)
-    if form.is_valid() and not limit_reached(request, kind="rating", form=form):
+    draft_key = services.draft_key_rate(page_id=round_page.page_id, block_id=block_id)
+    if button := draft_button(request):
+        if draft_button_handle(
+            request, round=round, form=form, form_key=draft_key, button=button, text_field="reason"
+        ):
+            return HttpResponseRedirect(round_page_url(round_page, item_anchor(block_id)))
+    elif form.is_valid() and not limit_reached(request, kind="rating", form=form):
         try:
             version = services.rating_set(
                 round=round,
@@ -369,10 +388,12 @@ def rate(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
             form.add_service_error(error)
         except services.AlreadySaved as saved:
             # The same form sent again (a double click, a resent page): not her mistake.
+            services.draft_discard(round=round, member=request.member, form_key=draft_key)
             messages.success(request, _("Your rating was already saved."))
             anchor = item_anchor(saved.version.rating.block_id)
             return HttpResponseRedirect(round_page_url(round_page, anchor))
         else:
+            services.draft_discard(round=round, member=request.member, form_key=draft_key)
             item = next(item for item in round_page.items if item.block_id == block_id)
             if version.late and version.kind == VersionKind.EDITED:
                 messages.warning(request, LATE_RATING_CHANGE_MESSAGE)
@@ -420,6 +441,18 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     else:
         bound = BoundForm("comment", block_id, form)
         form.auto_id = f"comment-{block_id or 'page'}-%s"
+    draft_key = (
+        services.draft_key_reply(parent_id=parent.pk)
+        if parent
+        else services.draft_key_comment(
+            page_id=round_page.page_id, block_id=form.cleaned_data["block_id"]
+        )
+    )
+    if button := draft_button(request):
+        if draft_button_handle(request, round=round, form=form, form_key=draft_key, button=button):
+            anchor = f"comment-{parent.pk}" if parent else item_anchor(block_id)
+            return HttpResponseRedirect(round_page_url(round_page, anchor))
+        return round_page_render(request, round=round, round_page=round_page, bound=bound)
     if not form_is_valid:  # the form is out of date: her words go back in the box
         return round_page_render(request, round=round, round_page=round_page, bound=bound)
     if limit_reached(request, kind="comment", form=form):
@@ -441,12 +474,14 @@ def comment(request: HttpRequest, round_pk: int, page_pk: int) -> HttpResponse:
     except services.AlreadySaved as saved:
         # The same form sent again (a double click, a resent page): she is shown the
         # comment the first one stored, and nothing is stored twice.
+        services.draft_discard(round=round, member=request.member, form_key=draft_key)
         messages.success(
             request,
             _("Your reply was already saved.") if parent else _("Your comment was already saved."),
         )
         anchor = f"comment-{saved.version.comment_id}"
         return HttpResponseRedirect(round_page_url(round_page, anchor))
+    services.draft_discard(round=round, member=request.member, form_key=draft_key)
     saved_message(
         request,
         late=version.late,
@@ -485,10 +520,16 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
     comment = own_comment_get(request, round, comment_pk)
     context = comment_context(round, comment)
     changed_elsewhere = False
+    draft_key = services.draft_key_edit(comment_id=comment.pk)
     if request.method == "POST":
         form = CommentChangeForm(request.POST)
+        if button := draft_button(request):
+            if draft_button_handle(
+                request, round=round, form=form, form_key=draft_key, button=button
+            ):
+                return HttpResponseRedirect(request.get_full_path())
         # Each change keeps a version, so changes count with new comments.
-        if form.is_valid() and not limit_reached(request, kind="comment", form=form):
+        elif form.is_valid() and not limit_reached(request, kind="comment", form=form):
             try:
                 version = services.comment_edit(
                     comment=comment,
@@ -504,9 +545,11 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
                 if changed_elsewhere := isinstance(error, services.CommentChanged):
                     form.restart_from(selectors.comment_newest_version_pk(comment))
             except services.AlreadySaved:
+                services.draft_discard(round=round, member=request.member, form_key=draft_key)
                 messages.success(request, _("Your change was already saved."))
                 return HttpResponseRedirect(context["back_url"])
             else:
+                services.draft_discard(round=round, member=request.member, form_key=draft_key)
                 if version.late:
                     messages.warning(request, LATE_EDIT_MESSAGE)
                 else:
@@ -517,6 +560,9 @@ def comment_edit(request: HttpRequest, round_pk: int, comment_pk: int) -> HttpRe
             initial={"body": comment.body, "quote": comment.quote},
             started_from=selectors.comment_newest_version_pk(comment),
         )
+    keeps_drafts = context["is_open"] and not comment.is_withdrawn
+    drafts = selectors.drafts_of(member=request.member, round=round) if keeps_drafts else None
+    draft_offer(form, drafts=drafts, key=draft_key)
     return render(
         request,
         "consultations/comment_edit.html",
@@ -547,6 +593,9 @@ def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> Ht
             if isinstance(error, services.CommentChanged):
                 form.restart_from(selectors.comment_newest_version_pk(comment))
         else:
+            # A change she was typing to it has no comment to change any more.
+            draft_key = services.draft_key_edit(comment_id=comment.pk)
+            services.draft_discard(round=round, member=request.member, form_key=draft_key)
             if version.late:
                 messages.warning(request, LATE_WITHDRAWAL_MESSAGE)
             else:

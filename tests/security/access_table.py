@@ -138,6 +138,10 @@ ROWS = [
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{pro_comment}/withdraw/", SIGN_IN, E404, OK, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{su_round}/comments/{su_round_comment}/withdraw/", SIGN_IN, OK, E404, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{withdrawn_comment}/withdraw/", SIGN_IN, E404, E404, E404, E404, E403, E403, E403),
+    # Kept drafts: posted as she types (POST only); the view finds the round after the method check
+    row("consultations:drafts",       "/consultations/{shared_round}/drafts/",              SIGN_IN, E405,  E405,  E405,  E405,  E403,  E403,  E403),
+    # Support services: for anyone
+    row("consultations:support",      "/consultations/support/",                            OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # The consultation admin: rounds
     row("rounds:index",               "/admin/rounds/",                                     ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:index_results",       "/admin/rounds/results/",                             ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
@@ -187,6 +191,20 @@ ROWS = [
     row("invitations:usage",          "/admin/invitations/usage/{accepted_invitation}/",    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, OK, OK),
     row("invitations:renew",          "/admin/invitations/renew/{expired_invitation}/",     ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, OK, OK),
     row("invitations:renew",          "/admin/invitations/renew/{accepted_invitation}/",    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, DENIED, INVITES, INVITES),
+    # Support services (a snippet): the research team keeps the list
+    row("wagtailsnippets_consultations_supportservice:list", "/admin/snippets/consultations/supportservice/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:list_results", "/admin/snippets/consultations/supportservice/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:add", "/admin/snippets/consultations/supportservice/add/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:edit", "/admin/snippets/consultations/supportservice/edit/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:delete", "/admin/snippets/consultations/supportservice/delete/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:usage", "/admin/snippets/consultations/supportservice/usage/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:history", "/admin/snippets/consultations/supportservice/history/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_supportservice:history_results", "/admin/snippets/consultations/supportservice/history-results/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_supportservice:choose", "/admin/snippets/choose/consultations/supportservice/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_supportservice:choose_results", "/admin/snippets/choose/consultations/supportservice/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_supportservice:chosen", "/admin/snippets/choose/consultations/supportservice/chosen/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_supportservice:chosen_multiple", "/admin/snippets/choose/consultations/supportservice/chosen-multiple/?id={support_service}", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_supportservice:create", "/admin/snippets/choose/consultations/supportservice/create/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     # Our other admin views
     row("evidence_import",            "/admin/evidence/import/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("evidence_lay_text_readability", "/admin/evidence/lay-text-readability/evidencesummarypage/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E405, E405, E405),

@@ -19,7 +19,7 @@ Roles, in the order the access matrix lists them:
 
 Besides the shared round and the round for service users, a round not yet open and one
 that has closed, all on one framework section; a page of every type; invitations waiting,
-expired and accepted.
+expired and accepted; a support service.
 """
 
 from collections.abc import Iterator
@@ -38,8 +38,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 import pytest
 
-from consultations.enums import Audience, Constituency
-from consultations.models import Comment, Invitation, Member, Rating, Round
+from consultations.enums import Audience, Constituency, SupportArea
+from consultations.models import Comment, Invitation, Member, Rating, Round, SupportService
 from consultations.services import (
     comment_post,
     invitation_accept,
@@ -218,6 +218,9 @@ def cast_build() -> Cast:
     # A password reset link is tied to the account's last sign-in: this account never signs
     # in, so its link stays good however many roles the tests sign in as.
     resetting = UserFactory()
+    support_service = SupportService.objects.create(
+        name="Samaritans", area=SupportArea.UK, description="Someone to talk to.", phone="116 123"
+    )
     ids: dict[str, object] = {
         "shared_round": shared_round.pk,
         "su_round": su_round.pk,
@@ -232,6 +235,7 @@ def cast_build() -> Cast:
         "expired_invitation": expired.pk,
         "pending_token": pending_token,
         "expired_token": expired_token,
+        "support_service": support_service.pk,
         "accepted_token": _token,
         "reset_uid": urlsafe_base64_encode(force_bytes(resetting.pk)),
         "reset_token": default_token_generator.make_token(resetting),

@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Delete personal data past its retention period: unused invitations, identities "
         "left on withdrawn members, and the comments and ratings of rounds closed longer "
-        "than CONSULTATIONS_RETENTION_DAYS ago; clear expired sessions. Safe to run from "
+        "than CONSULTATIONS_RETENTION_DAYS ago, and members' unsent drafts of rounds closed "
+        "more than CONSULTATIONS_DRAFT_DAYS ago; clear expired sessions. Safe to run from "
         "cron as often as you like."
     )
 
@@ -39,6 +40,10 @@ class Command(BaseCommand):
             f"{verb} {report.comments} comment(s) and {report.ratings} rating(s), with their "
             f"versions, from {report.rounds} round(s) closed more than "
             f"{settings.CONSULTATIONS_RETENTION_DAYS} days ago."
+        )
+        self.stdout.write(
+            f"{verb} {report.drafts} draft(s) members kept and did not send, from rounds "
+            f"closed more than {settings.CONSULTATIONS_DRAFT_DAYS} days ago."
         )
         if report.sessions:
             self.stdout.write("Cleared expired sessions.")

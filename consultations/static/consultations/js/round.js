@@ -1,6 +1,7 @@
 // Progressive enhancement for the round page: she can select the words she means in the
 // page and copy them into a comment's quote box with one button. Without JavaScript she
 // types or pastes them, and nothing else changes.
+import "./care.js"; // kept drafts, and links into closed details
 
 let selected = { text: "", item: null };
 

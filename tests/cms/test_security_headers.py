@@ -19,7 +19,8 @@ from wagtail.snippets.models import get_snippet_models
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from consultations.models import Comment, Round
+from consultations.demo import ROUND_TITLE
+from consultations.models import Comment, Member, Round, RoundPage
 from tests.factories import EditorFactory, MemberFactory
 
 # What a browser may run without 'unsafe-inline': data blocks, which it never executes.
@@ -68,11 +69,12 @@ def csp_of(response) -> dict[str, list[str]]:
 def demo_pages(demo_site) -> dict[str, list[str]]:
     """The addresses each kind of visitor uses, from the demo content."""
     member = get_user_model().objects.get(username="member-su")
-    round = Round.objects.get()
-    comment = Comment.objects.filter(author__user=member, parent=None).first()
+    round = Round.objects.get(title=ROUND_TITLE)
+    comment = Comment.objects.filter(round=round, author__user=member, parent=None).first()
+    # The open round's pages, and the closed round's it follows, with answered comments.
     round_pages = [
-        reverse("consultations:round_page", kwargs={"round_pk": round.pk, "page_pk": pk})
-        for pk in round.round_pages.values_list("page_id", flat=True)
+        reverse("consultations:round_page", kwargs={"round_pk": round_pk, "page_pk": page_pk})
+        for round_pk, page_pk in RoundPage.objects.values_list("round_id", "page_id")
     ]
     public = [page.url for page in Page.objects.live().public().specific() if page.url]
     return {
@@ -83,6 +85,7 @@ def demo_pages(demo_site) -> dict[str, list[str]]:
             "/no-such-page/",
             reverse("login"),
             reverse("password_reset"),
+            reverse("consultations:support"),
         ],
         "member": [
             reverse("consultations:dashboard"),
@@ -214,7 +217,10 @@ def admin_pages(demo_site) -> list[str]:
     workflows, settings and reports (date filters)."""
     pages = Page.objects.filter(depth__gt=1).specific()
     one_of_each = {type(page): page for page in pages}.values()
-    round = Round.objects.get()
+    round = Round.objects.get(title=ROUND_TITLE)
+    comment = Comment.objects.filter(round=round).first()
+    member = Member.objects.first()
+    page_id = round.round_pages.values_list("page_id", flat=True).first()
     image = Image.objects.create(title="Logo", file=get_test_image_file())
     document = Document.objects.create(title="Leaflet", file=ContentFile(b"text", "leaflet.txt"))
     snippet_urls = []
@@ -241,6 +247,16 @@ def admin_pages(demo_site) -> list[str]:
         reverse("rounds:index"),
         reverse("rounds:add"),
         reverse("rounds:edit", args=[round.pk]),
+        reverse("rounds:inspect", args=[round.pk]),
+        reverse("rounds:changes", args=[round.pk]),
+        reverse("rounds:moderation", args=[round.pk]),
+        reverse("rounds:answer", args=[comment.pk]),
+        reverse("rounds:hide", args=[comment.pk]),
+        reverse("rounds:enter", args=[round.pk]),
+        *(
+            f"{reverse('rounds:enter', args=[round.pk])}?member={member.pk}&page={page_id}&kind={kind}"
+            for kind in ("comment", "ratings")
+        ),
         reverse("members:index"),
         reverse("invitations:add"),
         reverse("wagtailimages:index"),

@@ -221,6 +221,7 @@ def admin_pages(demo_site) -> list[str]:
     comment = Comment.objects.filter(round=round).first()
     member = Member.objects.first()
     page_id = round.round_pages.values_list("page_id", flat=True).first()
+    enter_url = reverse("rounds:enter", args=[round.pk])
     image = Image.objects.create(title="Logo", file=get_test_image_file())
     document = Document.objects.create(title="Leaflet", file=ContentFile(b"text", "leaflet.txt"))
     snippet_urls = []
@@ -252,9 +253,9 @@ def admin_pages(demo_site) -> list[str]:
         reverse("rounds:moderation", args=[round.pk]),
         reverse("rounds:answer", args=[comment.pk]),
         reverse("rounds:hide", args=[comment.pk]),
-        reverse("rounds:enter", args=[round.pk]),
+        enter_url,
         *(
-            f"{reverse('rounds:enter', args=[round.pk])}?member={member.pk}&page={page_id}&kind={kind}"
+            f"{enter_url}?member={member.pk}&page={page_id}&kind={kind}"
             for kind in ("comment", "ratings")
         ),
         reverse("members:index"),

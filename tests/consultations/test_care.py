@@ -647,17 +647,7 @@ def care_panel_of(response):
     return soup_of(response).find("aside", class_="app-care-panel")
 
 
-def round_page_param(name: str):
-    if name != "round page":
-        return name
-    # round_page.html belongs to the revisions work: the lead adds the panel's one line
-    # there when merging, and removes this mark.
-    return pytest.param(
-        name, marks=pytest.mark.xfail(strict=True, reason="round_page.html: one line to add")
-    )
-
-
-@pytest.mark.parametrize("page", [round_page_param(name) for name in MEMBER_PAGES])
+@pytest.mark.parametrize("page", MEMBER_PAGES)
 @pytest.mark.parametrize("shares_comments", [True, False], ids=["shared", "team only"])
 def test_every_member_page_links_to_support_and_says_who_reads_her_comments(
     member_pages_context, service_user, as_willow, page, shares_comments

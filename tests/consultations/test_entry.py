@@ -308,3 +308,19 @@ def test_what_she_is_told_of_a_rating_entered_for_her(via, words):
 
     expected = f'<p class="nhsuk-body-s app-entered-for-her">{words}</p>' if via else ""
     assert html.strip() == expected
+
+
+def test_her_round_page_says_which_rating_was_entered_for_her(
+    client, editor_client, open_round, round_page, section, service_user, item_ids
+):
+    editor_client.post(
+        ratings_step(open_round, service_user, section),
+        {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
+    )
+    client.force_login(service_user.user)
+
+    page = client.get(page_url(round_page)).content.decode()
+
+    assert page.count("Entered for you by the research team after a phone call.") == 1
+    item = page.index(f'id="item-{item_ids[0]}"')
+    assert item < page.index("Entered for you") < page.index(f'id="item-{item_ids[1]}"')

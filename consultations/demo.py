@@ -361,14 +361,22 @@ DEMO_SUPPORT_SERVICES = (
         "sort_order": 10,
     },
     {
-        "name": "NSPCC Helpline",
-        "area": SupportArea.UK,
-        # Said plainly, as members would want to know before they call.
-        "description": "Advice for any adult worried about a child, parents included. If "
-        "they think a child is at risk, they may pass this on to children's services or "
-        "the police.",
-        "phone": "0808 800 5000",
-        "website": "https://www.nspcc.org.uk/",
+        "name": "Mind Infoline",
+        "area": SupportArea.ENGLAND,
+        "description": "Information and support about mental health, and where to find help "
+        "near you.",
+        "phone": "0300 123 3393",
+        "website": "https://www.mind.org.uk/",
+        "opening_hours": "",
+        "sort_order": 20,
+    },
+    {
+        "name": "Breathing Space",
+        "area": SupportArea.SCOTLAND,
+        "description": "A free, confidential phone line for anyone in Scotland feeling low, "
+        "anxious or stressed.",
+        "phone": "0800 83 85 87",
+        "website": "https://breathingspace.scot/",
         "opening_hours": "",
         "sort_order": 20,
     },

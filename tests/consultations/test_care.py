@@ -12,6 +12,7 @@ from django.utils import timezone
 import pytest
 from bs4 import BeautifulSoup
 
+from consultations.demo import DEMO_SUPPORT_SERVICES
 from consultations.enums import Audience, Constituency, SupportArea, Withdrawal
 from consultations.models import DRAFT_MAX_LENGTH, Comment, Draft, SupportService
 from consultations.services import (
@@ -716,5 +717,5 @@ def test_seed_demo_adds_support_services_for_each_area_once(demo_site):
     call_command("seed_demo", stdout=StringIO())
 
     assert areas == {SupportArea.ENGLAND, SupportArea.SCOTLAND, SupportArea.UK}
-    assert SupportService.objects.count() == 4
+    assert SupportService.objects.count() == len(DEMO_SUPPORT_SERVICES) == 5
     assert all(service.phone_uri for service in SupportService.objects.all())

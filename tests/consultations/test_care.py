@@ -172,6 +172,16 @@ def test_a_content_note_is_escaped(home_page, client):
 # Kept drafts -----------------------------------------------------------------------------
 
 
+def item_comment(round_page, member, block_id: str, body: str) -> Comment:
+    return comment_post(
+        round=round_page.round,
+        member=member,
+        page_id=round_page.page_id,
+        block_id=block_id,
+        body=body,
+    ).comment
+
+
 def drafts_url(round) -> str:
     return reverse("consultations:drafts", kwargs={"round_pk": round.pk})
 
@@ -222,13 +232,7 @@ def test_a_reply_and_a_ratings_reason_come_back_too(
 ):
     round_page.round.comments_visible_to_members = True
     round_page.round.save()
-    theirs = comment_post(
-        round=round_page.round,
-        member=professional,
-        page_id=round_page.page_id,
-        block_id=item_ids[0],
-        body="One plan for everyone.",
-    ).comment
+    theirs = item_comment(round_page, professional, item_ids[0], "One plan for everyone.")
     reply_key = draft_key_reply(parent_id=theirs.pk)
     rate_key = draft_key_rate(page_id=round_page.page_id, block_id=item_ids[1])
 
@@ -245,13 +249,7 @@ def test_a_reply_and_a_ratings_reason_come_back_too(
 def test_a_change_to_her_comment_is_kept_and_put_back(
     round_page, item_ids, service_user, as_willow
 ):
-    comment = comment_post(
-        round=round_page.round,
-        member=service_user,
-        page_id=round_page.page_id,
-        block_id=item_ids[0],
-        body="First words.",
-    ).comment
+    comment = item_comment(round_page, service_user, item_ids[0], "First words.")
     key = draft_key_edit(comment_id=comment.pk)
 
     keep(as_willow, round_page.round, form_key=key, body="Better words", quote="one care plan")
@@ -280,13 +278,7 @@ def test_another_member_never_sees_her_draft(
 def test_a_key_for_another_members_comment_is_refused(
     round_page, item_ids, professional, as_willow
 ):
-    theirs = comment_post(
-        round=round_page.round,
-        member=professional,
-        page_id=round_page.page_id,
-        block_id=item_ids[0],
-        body="Rowan's words.",
-    ).comment
+    theirs = item_comment(round_page, professional, item_ids[0], "Rowan's words.")
 
     response = keep(
         as_willow, round_page.round, form_key=draft_key_edit(comment_id=theirs.pk), body="Mine"
@@ -385,13 +377,7 @@ def test_sending_the_comment_deletes_its_draft(round_page, item_ids, service_use
 def test_sending_the_rating_or_the_change_deletes_its_draft(
     round_page, item_ids, service_user, as_willow
 ):
-    comment = comment_post(
-        round=round_page.round,
-        member=service_user,
-        page_id=round_page.page_id,
-        block_id=item_ids[0],
-        body="First words.",
-    ).comment
+    comment = item_comment(round_page, service_user, item_ids[0], "First words.")
     rate_key = draft_key_rate(page_id=round_page.page_id, block_id=item_ids[0])
     edit_key = draft_key_edit(comment_id=comment.pk)
     keep(as_willow, round_page.round, form_key=rate_key, body="My reason")
@@ -446,13 +432,7 @@ def test_keep_as_draft_without_javascript_keeps_and_sends_nothing(
 def test_keep_as_draft_on_the_rating_and_change_forms(
     round_page, item_ids, service_user, as_willow
 ):
-    comment = comment_post(
-        round=round_page.round,
-        member=service_user,
-        page_id=round_page.page_id,
-        block_id=item_ids[0],
-        body="First words.",
-    ).comment
+    comment = item_comment(round_page, service_user, item_ids[0], "First words.")
 
     rated = as_willow.post(
         rate_url(round_page),
@@ -634,13 +614,7 @@ ROUND_PAGES = {"round", "round page", "comment change", "comment withdraw"}
 
 @pytest.fixture
 def member_pages_context(round_page, item_ids, service_user):
-    comment = comment_post(
-        round=round_page.round,
-        member=service_user,
-        page_id=round_page.page_id,
-        block_id=item_ids[0],
-        body="Words.",
-    ).comment
+    comment = item_comment(round_page, service_user, item_ids[0], "Words.")
     return {"round": round_page.round, "round_page": round_page, "comment": comment}
 
 

@@ -371,7 +371,31 @@ class CommentViewMixin(PermissionCheckedMixin, WagtailAdminTemplateMixin):
         return context
 
 
-class AnswerView(CommentViewMixin, FormView):
+class CommentFormView(CommentViewMixin, FormView):
+    """A moderation form: its service's problems are shown beside the fields, with what
+    the editor typed; success goes back to the queue with a message."""
+
+    success_message = ""
+    error_message = ""
+
+    def service_call(self, form: Any) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.service_call(form)
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message % {"number": self.object.pk})
+        return redirect(self.back_url)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        messages.validation_error(self.request, self.error_message, form)
+        return super().form_invalid(form)
+
+
+class AnswerView(CommentFormView):
     template_name = "consultations/admin/moderation/answer.html"
     form_class = AnswerForm
     page_title = gettext_lazy("Answer")
@@ -387,30 +411,21 @@ class AnswerView(CommentViewMixin, FormView):
         )
         return context
 
-    def form_valid(self, form: AnswerForm) -> HttpResponse:
-        try:
-            services.comment_answer(
-                comment=self.object,
-                by=self.request.user,
-                status=form.cleaned_data["status"],
-                response=form.cleaned_data["response"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Answer to comment %(number)s saved. The member sees it under her comment.")
-            % {"number": self.object.pk},
+    success_message = gettext_lazy(
+        "Answer to comment %(number)s saved. The member sees it under her comment."
+    )
+    error_message = gettext_lazy("The answer could not be saved.")
+
+    def service_call(self, form: AnswerForm) -> None:
+        services.comment_answer(
+            comment=self.object,
+            by=self.request.user,
+            status=form.cleaned_data["status"],
+            response=form.cleaned_data["response"],
         )
-        return redirect(self.back_url)
-
-    def form_invalid(self, form: AnswerForm) -> HttpResponse:
-        messages.validation_error(self.request, _("The answer could not be saved."), form)
-        return super().form_invalid(form)
 
 
-class HideView(CommentViewMixin, FormView):
+class HideView(CommentFormView):
     template_name = "consultations/admin/moderation/hide.html"
     form_class = HideForm
     page_title = gettext_lazy("Hide")
@@ -428,24 +443,15 @@ class HideView(CommentViewMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {"reason": self.object.hidden_reason}
 
-    def form_valid(self, form: HideForm) -> HttpResponse:
-        try:
-            services.comment_hide(
-                comment=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Comment %(number)s is hidden from other members. Its author is told why.")
-            % {"number": self.object.pk},
-        )
-        return redirect(self.back_url)
+    success_message = gettext_lazy(
+        "Comment %(number)s is hidden from other members. Its author is told why."
+    )
+    error_message = gettext_lazy("The comment could not be hidden.")
 
-    def form_invalid(self, form: HideForm) -> HttpResponse:
-        messages.validation_error(self.request, _("The comment could not be hidden."), form)
-        return super().form_invalid(form)
+    def service_call(self, form: HideForm) -> None:
+        services.comment_hide(
+            comment=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
 
 
 class ShowView(CommentViewMixin, TemplateView):

@@ -547,7 +547,7 @@ class EntryConfirmForm(ServiceErrorsForm):
         required=False,
     )
     agreed = forms.BooleanField(
-        label=gettext_lazy("She agreed to what I am entering"),
+        label=gettext_lazy("The member agreed to what I am entering"),
         help_text=gettext_lazy(
             "Read it back to her, or show it to her, before you tick this. She will see it "
             "marked as entered for her."

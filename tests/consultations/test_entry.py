@@ -64,7 +64,7 @@ def test_the_second_step_shows_the_items_of_the_chosen_page(
     assert "3.1 Services share one care plan." in html
     assert "3.3 Care continues for 18 months after birth." in html
     assert "Leave as it is" in html
-    assert "She agreed to what I am entering" in html
+    assert "The member agreed to what I am entering" in html
 
 
 def test_a_member_outside_the_audience_is_refused_at_the_first_step(
@@ -77,7 +77,7 @@ def test_a_member_outside_the_audience_is_refused_at_the_first_step(
 
     html = response.content.decode()
     assert "Select a valid choice" in html
-    assert "Enter her comment" not in html
+    assert "Enter the comment" not in html
 
 
 def test_entering_a_comment_for_her(

@@ -68,10 +68,17 @@ def text_changes(earlier: str, later: str) -> tuple[TextChange, ...]:
     """
     before, after = TOKENS.findall(earlier), TOKENS.findall(later)
     runs: list[TextChange] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    # Compared without their spaces, so a word that only gained or lost a space after it
+    # (the last word before an addition) stays as it was.
+    matcher = difflib.SequenceMatcher(
+        None,
+        [token.strip() or token for token in before],
+        [token.strip() or token for token in after],
+        autojunk=False,
+    )
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
-            runs.append(TextChange(EQUAL, "".join(before[i1:i2])))
+            runs.append(TextChange(EQUAL, "".join(after[j1:j2])))
             continue
         if i2 > i1:
             runs.append(TextChange(DELETION, "".join(before[i1:i2])))

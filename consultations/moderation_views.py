@@ -250,7 +250,7 @@ class QueueView(generic.IndexView):
         return self.request.user.has_perm(MODERATE_PERMISSION)
 
     def get_list_more_buttons(self, instance: Comment) -> list[MenuItem]:
-        if not self.may_moderate:
+        if not self.may_moderate or instance.is_withdrawn:
             return []
         buttons = [
             MenuItem(
@@ -400,6 +400,16 @@ class AnswerView(CommentFormView):
     form_class = AnswerForm
     page_title = gettext_lazy("Answer")
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        if self.object.is_withdrawn:
+            messages.error(
+                request, _("She withdrew this comment, so it can no longer be answered.")
+            )
+            return redirect(self.back_url)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_initial(self) -> dict[str, Any]:
         return {"status": self.object.answer_status, "response": self.object.answer}
 
@@ -461,7 +471,7 @@ class ShowView(CommentViewMixin, TemplateView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not self.user_has_permission(self.permission_required):
             raise PermissionDenied
-        if not self.object.is_hidden:
+        if not self.object.is_hidden or self.object.is_withdrawn:
             messages.error(request, _("This comment is not hidden."))
             return redirect(self.back_url)
         return super().dispatch(request, *args, **kwargs)

@@ -90,6 +90,7 @@ def draft_key_check(*, round: Round, member: Member, form_key: str) -> None:
         or parent.parent_id is not None
         or parent.late
         or parent.is_withdrawn
+        or parent.is_hidden
         or not comments_visible_to(round=round, member=member, page_id=parent.page_id)
         .filter(pk=parent.pk)
         .exists()

@@ -28,6 +28,7 @@ from consultations.models import (
     CommentVersion,
     Member,
     ModerationVisit,
+    Rating,
     RatingVersion,
     Round,
 )
@@ -97,7 +98,7 @@ def comment_show(*, comment: Comment, by: AbstractBaseUser) -> Comment:
     moderator_check(by)
     with transaction.atomic():
         comment = _locked(comment)
-        if comment.hidden_at is None:
+        if comment.hidden_at is None or comment.is_withdrawn:
             return comment
         comment.hidden_at, comment.hidden_by, comment.hidden_reason = None, None, ""
         comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
@@ -127,6 +128,12 @@ def comment_answer(
         raise ValidationError(errors)
     with transaction.atomic():
         comment = _locked(comment)
+        if comment.is_withdrawn:
+            # Her words are gone from others' view, or deleted at her request: an answer
+            # would be about nothing anyone can read.
+            raise ValidationError(
+                {"response": _("She withdrew this comment, so it can no longer be answered.")}
+            )
         action = COMMENT_ANSWER_CHANGE if comment.answer_status else COMMENT_ANSWER
         comment.answer_status, comment.answer = status, response
         comment.answered_at, comment.answered_by = timezone.now(), _account(by)
@@ -248,6 +255,11 @@ def ratings_enter(
     if errors or entered is None:
         raise ValidationError(errors)
     round_page = round_page_get(round=round, page_id=page_id)
+    reasons = dict(
+        Rating.objects.filter(round=round, member=member, page_id=round_page.page_id)
+        .exclude(reason="")
+        .values_list("block_id", "reason")
+    )
     versions: list[RatingVersion] = []
     item_errors: dict[str, list[str]] = {}
     with transaction.atomic():
@@ -261,6 +273,8 @@ def ratings_enter(
                             page_id=round_page.page_id,
                             block_id=block_id,
                             entered_for_her=entered,
+                            # The reason she gave with her own rating stays with it.
+                            reason=reasons.get(block_id, ""),
                             **rating_choice_parse(choice),
                         )
                     )

@@ -139,6 +139,21 @@ def test_words_removed_and_added_are_found_word_by_word():
     assert "".join(c.text for c in changes if not c.is_removed) == REWORDED
 
 
+@pytest.mark.parametrize(
+    ("earlier", "later", "changed"),
+    [
+        ("a care plan", "a care plan today", [("addition", "today")]),
+        ("care plan", "one care plan", [("addition", "one ")]),
+        ("one two three", "one two  three", []),
+    ],
+)
+def test_words_added_at_either_end_leave_the_others_as_they_were(earlier, later, changed):
+    changes = text_changes(earlier, later)
+
+    assert [(c.kind, c.text) for c in changes if c.kind != "equal"] == changed
+    assert "".join(c.text for c in changes if not c.is_removed) == later
+
+
 def test_short_words_that_stayed_are_not_marked_as_changed():
     earlier = "Services agree a care plan for each woman during pregnancy."
     later = "Services agree one shared care plan with each woman early in pregnancy, and see it."
@@ -584,3 +599,20 @@ def test_the_changes_view_costs_the_same_queries_for_two_or_six_comments(
         post_late(first_round, author, item_ids[index % 3], f"Comment {index}.")
 
     assert queries() == with_two
+
+
+def test_an_item_renumbered_since_the_earlier_round_says_its_old_number(
+    first_round, section, item_ids, service_user, client
+):
+    # The first item is dropped, so the second and third move up one place.
+    draft_save(section, [(item_ids[1], STATEMENTS[1]), (item_ids[2], STATEMENTS[2])])
+    round = RoundFactory(title="Round 2: working together", follows=first_round)
+    page = FrameworkSectionPage.objects.get(pk=section.pk)
+    round_page = RoundPageFactory(round=round, page=page)
+    client.force_login(service_user.user)
+
+    soup = soup_of(client.get(page_url(round_page)))
+
+    moved = soup.find(id=f"item-{item_ids[1]}").find(class_="app-item-change")
+    assert "Numbered 3.2 in Round 1: working together." in moved.get_text()
+    assert "Unchanged since Round 1: working together" in moved.get_text()

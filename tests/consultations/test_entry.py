@@ -324,3 +324,24 @@ def test_her_round_page_says_which_rating_was_entered_for_her(
     assert page.count("Entered for you by the research team after a phone call.") == 1
     item = page.index(f'id="item-{item_ids[0]}"')
     assert item < page.index("Entered for you") < page.index(f'id="item-{item_ids[1]}"')
+
+
+def test_a_rating_entered_for_her_keeps_the_reason_she_gave(
+    editor_client, open_round, section, service_user, item_ids
+):
+    rating_set(
+        round=open_round,
+        member=service_user,
+        page_id=section.pk,
+        block_id=item_ids[0],
+        score=5,
+        reason="Her own reason.",
+    )
+
+    editor_client.post(
+        ratings_step(open_round, service_user, section),
+        {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
+    )
+
+    rating = Rating.objects.get(block_id=item_ids[0])
+    assert (rating.score, rating.reason, rating.entered_via) == (8, "Her own reason.", "phone")

@@ -520,3 +520,23 @@ def test_a_deleted_members_placeholder_keeps_no_answer_or_reason_and_the_log_for
     )
     assert entries.count() == 2
     assert all(entry.data == {} for entry in entries)
+
+
+def test_a_withdrawn_comment_cannot_be_answered_or_shown_again(
+    open_round, service_user, editor, editor_client
+):
+    comment = post(open_round, service_user, "Words she took back.")
+    comment_hide(comment=comment, by=editor, reason="Names a member of staff.")
+    comment_withdraw(comment=comment, member=service_user)
+
+    with pytest.raises(ValidationError):
+        comment_answer(comment=comment, by=editor, status="noted", response="Thank you.")
+    answer_page = editor_client.get(reverse("rounds:answer", args=[comment.pk]))
+    editor_client.post(reverse("rounds:show", args=[comment.pk]))
+
+    assert answer_page.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.answer_status, comment.is_hidden) == ("", True)
+    assert not ModelLogEntry.objects.filter(
+        action__in=["consultations.comment_answer", "consultations.comment_show"]
+    ).exists()

@@ -583,9 +583,12 @@ class EntryCommentForm(FormTokenMixin, EntryConfirmForm):
         ]
 
 
-class EntryRatingsForm(EntryConfirmForm):
+class EntryRatingsForm(FormTokenMixin, EntryConfirmForm):
     """One choice per item on the round's scale, or an abstention; blank leaves her
-    rating of the item as it is."""
+    rating of the item as it is. Its one-time token stops the same form, sent twice or
+    again later, from storing her ratings again over a change she made since."""
+
+    form_token_purpose = form_tokens.RATING
 
     def __init__(
         self,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, TemplateView
 
 from wagtail.admin import messages
@@ -535,6 +535,7 @@ class EnterView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
             current = selectors.rating_labels_of(round=self.round, member=member)
             return EntryRatingsForm(
                 data,
+                member=member,
                 round=self.round,
                 items=items,
                 current={
@@ -584,9 +585,21 @@ class EnterView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
             "page_id": chosen["page"],
         }
         if isinstance(form, EntryRatingsForm):
-            versions = services.ratings_enter(**common, choices=form.choices_given())
+            try:
+                versions = services.ratings_enter(
+                    **common,
+                    choices=form.choices_given(),
+                    form_token=form.cleaned_data["form_token"],
+                )
+            except services.AlreadySaved:
+                messages.success(self.request, _("These ratings were already entered."))
+                return redirect(queue_url(self.round))
             late = any(version.late for version in versions)
-            message = _("%(count)s ratings entered for %(member)s.") % {
+            message = ngettext(
+                "%(count)s rating entered for %(member)s.",
+                "%(count)s ratings entered for %(member)s.",
+                len(versions),
+            ) % {
                 "count": len(versions),
                 "member": member.pseudonym,
             }

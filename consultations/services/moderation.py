@@ -241,6 +241,7 @@ def ratings_enter(
     agreed: bool,
     page_id: int,
     choices: dict[str, str],
+    form_token: uuid.UUID | None = None,
 ) -> list[RatingVersion]:
     """Enter the ratings a member gave for items of one page, marked as entered for her.
 
@@ -275,6 +276,9 @@ def ratings_enter(
                             entered_for_her=entered,
                             # The reason she gave with her own rating stays with it.
                             reason=reasons.get(block_id, ""),
+                            # One token per item, derived from the form's, so the same
+                            # form sent again is recognised on every item it rated.
+                            form_token=form_token and uuid.uuid5(form_token, block_id),
                             **rating_choice_parse(choice),
                         )
                     )

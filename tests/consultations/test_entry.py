@@ -12,7 +12,7 @@ import pytest
 from consultations.enums import Audience, EnteredVia
 from consultations.models import Comment, Rating
 from consultations.services import rating_set
-from tests.consultations.conftest import comment_form_data
+from tests.consultations.conftest import comment_form_data, rating_form_data
 from tests.consultations.urls import page_url
 from tests.factories import MemberFactory, UserFactory
 
@@ -165,7 +165,8 @@ def test_entering_ratings_for_her_leaves_blank_items_as_they_are(
 
     editor_client.post(
         ratings_step(open_round, service_user, section),
-        {
+        rating_form_data(service_user)
+        | {
             f"rating-{item_ids[0]}": "8",
             f"rating-{item_ids[1]}": "declined",
             f"rating-{item_ids[2]}": "",
@@ -199,7 +200,8 @@ def test_her_own_later_rating_clears_the_entered_mark(
 ):
     editor_client.post(
         ratings_step(open_round, service_user, section),
-        {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
+        rating_form_data(service_user)
+        | {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
     )
 
     rating_set(
@@ -211,7 +213,8 @@ def test_her_own_later_rating_clears_the_entered_mark(
 
 def test_ratings_need_at_least_one_choice(editor_client, open_round, section, service_user):
     response = editor_client.post(
-        ratings_step(open_round, service_user, section), {"via": "phone", "agreed": "on"}
+        ratings_step(open_round, service_user, section),
+        rating_form_data(service_user) | {"via": "phone", "agreed": "on"},
     )
 
     assert "Choose a rating for at least one item." in response.content.decode()
@@ -223,7 +226,8 @@ def test_a_choice_off_the_scale_is_refused_beside_its_item(
 ):
     response = editor_client.post(
         ratings_step(open_round, service_user, section),
-        {
+        rating_form_data(service_user)
+        | {
             f"rating-{item_ids[0]}": "12",
             f"rating-{item_ids[1]}": "3",
             "via": "phone",
@@ -315,7 +319,8 @@ def test_her_round_page_says_which_rating_was_entered_for_her(
 ):
     editor_client.post(
         ratings_step(open_round, service_user, section),
-        {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
+        rating_form_data(service_user)
+        | {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
     )
     client.force_login(service_user.user)
 
@@ -340,8 +345,30 @@ def test_a_rating_entered_for_her_keeps_the_reason_she_gave(
 
     editor_client.post(
         ratings_step(open_round, service_user, section),
-        {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
+        rating_form_data(service_user)
+        | {f"rating-{item_ids[0]}": "8", "via": "phone", "agreed": "on"},
     )
 
     rating = Rating.objects.get(block_id=item_ids[0])
     assert (rating.score, rating.reason, rating.entered_via) == (8, "Her own reason.", "phone")
+
+
+def test_the_same_ratings_form_sent_again_later_leaves_her_own_change(
+    editor_client, open_round, section, service_user, item_ids
+):
+    form = rating_form_data(service_user) | {
+        f"rating-{item_ids[0]}": "8",
+        "via": "phone",
+        "agreed": "on",
+    }
+    editor_client.post(ratings_step(open_round, service_user, section), form)
+    rating_set(
+        round=open_round, member=service_user, page_id=section.pk, block_id=item_ids[0], score=2
+    )
+
+    response = editor_client.post(ratings_step(open_round, service_user, section), form)
+
+    told = [str(m.message).strip() for m in response.wsgi_request._messages]
+    assert "These ratings were already entered." in told
+    assert Rating.objects.get().score == 2
+    assert ModelLogEntry.objects.filter(action="consultations.ratings_enter").count() == 1

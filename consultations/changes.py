@@ -283,6 +283,9 @@ class EarlierComment:
     round: Round
     item: ConsultationItem | None
     fate: ItemChange | None
+    # The item's note now, else its note then: a note added in a later draft covers the
+    # item's earlier words too.
+    content_note: str = ""
 
     @property
     def is_on_page(self) -> bool:
@@ -367,8 +370,12 @@ def earlier_comments(
         group = grouped[comment.block_id].setdefault(
             comment.round_id, RoundComments(round=round_page.round)
         )
+        now = now_items.get(comment.block_id) if comment.block_id else None
+        note = (now.content_note if now else "") or (then.content_note if then else "")
         group.comments.append(
-            EarlierComment(comment=comment, round=round_page.round, item=then, fate=fate)
+            EarlierComment(
+                comment=comment, round=round_page.round, item=then, fate=fate, content_note=note
+            )
         )
     order = {round_id: index for index, round_id in enumerate(round_pages)}
     return EarlierComments(

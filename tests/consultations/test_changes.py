@@ -317,6 +317,26 @@ def test_the_difference_of_an_item_with_a_content_note_waits_behind_the_note(
     assert details.get("open") is None
 
 
+def test_a_note_added_in_a_later_draft_also_covers_her_earlier_comments_item_text(
+    open_round, section, item_ids, service_user, client
+):
+    post(open_round, service_user, item_ids[0], "About the plan.")
+    first_round = round_close(open_round)
+    draft_save(section, [(item_ids[0], REWORDED)], content_note="Mentions care proceedings")
+    later_page = RoundPageFactory(
+        round=RoundFactory(title="Round 2", follows=first_round), page=section
+    )
+    client.force_login(service_user.user)
+
+    soup = soup_of(client.get(page_url(later_page)))
+
+    earlier = soup.find(id=f"item-{item_ids[0]}").find(class_="app-earlier-comments")
+    details = earlier.find("details")
+    assert "Content note: Mentions care proceedings" in details.find("summary").get_text()
+    assert STATEMENTS[0] in details.get_text()
+    assert details.get("open") is None
+
+
 def test_her_page_says_which_items_are_new_unchanged_and_removed(
     second_round_page, service_user, item_ids, client
 ):

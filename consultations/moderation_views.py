@@ -377,6 +377,16 @@ class CommentFormView(CommentViewMixin, FormView):
 
     success_message = ""
     error_message = ""
+    # A withdrawn comment is neither answered nor hidden: the editor is told why.
+    withdrawn_message = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        if self.object.is_withdrawn:
+            messages.error(request, self.withdrawn_message)
+            return redirect(self.back_url)
+        return super().dispatch(request, *args, **kwargs)
 
     def service_call(self, form: Any) -> None:
         raise NotImplementedError
@@ -400,15 +410,7 @@ class AnswerView(CommentFormView):
     form_class = AnswerForm
     page_title = gettext_lazy("Answer")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not self.user_has_permission(self.permission_required):
-            raise PermissionDenied
-        if self.object.is_withdrawn:
-            messages.error(
-                request, _("She withdrew this comment, so it can no longer be answered.")
-            )
-            return redirect(self.back_url)
-        return super().dispatch(request, *args, **kwargs)
+    withdrawn_message = gettext_lazy("She withdrew this comment, so it can no longer be answered.")
 
     def get_initial(self) -> dict[str, Any]:
         return {"status": self.object.answer_status, "response": self.object.answer}
@@ -440,15 +442,9 @@ class HideView(CommentFormView):
     form_class = HideForm
     page_title = gettext_lazy("Hide")
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not self.user_has_permission(self.permission_required):
-            raise PermissionDenied
-        if self.object.is_withdrawn:
-            messages.error(
-                request, _("She withdrew this comment, so other members no longer see it.")
-            )
-            return redirect(self.back_url)
-        return super().dispatch(request, *args, **kwargs)
+    withdrawn_message = gettext_lazy(
+        "She withdrew this comment, so other members no longer see it."
+    )
 
     def get_initial(self) -> dict[str, Any]:
         return {"reason": self.object.hidden_reason}

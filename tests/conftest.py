@@ -1,8 +1,9 @@
+from collections.abc import Iterator
 from io import StringIO
 
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from wagtail.models import Site
 
@@ -43,6 +44,25 @@ def demo_site(db) -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo_seeded_once(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo content, loaded once for a whole module in a transaction rolled back at its
+    end; each test runs in a savepoint inside it, so what one test changes the next never
+    sees. Loading the demo takes seconds: a module whose tests only read it, or change it
+    and roll back, asks for this through its own ``demo_site``::
+
+        @pytest.fixture
+        def demo_site(demo_seeded_once, db):
+            return demo_seeded_once
+
+    Not for a module with transactional tests: they cannot run inside the transaction."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,13 @@ from cms.demo import DEMO_PASSWORD
 from evidence.models import GlossaryTerm
 from home.models import HomePage, StandardPage, StudySettings
 
+
+@pytest.fixture
+def demo_site(demo_seeded_once, db):
+    """The demo, loaded once for this module (see ``demo_seeded_once``)."""
+    return demo_seeded_once
+
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 

@@ -4,10 +4,19 @@ from io import StringIO
 
 from django.core.management import call_command
 
+import pytest
+
 from consultations.demo import EARLIER_ROUND_TITLE, ROUND_TITLE
 from consultations.enums import Audience, Constituency, RoundStatus
 from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
 from consultations.selectors import consultable_pages
+
+
+@pytest.fixture
+def demo_site(demo_seeded_once, db):
+    """The demo, loaded once for this module (see ``demo_seeded_once``)."""
+    return demo_seeded_once
+
 
 OPEN_ROUND = ROUND_TITLE
 

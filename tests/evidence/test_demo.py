@@ -8,6 +8,7 @@ from django.core.management import call_command
 from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backend
 
+import pytest
 from bs4 import BeautifulSoup
 
 from cms.demo import DEMO_PASSWORD
@@ -24,7 +25,13 @@ from evidence.models import (
     LayFindingsPage,
     Theme,
 )
-from tests.factories import StandardPageFactory
+
+
+@pytest.fixture
+def demo_site(demo_seeded_once, db):
+    """The demo, loaded once for this module (see ``demo_seeded_once``)."""
+    return demo_seeded_once
+
 
 DEMO_NOTICE_START = "<p><strong>Demo content.</strong>"
 
@@ -191,17 +198,6 @@ def test_seed_demo_leaves_evidence_that_editors_changed(demo_site):
     assert EvidenceSummaryPage.objects.get(source_id="G001").title == "NICE CG110"
     assert FrameworkSectionPage.objects.get(section_number=2).slug == "without-judgement"
     assert GlossaryTerm.objects.get(term__iexact="ost").explanation == "Our own words."
-
-
-def test_seed_demo_leaves_a_page_that_holds_a_demo_slug(db, home_page):
-    StandardPageFactory(parent=home_page, title="Our findings", slug="findings")
-    out = StringIO()
-
-    call_command("seed_demo", stdout=out)
-
-    assert "Did not create What we found" in out.getvalue()
-    assert not LayFindingsPage.objects.exists()
-    assert EvidenceSummaryPage.objects.live().count() == len(demo.SUMMARIES)
 
 
 def test_demo_framework_is_private_to_the_research_team(demo_site, client, home_page):

@@ -26,6 +26,13 @@ from tests.factories import EditorFactory
 
 from .canary_crawl import Crawl, crawl
 
+
+@pytest.fixture
+def demo_site(demo_seeded_once, db):
+    """The demo, loaded once for this module (see ``demo_seeded_once``)."""
+    return demo_seeded_once
+
+
 # Every marker starts with this, so a search for it finds any of them, or a piece of one.
 CANARY = "qzcanary"
 CRAWL_LIMIT = 600

@@ -51,6 +51,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from consultations.changes import round_comparisons
 from consultations.enums import (
@@ -428,7 +429,7 @@ def min_group_size() -> int:
 
 
 GROUP_LABELS = {
-    EVERYONE: Audience.BOTH.label,
+    EVERYONE: gettext_lazy("Everyone"),
     SERVICE_USERS: Audience.SERVICE_USERS.label,
     PROFESSIONALS: Audience.PROFESSIONALS.label,
 }

@@ -622,7 +622,13 @@ class ItemResultsForHer:
     item: ConsultationItem
     groups: list[tuple[ShownGroup, Chart | None]]
     rating: Rating | None
+    rating_label: str
     divergence: str
+
+    @property
+    def is_marked(self) -> bool:
+        """Her score is outlined in a chart shown to her."""
+        return any(chart and any(bar.is_own for bar in chart.bars) for _, chart in self.groups)
 
 
 def results_for_her(round: Round, member: Member) -> list[tuple[RoundPage, list]]:
@@ -657,7 +663,8 @@ def results_for_her(round: Round, member: Member) -> list[tuple[RoundPage, list]
             ]
             # Which group agreed only where both are shown.
             divergence = "" if any(group.too_few for group in shown) else result.divergence
-            entries.append(ItemResultsForHer(item, groups, rating, divergence))
+            label = scale.labels.get(rating.score, "") if rating and rating.score else ""
+            entries.append(ItemResultsForHer(item, groups, rating, str(label), divergence))
         pages.append((round_page, entries))
     return pages
 

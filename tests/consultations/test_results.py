@@ -557,7 +557,7 @@ def test_members_see_the_results_once_the_round_has_closed(
 
     assert response.status_code == 200
     card = soup_of(response).find(id=f"item-{item_ids[0]}")
-    assert "Your rating: 8." in card.get_text(" ", strip=True)
+    assert "Your rating: 8. It is marked in the charts" in card.get_text(" ", strip=True)
     assert "Too few to show" not in response.text
     # Everyone's median of 2 5 7 7 7 7 8 8 9 9 is 7; service users' 2 7 7 8 9, 7.
     figures = [dl.get_text(" ", strip=True) for dl in card.select("dl")]
@@ -573,15 +573,23 @@ def test_members_see_the_results_once_the_round_has_closed(
     assert [m.pseudonym for m in others if m.pseudonym in response.text] == []
 
 
-def test_members_see_too_few_to_show_for_a_small_group(client, rated_round, service_user):
-    # Four service users scored: one fewer than the smallest group shown.
+def test_members_see_too_few_to_show_for_a_small_group(
+    client, rated_round, service_user, item_ids
+):
+    # Item 1: four service users scored, one fewer than the smallest group shown. Item 2:
+    # Willow alone.
+    rate(rated_round, service_user, item_ids[1], 8)
     rated = closed(rated_round)
     client.force_login(service_user.user)
 
     response = client.get(member_results_url(rated))
 
     text = soup_of(response).get_text(" ", strip=True)
-    assert text.count("Too few to show") == 2
+    assert text.count("Too few to show") == 4
+    second = soup_of(response).find(id=f"item-{item_ids[1]}")
+    assert "Your rating: 8." in second.get_text(" ", strip=True)
+    assert "marked in the charts" not in second.get_text(" ", strip=True)
+    assert not second.find("svg")
     # Nor everyone's figures, which would give the service users' by taking away the
     # professionals'; the professionals' own are shown.
     assert "Scores 5" in text

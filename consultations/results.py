@@ -18,7 +18,10 @@ The API, for views, exports and reports:
 - ``earlier_results(round)``: for a round that follows another, each item's everyone-group
   result in the nearest earlier round covering its page (same page, same block id), or
   None for an item new since then (``changes.round_comparisons`` decides which round).
-- ``member_view(result, min_size=...)``: what members may see of an item's groups.
+- ``ratings_summary(round, in_database=None)``: the same figures for the items that have
+  counted ratings only, without the pinned pages (what the queries return).
+- ``member_view(result, audience=round.audience)``: the groups a member is shown for an
+  item, each marked ``too_few`` where she may not see its figures.
 
 The rules:
 

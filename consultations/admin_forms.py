@@ -1,5 +1,6 @@
 """Forms of the research team's admin: rounds with their pinned pages, members, invitations."""
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,11 +33,13 @@ from consultations.selectors import (
     round_has_contributions,
 )
 from consultations.services import (
+    RULE_FIELDS,
     invitation_email_clean,
     member_real_names,
     pseudonym_clean,
     round_follows_check,
     round_page_pin,
+    round_rule_check,
     round_settings_check,
 )
 
@@ -342,6 +345,28 @@ class RoundForm(WagtailAdminModelForm):
             self.fields["follows"].error_messages["invalid_choice"] = _(
                 "Choose one of the rounds listed: a round cannot follow itself."
             )
+        if self.instance.pk and self.instance.has_opened:
+            for name in RULE_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Fixed: the round has opened, and its results are judged by the "
+                        "rule set before then."
+                    )
+
+    def rule_sent(self) -> dict[str, object]:
+        """The rating scale and consensus rule as posted, even where the fields are
+        disabled (a form loaded before the round opened still sends them)."""
+        sent: dict[str, object] = {}
+        for name in RULE_FIELDS:
+            key = self.add_prefix(name)
+            if name not in self.fields or key not in self.data:
+                continue
+            value = self.data[key]
+            with contextlib.suppress(ValidationError):
+                value = self.fields[name].to_python(value)
+            sent[name] = value
+        return sent
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
@@ -367,6 +392,10 @@ class RoundForm(WagtailAdminModelForm):
                 round_settings_check(round=self.instance, opens_at=opens_at, **settings)
             except ValidationError as error:
                 self.add_error(None, error)
+        try:
+            round_rule_check(round=self.instance, changes=self.rule_sent())
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned_data
 
     def save(self, commit: bool = True) -> Round:

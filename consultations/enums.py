@@ -43,14 +43,24 @@ class Abstention(models.TextChoices):
 
 @dataclass(frozen=True)
 class ScaleDefinition:
+    """A rating scale: its scores, its top (agreement) band ``agreement_from``..maximum
+    and its bottom (disagreement) band minimum..``disagreement_to``."""
+
     minimum: int
     maximum: int
     agreement_from: int
+    disagreement_to: int
     labels: dict[int, str]
 
     @property
     def scores(self) -> range:
         return range(self.minimum, self.maximum + 1)
+
+    def in_agreement(self, score: int) -> bool:
+        return self.agreement_from <= score <= self.maximum
+
+    def in_disagreement(self, score: int) -> bool:
+        return self.minimum <= score <= self.disagreement_to
 
 
 class RatingScale(models.TextChoices):
@@ -67,6 +77,7 @@ SCALE_DEFINITIONS: dict[str, ScaleDefinition] = {
         minimum=1,
         maximum=9,
         agreement_from=7,
+        disagreement_to=3,
         labels={
             1: _("1 - strongly disagree"),
             2: "2",
@@ -83,6 +94,7 @@ SCALE_DEFINITIONS: dict[str, ScaleDefinition] = {
         minimum=1,
         maximum=5,
         agreement_from=4,
+        disagreement_to=2,
         labels={
             1: _("Strongly disagree"),
             2: _("Disagree"),
@@ -92,6 +104,16 @@ SCALE_DEFINITIONS: dict[str, ScaleDefinition] = {
         },
     ),
 }
+
+
+class Consensus(models.TextChoices):
+    """An item's outcome in a round under the round's consensus rule (see
+    ``consultations.results``). "Too few to show" is not an outcome: it is how a small
+    group's outcome is hidden from members."""
+
+    IN = "in", _("Consensus to include")
+    OUT = "out", _("Consensus to exclude")
+    NONE = "none", _("No consensus")
 
 
 class VersionKind(models.TextChoices):

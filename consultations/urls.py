@@ -12,6 +12,7 @@ urlpatterns = [
     path("support/", care.support, name="support"),
     path("<int:round_pk>/", rounds.round_detail, name="round"),
     path("<int:round_pk>/drafts/", care.drafts, name="drafts"),
+    path("<int:round_pk>/results/", rounds.round_results, name="results"),
     path("<int:round_pk>/pages/<int:page_pk>/", rounds.round_page, name="round_page"),
     path("<int:round_pk>/pages/<int:page_pk>/rate/", rounds.rate, name="rate"),
     path("<int:round_pk>/pages/<int:page_pk>/comment/", rounds.comment, name="comment"),

@@ -50,6 +50,7 @@ from consultations.admin_forms import (
     RoundPageChooserPanel,
     RoundPagesPanel,
 )
+from consultations.admin_results import RoundResultsView
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
 from consultations.models import Invitation, Member, Round, SupportService
@@ -94,8 +95,18 @@ class RoundFilterSet(WagtailFilterSet):
 
 
 def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
-    """Where a round's moderation starts: its queue, and entering for a member."""
+    """Where a round's moderation starts: its queue, and entering for a member; and its
+    results."""
     items = []
+    if user.has_perm("consultations.view_round") or user.has_perm("consultations.change_round"):
+        items.append(
+            MenuItem(
+                _("Results"),
+                url=reverse("rounds:results", args=[round.pk]),
+                icon_name="table",
+                priority=14,
+            )
+        )
     if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
         items.append(
             MenuItem(
@@ -153,6 +164,9 @@ class RoundInspectView(generic.InspectView):
 
     def get_comments_visible_to_members_display_value(self) -> str:
         return yes_or_no(self.object.comments_visible_to_members)
+
+    def get_members_see_results_display_value(self) -> str:
+        return yes_or_no(self.object.members_see_results)
 
     def get_follows_display_value(self) -> str:
         return str(self.object.follows or "-")
@@ -221,8 +235,10 @@ class RoundViewSet(ModelViewSet):
         "closes_at",
         "rating_scale",
         "consensus_threshold",
+        "consensus_bottom_limit",
         "audience",
         "comments_visible_to_members",
+        "members_see_results",
         "follows",
         "created_by",
         "created_at",
@@ -268,6 +284,7 @@ class RoundViewSet(ModelViewSet):
             path("show/<int:pk>/", ShowView.as_view(), name="show"),
             path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
             path("changes/<int:pk>/", self.changes_view, name="changes"),
+            path("results/<int:pk>/", self.results_view, name="results"),
         ]
 
     @cached_property
@@ -283,9 +300,15 @@ class RoundViewSet(ModelViewSet):
                 MultiFieldPanel(
                     [
                         FieldPanel("rating_scale"),
-                        FieldPanel("consensus_threshold"),
+                        FieldRowPanel(
+                            [
+                                FieldPanel("consensus_threshold"),
+                                FieldPanel("consensus_bottom_limit"),
+                            ]
+                        ),
                         FieldPanel("audience"),
                         FieldPanel("comments_visible_to_members"),
+                        FieldPanel("members_see_results"),
                     ],
                     heading=gettext_lazy("Ratings and who takes part"),
                 ),
@@ -307,6 +330,10 @@ class RoundViewSet(ModelViewSet):
     @property
     def changes_view(self) -> Any:
         return RoundChangesView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def results_view(self) -> Any:
+        return RoundResultsView.as_view(permission_policy=self.permission_policy)
 
 
 # Members --------------------------------------------------------------------------------

@@ -302,6 +302,9 @@ CONSULTATIONS_DRAFT_DAYS = int(os.environ.get("CONSULTATIONS_DRAFT_DAYS", "30"))
 CONSULTATIONS_UNUSED_INVITATION_DAYS = int(
     os.environ.get("CONSULTATIONS_UNUSED_INVITATION_DAYS", "90")
 )
+# Members (and anyone outside the research team) never see the results of a group of
+# fewer raters than this: "too few to show", so no one's rating can be picked out.
+CONSULTATIONS_MIN_GROUP_SIZE = int(os.environ.get("CONSULTATIONS_MIN_GROUP_SIZE", "5"))
 # How many comments (replies included) and ratings (changes included) one member may send
 # in ten minutes: a person reading and typing stays far below; a script does not.
 # Drafts are saved as she types (a pause of a second or two), so their limit is higher.

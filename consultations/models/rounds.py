@@ -66,7 +66,28 @@ class Round(ClusterableModel):
         _("consensus threshold (%)"),
         default=70,
         validators=[MinValueValidator(50), MaxValueValidator(100)],
-        help_text=_("The share of ratings in agreement an item needs to reach consensus."),
+        help_text=_(
+            "The share of scored ratings in the top band (7 to 9, or agree and strongly "
+            "agree) an item needs to reach consensus to include; the same share in the "
+            "bottom band means consensus to exclude. Fixed once the round opens."
+        ),
+    )
+    consensus_bottom_limit = models.PositiveSmallIntegerField(
+        _("opposite band limit (%)"),
+        default=15,
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+        help_text=_(
+            "Consensus also needs fewer than this share of scored ratings in the opposite "
+            "band (for example: 70% agree and under 15% disagree). Fixed once the round opens."
+        ),
+    )
+    members_see_results = models.BooleanField(
+        _("members see the results"),
+        default=True,
+        help_text=_(
+            "Once the round has closed, members see the group's results for each item, "
+            "with their own rating marked. Groups too small to stay anonymous are not shown."
+        ),
     )
     audience = models.CharField(
         _("audience"), max_length=20, choices=Audience.choices, default=Audience.BOTH
@@ -126,6 +147,10 @@ class Round(ClusterableModel):
     @property
     def is_open(self) -> bool:
         return self.status == RoundStatus.OPEN
+
+    @property
+    def has_opened(self) -> bool:
+        return self.opens_at is not None and self.opens_at <= timezone.now()
 
     @property
     def scale(self) -> ScaleDefinition:

@@ -66,8 +66,10 @@ from consultations.services.moderation import (
     ratings_enter,
 )
 from consultations.services.rounds import (
+    RULE_FIELDS,
     round_follows_check,
     round_page_pin,
+    round_rule_check,
     round_settings_check,
 )
 from consultations.services.withdrawal import (
@@ -127,7 +129,9 @@ __all__ = [
     "ratings_enter",
     "rating_set",
     "reply_check",
+    "RULE_FIELDS",
     "round_follows_check",
+    "round_rule_check",
     "round_page_get",
     "round_page_pin",
     "round_settings_check",

@@ -73,6 +73,31 @@ def round_settings_check(
         raise ValidationError(errors)
 
 
+# What the results of a round are judged by: fixed before it opens, so nobody can move the
+# goalposts once members have started rating.
+RULE_FIELDS = ("rating_scale", "consensus_threshold", "consensus_bottom_limit")
+
+
+def round_rule_check(*, round: Round, changes: dict[str, object]) -> None:
+    """Once a round has opened, its rating scale and consensus rule stay as they were:
+    ``changes`` (field name to the value sent) may not differ from what is stored."""
+    if round.pk is None:
+        return
+    stored = Round.objects.filter(pk=round.pk).values(*RULE_FIELDS, "opens_at").first()
+    if stored is None or stored["opens_at"] > timezone.now():
+        return
+    errors = {
+        name: _(
+            "The round has opened, so this stays as it was: results are judged by the rule "
+            "set before members started rating."
+        )
+        for name, value in changes.items()
+        if name in RULE_FIELDS and str(value) != str(stored[name])
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 def round_follows_check(*, round: Round, follows: Round | None, opens_at: datetime | None) -> None:
     """A round follows only an earlier round, one that opens before it, and never a round
     that follows it in turn. Rounds that already follow this one must still open after it.

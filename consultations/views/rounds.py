@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,6 +31,7 @@ from consultations.changes import (
     page_comparison,
     removed_items,
 )
+from consultations.charts import Chart, distribution_chart
 from consultations.enums import RoundStatus, VersionKind
 from consultations.forms import CommentChangeForm, CommentForm, CommentWithdrawForm, RatingForm
 from consultations.models import (
@@ -41,6 +43,13 @@ from consultations.models import (
     Rating,
     Round,
     RoundPage,
+)
+from consultations.results import (
+    CONSTITUENCY_GROUPS,
+    EVERYONE,
+    ShownGroup,
+    member_view,
+    round_results_by_item,
 )
 from consultations.templatetags.consultation_tags import CONTEXT_KEY
 from consultations.views.access import member_required
@@ -335,6 +344,7 @@ def round_detail(request: HttpRequest, round_pk: int) -> HttpResponse:
         {
             "round": round,
             "is_closed": round.status == RoundStatus.CLOSED,
+            "results_shown": round.status == RoundStatus.CLOSED and round.members_see_results,
             "pages": selectors.round_pages_progress(round=round, member=request.member),
         },
     )
@@ -602,3 +612,78 @@ def comment_withdraw(request: HttpRequest, round_pk: int, comment_pk: int) -> Ht
                 messages.success(request, _("Your comment is withdrawn."))
             return HttpResponseRedirect(context["back_url"])
     return render(request, "consultations/comment_withdraw.html", {**context, "form": form})
+
+
+@dataclass(frozen=True)
+class ItemResultsForHer:
+    """One item of a closed round as she sees its results: the groups she may see, with
+    charts, and her own rating."""
+
+    item: ConsultationItem
+    groups: list[tuple[ShownGroup, Chart | None]]
+    rating: Rating | None
+    rating_label: str
+    divergence: str
+
+    @property
+    def is_marked(self) -> bool:
+        """Her score is outlined in a chart shown to her."""
+        return any(chart and any(bar.is_own for bar in chart.bars) for _, chart in self.groups)
+
+
+def results_for_her(round: Round, member: Member) -> list[tuple[RoundPage, list]]:
+    by_item = round_results_by_item(round)
+    ratings = selectors.ratings_of(round=round, member=member)
+    scale = round.scale
+    # Her score counts in everyone's figures and her constituency's, not the other's.
+    her_groups = {EVERYONE, CONSTITUENCY_GROUPS[member.constituency]}
+    pages = []
+    for round_page in sorted(round.round_pages.all(), key=lambda rp: rp.sort_order or 0):
+        entries = []
+        for item in round_page.items:
+            key = (round_page.page_id, item.block_id)
+            result = by_item[key]
+            rating = ratings.get(key)
+            # Her own score is marked only where it counted.
+            own = rating.score if rating is not None and not rating.late else None
+            shown = member_view(result, audience=round.audience)
+            groups = [
+                (
+                    group,
+                    None
+                    if group.too_few or not group.result.n
+                    else distribution_chart(
+                        group.result,
+                        scale=scale,
+                        id=f"chart-{item.block_id}-{group.name}",
+                        own_score=own if group.name in her_groups else None,
+                    ),
+                )
+                for group in shown
+            ]
+            # Which group agreed only where both are shown.
+            divergence = "" if any(group.too_few for group in shown) else result.divergence
+            label = scale.labels.get(rating.score, "") if rating and rating.score else ""
+            entries.append(ItemResultsForHer(item, groups, rating, str(label), divergence))
+        pages.append((round_page, entries))
+    return pages
+
+
+@never_cache
+@member_required
+def round_results(request: HttpRequest, round_pk: int) -> HttpResponse:
+    """The group's results, once the round has closed and if it shares them; else 404,
+    as for a round she cannot see."""
+    round = round_get(request, round_pk)
+    if round.status != RoundStatus.CLOSED or not round.members_see_results:
+        raise Http404
+    return render(
+        request,
+        "consultations/results.html",
+        {
+            "round": round,
+            "scale": round.scale,
+            "pages": results_for_her(round, request.member),
+            "min_group_size": settings.CONSULTATIONS_MIN_GROUP_SIZE,
+        },
+    )

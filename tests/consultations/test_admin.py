@@ -90,6 +90,8 @@ def round_form_data(*pages: tuple, **fields: object) -> dict:
         "closes_at": (now + timedelta(days=22)).strftime("%Y-%m-%d %H:%M"),
         "rating_scale": RatingScale.NINE_POINT,
         "consensus_threshold": "70",
+        "consensus_bottom_limit": "15",
+        "members_see_results": "on",
         "audience": Audience.BOTH,
         "follows": "",
         "round_pages": inline_formset(
@@ -319,12 +321,16 @@ def round_edit_data(round, **changes: object) -> dict:
         "closes_at": timezone.localtime(round.closes_at).strftime("%Y-%m-%d %H:%M"),
         "follows": round.follows_id or "",
         "rating_scale": round.rating_scale,
+        "consensus_threshold": round.consensus_threshold,
+        "consensus_bottom_limit": round.consensus_bottom_limit,
         "audience": round.audience,
         "comments_visible_to_members": round.comments_visible_to_members,
+        "members_see_results": round.members_see_results,
         **changes,
     }
     # An unticked checkbox is not posted at all.
-    fields["comments_visible_to_members"] = "on" if fields["comments_visible_to_members"] else ""
+    for checkbox in ("comments_visible_to_members", "members_see_results"):
+        fields[checkbox] = "on" if fields[checkbox] else ""
     round_pages = round.round_pages.order_by("sort_order")
     return {
         **round_form_data(**fields),
@@ -348,7 +354,9 @@ SETTING_CHANGES = [
         {"rating_scale": RatingScale.NINE_POINT},
         {"rating_scale": RatingScale.FIVE_POINT},
         "rating_scale",
-        "on the old scale",
+        # Fixed once the round opens, as a round with comments has (tests/consultations/
+        # test_results.py has the rule's lock).
+        "The round has opened, so this stays as it was",
         id="rating scale",
     ),
     pytest.param(
@@ -397,7 +405,11 @@ def test_a_round_with_comments_keeps_the_settings_members_took_part_under(
 def test_a_round_nobody_took_part_in_takes_any_setting(
     editor_client, open_round, before, after, field, reason
 ):
-    Round.objects.filter(pk=open_round.pk).update(**before)
+    # Not open yet: once open, the rating scale is fixed whether or not anyone took part.
+    now = timezone.now()
+    Round.objects.filter(pk=open_round.pk).update(
+        **before, opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=8)
+    )
     open_round.refresh_from_db()
 
     response = editor_client.post(

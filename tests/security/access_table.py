@@ -138,6 +138,11 @@ ROWS = [
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{pro_comment}/withdraw/", SIGN_IN, E404, OK, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{su_round}/comments/{su_round_comment}/withdraw/", SIGN_IN, OK, E404, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{withdrawn_comment}/withdraw/", SIGN_IN, E404, E404, E404, E404, E403, E403, E403),
+    # The group's results: once the round has closed (and if it shares them), for its audience
+    row("consultations:results",      "/consultations/{closed_round}/results/",             SIGN_IN, OK,    OK,    OK,    E404,  E403,  E403,  E403),
+    row("consultations:results",      "/consultations/{shared_round}/results/",             SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:results",      "/consultations/{scheduled_round}/results/",          SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:results",      "/consultations/999999/results/",                     SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
     # Kept drafts: posted as she types (POST only); the view finds the round after the method check
     row("consultations:drafts",       "/consultations/{shared_round}/drafts/",              SIGN_IN, E405,  E405,  E405,  E405,  E403,  E403,  E403),
     # Support services: for anyone
@@ -166,6 +171,10 @@ ROWS = [
     row("rounds:enter",               "/admin/rounds/enter/{shared_round}/?member={service_user}&page={section}&kind=ratings", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:changes",             "/admin/rounds/changes/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:changes",             "/admin/rounds/changes/999999/",                      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    # Results: every editor who can see rounds; counts only, nobody named
+    row("rounds:results",             "/admin/rounds/results/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:results",             "/admin/rounds/results/{closed_round}/?sort=-consensus", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:results",             "/admin/rounds/results/999999/",                      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

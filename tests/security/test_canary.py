@@ -104,8 +104,8 @@ def members() -> list[Member]:
 
 def start_pages() -> list[str]:
     """Where every crawl begins: the public site, her pages, the admin and the API, and
-    the address of every member, invitation, round page, moderation queue and comment
-    being answered, whether or not a link leads there."""
+    the address of every member, invitation, round page, moderation queue, round's
+    results and comment being answered, whether or not a link leads there."""
     urls = ["/", "/consultations/", "/admin/", "/api/v2/pages/", "/search/?q=Bluebell"]
     urls += [
         reverse(name)
@@ -128,9 +128,13 @@ def start_pages() -> list[str]:
         ]
     for round in Round.objects.all():
         urls.append(reverse("consultations:round", args=[round.pk]))
-        # The moderation queue and entering for a member are for every editor: members
-        # appear there by pseudonym only.
-        urls += [reverse(f"rounds:{view}", args=[round.pk]) for view in ("moderation", "enter")]
+        urls.append(reverse("consultations:results", args=[round.pk]))
+        # The moderation queue, entering for a member and the results are for every
+        # editor: members appear there by pseudonym only, or not at all.
+        urls += [
+            reverse(f"rounds:{view}", args=[round.pk])
+            for view in ("moderation", "enter", "results")
+        ]
         urls += [
             reverse("consultations:round_page", args=[round.pk, round_page.page_id])
             for round_page in round.round_pages.all()
@@ -224,6 +228,9 @@ def test_no_identity_reaches_those_who_may_not_see_it(role, people):
     assert any(content_type in r.headers.get("Content-Type", "") for r in crawled.fetched)
     assert any(words in r.body for r in crawled.fetched)
     assert not any(r.status >= 500 for r in crawled.fetched)
+    if role != "anonymous":
+        # The results of the demo's closed round: the members' page or the editors'.
+        assert any("/results/" in r.url and r.status == 200 for r in crawled.fetched)
     # Her profile tells her own site and role: she may know who she is; nobody else.
     herself = people[MEMBER_ROLES[role]] if role in MEMBER_ROLES else None
     assert leaks(crawled, people, except_for=herself) == {}

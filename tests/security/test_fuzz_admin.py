@@ -218,6 +218,7 @@ round_changes = mutated(
         "closes_at": sometimes(admin_time(timedelta(days=20)), admin_time(-timedelta(days=3))),
         "rating_scale": sometimes(*RatingScale.values),
         "consensus_threshold": sometimes("0", "50", "70", "100", "101", "-1", "1e9"),
+        "consensus_bottom_limit": sometimes("0", "15", "50", "51", "-1", "1e9"),
         "audience": sometimes(*Audience.values),
         "follows": malformed_ids,
         "round_pages-0-page": malformed_ids,
@@ -255,6 +256,7 @@ def test_a_round_is_saved_only_with_valid_settings_and_shown_inert(
         assert saved.title and "\x00" not in saved.title
         assert saved.opens_at < saved.closes_at
         assert 0 <= saved.consensus_threshold <= 100
+        assert 0 <= saved.consensus_bottom_limit <= 50
         assert saved.rating_scale in RatingScale.values
         assert saved.audience in Audience.values
         assert saved.round_pages.exists()

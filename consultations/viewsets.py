@@ -36,6 +36,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, MenuItem
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.templatetags.wagtailcore_tags import richtext
 
@@ -50,9 +51,10 @@ from consultations.admin_forms import (
     RoundPageChooserPanel,
     RoundPagesPanel,
 )
+from consultations.admin_report import ParticipationView, ReportCSVView, ReportView
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
-from consultations.models import Invitation, Member, Round, SupportService
+from consultations.models import Invitation, Member, Round, StudySite, SupportService
 from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
 from consultations.permissions import (
     ENTER_FOR_MEMBER_PERMISSION,
@@ -117,6 +119,26 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
     return items
 
 
+def report_menu_items(user: Any, round: Round, policy: Any) -> list[MenuItem]:
+    """Counts about a round, for every editor who may view rounds."""
+    if not policy.user_has_permission(user, "view"):
+        return []
+    return [
+        MenuItem(
+            _("Response rates"),
+            url=reverse("rounds:participation", args=[round.pk]),
+            icon_name="group",
+            priority=30,
+        ),
+        MenuItem(
+            _("Consultation report"),
+            url=reverse("rounds:report", args=[round.pk]),
+            icon_name="doc-full",
+            priority=31,
+        ),
+    ]
+
+
 class RoundIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Round]:
         return super().get_base_queryset().annotate(page_count=Count("round_pages"))
@@ -125,6 +147,7 @@ class RoundIndexView(generic.IndexView):
         return [
             *super().get_list_more_buttons(instance),
             *moderation_menu_items(self.request.user, instance),
+            *report_menu_items(self.request.user, instance, self.permission_policy),
         ]
 
 
@@ -141,7 +164,10 @@ class RoundInspectView(generic.InspectView):
             *super().header_more_buttons,
             *(
                 Button.from_menu_item(item)
-                for item in moderation_menu_items(self.request.user, self.object)
+                for item in [
+                    *moderation_menu_items(self.request.user, self.object),
+                    *report_menu_items(self.request.user, self.object, self.permission_policy),
+                ]
             ),
         ]
 
@@ -268,6 +294,9 @@ class RoundViewSet(ModelViewSet):
             path("show/<int:pk>/", ShowView.as_view(), name="show"),
             path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
             path("changes/<int:pk>/", self.changes_view, name="changes"),
+            path("participation/<int:pk>/", self.participation_view, name="participation"),
+            path("report/<int:pk>/", self.report_view, name="report"),
+            path("report-csv/<int:pk>/", self.report_csv_view, name="report_csv"),
         ]
 
     @cached_property
@@ -308,6 +337,18 @@ class RoundViewSet(ModelViewSet):
     def changes_view(self) -> Any:
         return RoundChangesView.as_view(permission_policy=self.permission_policy)
 
+    @property
+    def participation_view(self) -> Any:
+        return ParticipationView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def report_view(self) -> Any:
+        return ReportView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def report_csv_view(self) -> Any:
+        return ReportCSVView.as_view(permission_policy=self.permission_policy)
+
 
 # Members --------------------------------------------------------------------------------
 
@@ -322,7 +363,7 @@ IDENTITY_SEARCH_FIELDS = [
     "user__first_name",
     "user__last_name",
     "user__email",
-    "study_site",
+    "study_site__name",
     "professional_role",
 ]
 
@@ -363,7 +404,7 @@ class MemberIndexView(IdentityListingLogged, generic.IndexView):
         self.is_export = False
 
     def get_base_queryset(self) -> QuerySet[Member]:
-        return super().get_base_queryset().select_related("user")
+        return super().get_base_queryset().select_related("user", "study_site")
 
     def get_edit_url(self, instance: Member) -> str | None:
         if instance.withdrawn_at is not None:
@@ -635,7 +676,7 @@ class InvitationCreateView(IdentityRequiredMixin, generic.CreateView):
                 full_name=data["full_name"],
                 email=data["email"],
                 constituency=data["constituency"],
-                study_site=data.get("study_site", ""),
+                study_site=data.get("study_site"),
                 professional_role=data.get("professional_role", ""),
                 invited_by=self.request.user,
             )
@@ -794,11 +835,60 @@ class InvitationViewSet(ModelViewSet):
         return [*super().get_urlpatterns(), path("renew/<int:pk>/", self.renew_view, name="renew")]
 
 
+# Study sites -------------------------------------------------------------------------------
+
+
+def study_site_deletion_refused(request: HttpRequest, sites: list[StudySite]) -> bool:
+    """A site that members or invitations name stays: deleting it would lose where they
+    were recruited. The message names the site only, never who is there."""
+    in_use = [site for site in sites if site.is_in_use()]
+    if not in_use:
+        return False
+    messages.error(
+        request,
+        _(
+            "Nothing was deleted. Members or invitations are at %(sites)s. Choose another "
+            "site for them first, or keep it."
+        )
+        % {"sites": ", ".join(f"“{site}”" for site in in_use)},
+    )
+    return True
+
+
+class StudySiteDeleteView(SnippetDeleteView):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        if study_site_deletion_refused(request, [self.object]):
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StudySiteViewSet(SnippetViewSet):
+    """The study's recruiting sites and their nations, kept by the research team: response
+    rates are reported by nation. Which member is at which site is shown only to those
+    with the identity permission, in the members' admin."""
+
+    model = StudySite
+    icon = "site"
+    menu_label = gettext_lazy("Study sites")
+    list_display = [
+        "name",
+        Column("nation", label=gettext_lazy("Nation"), accessor="nation_label"),
+    ]
+    list_filter = ["nation"]
+    list_export: list[str] = []
+    ordering = ["name"]
+    copy_view_enabled = False
+    delete_view_class = StudySiteDeleteView
+    panels = [FieldPanel("name"), FieldPanel("nation")]
+
+
 class ConsultationsViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Consultations")
     menu_icon = "comment"
     menu_order = 250
-    items = (RoundViewSet, MemberViewSet, InvitationViewSet)
+    items = (RoundViewSet, MemberViewSet, InvitationViewSet, StudySiteViewSet)
 
 
 # Support services -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import datetime
 from smtplib import SMTPException
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
@@ -566,7 +567,7 @@ class MemberViewSet(ModelViewSet):
         [
             FieldPanel("pseudonym"),
             FieldPanel("constituency"),
-            FieldPanel("study_site", permission=IDENTITY_PERMISSION),
+            FieldPanel("study_site", permission=IDENTITY_PERMISSION, widget=forms.Select),
             FieldPanel("professional_role", permission=IDENTITY_PERMISSION),
         ],
         base_form_class=MemberForm,
@@ -821,7 +822,7 @@ class InvitationViewSet(ModelViewSet):
             FieldPanel("full_name", permission=IDENTITY_PERMISSION),
             FieldPanel("email", permission=IDENTITY_PERMISSION),
             FieldPanel("constituency"),
-            FieldPanel("study_site"),
+            FieldPanel("study_site", widget=forms.Select),
             FieldPanel("professional_role"),
         ],
         base_form_class=InvitationForm,
@@ -867,7 +868,9 @@ class StudySiteDeleteView(SnippetDeleteView):
 class StudySiteViewSet(SnippetViewSet):
     """The study's recruiting sites and their nations, kept by the research team: response
     rates are reported by nation. Which member is at which site is shown only to those
-    with the identity permission, in the members' admin."""
+    with the identity permission, in the members' admin, where a site is picked from a
+    plain list (Wagtail's snippet chooser needs JavaScript, and fails on an id that is not
+    one)."""
 
     model = StudySite
     icon = "site"

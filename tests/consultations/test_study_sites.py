@@ -1,15 +1,17 @@
 """Study sites: the list the research team keeps, made from the free text members' sites
 were typed in before; a site in use stays; other members never learn who is where."""
 
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
 import pytest
+from bs4 import BeautifulSoup
 
 from consultations.models import StudySite
-from tests.factories import MemberFactory, study_site
+from tests.factories import EditorFactory, MemberFactory, study_site
 
 BEFORE = [("consultations", "0007_moderation_permissions")]
 AFTER = [("consultations", "0012_study_sites_names_removed")]
@@ -151,3 +153,31 @@ def test_her_profile_tells_her_own_site(db, client):
     response = client.get(reverse("consultations:profile"))
 
     assert "Leeds clinic" in response.text
+
+
+@pytest.fixture
+def coordinator_client(client, db):
+    user = EditorFactory()
+    user.groups.add(Group.objects.get(name="Member coordinators"))
+    client.force_login(user)
+    return client
+
+
+def test_a_coordinator_picks_a_members_site_from_a_plain_list(coordinator_client):
+    study_site("Leeds clinic")
+    study_site("Dundee clinic", "scotland")
+    member = MemberFactory(pseudonym="Willow")
+    url = reverse("members:edit", args=[member.pk])
+
+    page = coordinator_client.get(url)
+    refused = coordinator_client.post(
+        url, {"pseudonym": "Willow", "constituency": "service_user", "study_site": "Leeds"}
+    )
+
+    soup = BeautifulSoup(page.content, "html.parser")
+    options = [option.text for option in soup.select("select[name=study_site] option")]
+    assert options == ["---------", "Dundee clinic", "Leeds clinic", "Site A"]
+    # Anything but a site on the list is refused beside the field, not a server error.
+    assert refused.status_code == 200
+    member.refresh_from_db()
+    assert member.study_site.name == "Site A"

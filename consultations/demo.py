@@ -1,5 +1,5 @@
-"""Demo content of the consultations app: the demo members, an open round on the draft
-framework with a few comments and ratings, and one waiting invitation.
+"""Demo content of the consultations app: four study sites, the demo members, an open
+round on the draft framework with a few comments and ratings, and one waiting invitation.
 
 It runs after the evidence app's demo, and finds the framework sections only as pages that
 take part in consultations, so this app still knows nothing of the evidence app. All the
@@ -17,7 +17,14 @@ from wagtail.models import Page, Revision
 
 from cms.demo import Log
 from consultations.consent import CONSENT_VERSION
-from consultations.enums import AnswerStatus, Audience, Constituency, RatingScale, SupportArea
+from consultations.enums import (
+    AnswerStatus,
+    Audience,
+    Constituency,
+    Nation,
+    RatingScale,
+    SupportArea,
+)
 from consultations.models import (
     Comment,
     CommentVersion,
@@ -28,6 +35,7 @@ from consultations.models import (
     RatingVersion,
     Round,
     RoundPage,
+    StudySite,
     SupportService,
 )
 from consultations.selectors import consultable_pages
@@ -55,6 +63,14 @@ ROUND_INSTRUCTIONS = (
 )
 INVITED_EMAIL = "jordan.example@example.org"
 
+# Made-up sites, two in each nation the study recruits in.
+DEMO_STUDY_SITES = (
+    ("Demo site North", Nation.SCOTLAND),
+    ("Demo site East", Nation.SCOTLAND),
+    ("Demo site South", Nation.ENGLAND),
+    ("Demo site West", Nation.ENGLAND),
+)
+
 
 @dataclass(frozen=True)
 class DemoMember:
@@ -72,11 +88,29 @@ DEMO_MEMBERS = (
 
 
 def seed(*, log: Log) -> None:
+    _study_sites_ensure(log=log)
     members = [member for spec in DEMO_MEMBERS if (member := _member_ensure(spec=spec, log=log))]
     earlier = _earlier_round_ensure(members=members, log=log)
     _round_ensure(members=members, follows=earlier, log=log)
     _invitation_ensure(log=log)
     _support_services_ensure(log=log)
+
+
+def _study_sites_ensure(*, log: Log) -> None:
+    """The demo's sites, by name: a site the team has since changed is left as it is."""
+    created = [
+        name
+        for name, nation in DEMO_STUDY_SITES
+        if StudySite.objects.get_or_create(
+            name__iexact=name, defaults={"name": name, "nation": nation}
+        )[1]
+    ]
+    if created:
+        log(f"Created {len(created)} demo study sites.")
+
+
+def _study_site(name: str) -> StudySite | None:
+    return StudySite.objects.filter(name__iexact=name).first()
 
 
 def _member_ensure(*, spec: DemoMember, log: Log) -> Member | None:
@@ -93,7 +127,7 @@ def _member_ensure(*, spec: DemoMember, log: Log) -> Member | None:
         user=user,
         constituency=spec.constituency,
         pseudonym=spec.pseudonym,
-        study_site=spec.study_site,
+        study_site=_study_site(spec.study_site),
         professional_role=spec.professional_role,
         consent_given_at=timezone.now(),
         consent_version=CONSENT_VERSION,
@@ -319,7 +353,7 @@ def _invitation_ensure(*, log: Log) -> None:
         full_name="Jordan Example",
         email=INVITED_EMAIL,
         constituency=Constituency.PROFESSIONAL,
-        study_site="Demo site South",
+        study_site=_study_site("Demo site South"),
         professional_role="Health visitor",
         invited_by=_editor(),
     )

@@ -166,6 +166,18 @@ class ItemChange(models.TextChoices):
     ADDED = "added", _("New item")
 
 
+class Nation(models.TextChoices):
+    """Where a study site is. Blank on a site means not recorded."""
+
+    ENGLAND = "england", _("England")
+    SCOTLAND = "scotland", _("Scotland")
+    WALES = "wales", _("Wales")
+    NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
+
+
+NATION_NOT_RECORDED = _("Not recorded")
+
+
 class SupportArea(models.TextChoices):
     ENGLAND = "england", _("England")
     SCOTLAND = "scotland", _("Scotland")

@@ -9,6 +9,7 @@ from datetime import datetime
 from smtplib import SMTPException
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
@@ -36,6 +37,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, MenuItem
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.templatetags.wagtailcore_tags import richtext
 
@@ -50,10 +52,11 @@ from consultations.admin_forms import (
     RoundPageChooserPanel,
     RoundPagesPanel,
 )
+from consultations.admin_report import ParticipationView, ReportCSVView, ReportView
 from consultations.admin_results import RoundResultsView
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
-from consultations.models import Invitation, Member, Round, SupportService
+from consultations.models import Invitation, Member, Round, StudySite, SupportService
 from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
 from consultations.permissions import (
     ENTER_FOR_MEMBER_PERMISSION,
@@ -95,18 +98,8 @@ class RoundFilterSet(WagtailFilterSet):
 
 
 def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
-    """Where a round's moderation starts: its queue, and entering for a member; and its
-    results."""
+    """Where a round's moderation starts: its queue, and entering for a member."""
     items = []
-    if user.has_perm("consultations.view_round") or user.has_perm("consultations.change_round"):
-        items.append(
-            MenuItem(
-                _("Results"),
-                url=reverse("rounds:results", args=[round.pk]),
-                icon_name="table",
-                priority=14,
-            )
-        )
     if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
         items.append(
             MenuItem(
@@ -128,6 +121,33 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
     return items
 
 
+def report_menu_items(user: Any, round: Round, policy: Any) -> list[MenuItem]:
+    """Figures about a round, counts only, for every editor who may view rounds: its
+    results, response rates and the report of the consultation it belongs to."""
+    if not policy.user_has_any_permission(user, ["view", "change"]):
+        return []
+    return [
+        MenuItem(
+            _("Results"),
+            url=reverse("rounds:results", args=[round.pk]),
+            icon_name="table",
+            priority=14,
+        ),
+        MenuItem(
+            _("Response rates"),
+            url=reverse("rounds:participation", args=[round.pk]),
+            icon_name="group",
+            priority=30,
+        ),
+        MenuItem(
+            _("Consultation report"),
+            url=reverse("rounds:report", args=[round.pk]),
+            icon_name="doc-full",
+            priority=31,
+        ),
+    ]
+
+
 class RoundIndexView(generic.IndexView):
     def get_base_queryset(self) -> QuerySet[Round]:
         return super().get_base_queryset().annotate(page_count=Count("round_pages"))
@@ -136,6 +156,7 @@ class RoundIndexView(generic.IndexView):
         return [
             *super().get_list_more_buttons(instance),
             *moderation_menu_items(self.request.user, instance),
+            *report_menu_items(self.request.user, instance, self.permission_policy),
         ]
 
 
@@ -152,7 +173,10 @@ class RoundInspectView(generic.InspectView):
             *super().header_more_buttons,
             *(
                 Button.from_menu_item(item)
-                for item in moderation_menu_items(self.request.user, self.object)
+                for item in [
+                    *moderation_menu_items(self.request.user, self.object),
+                    *report_menu_items(self.request.user, self.object, self.permission_policy),
+                ]
             ),
         ]
 
@@ -285,6 +309,9 @@ class RoundViewSet(ModelViewSet):
             path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
             path("changes/<int:pk>/", self.changes_view, name="changes"),
             path("results/<int:pk>/", self.results_view, name="results"),
+            path("participation/<int:pk>/", self.participation_view, name="participation"),
+            path("report/<int:pk>/", self.report_view, name="report"),
+            path("report-csv/<int:pk>/", self.report_csv_view, name="report_csv"),
         ]
 
     @cached_property
@@ -335,6 +362,18 @@ class RoundViewSet(ModelViewSet):
     def results_view(self) -> Any:
         return RoundResultsView.as_view(permission_policy=self.permission_policy)
 
+    @property
+    def participation_view(self) -> Any:
+        return ParticipationView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def report_view(self) -> Any:
+        return ReportView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def report_csv_view(self) -> Any:
+        return ReportCSVView.as_view(permission_policy=self.permission_policy)
+
 
 # Members --------------------------------------------------------------------------------
 
@@ -349,7 +388,7 @@ IDENTITY_SEARCH_FIELDS = [
     "user__first_name",
     "user__last_name",
     "user__email",
-    "study_site",
+    "study_site__name",
     "professional_role",
 ]
 
@@ -390,7 +429,7 @@ class MemberIndexView(IdentityListingLogged, generic.IndexView):
         self.is_export = False
 
     def get_base_queryset(self) -> QuerySet[Member]:
-        return super().get_base_queryset().select_related("user")
+        return super().get_base_queryset().select_related("user", "study_site")
 
     def get_edit_url(self, instance: Member) -> str | None:
         if instance.withdrawn_at is not None:
@@ -552,7 +591,7 @@ class MemberViewSet(ModelViewSet):
         [
             FieldPanel("pseudonym"),
             FieldPanel("constituency"),
-            FieldPanel("study_site", permission=IDENTITY_PERMISSION),
+            FieldPanel("study_site", permission=IDENTITY_PERMISSION, widget=forms.Select),
             FieldPanel("professional_role", permission=IDENTITY_PERMISSION),
         ],
         base_form_class=MemberForm,
@@ -662,7 +701,7 @@ class InvitationCreateView(IdentityRequiredMixin, generic.CreateView):
                 full_name=data["full_name"],
                 email=data["email"],
                 constituency=data["constituency"],
-                study_site=data.get("study_site", ""),
+                study_site=data.get("study_site"),
                 professional_role=data.get("professional_role", ""),
                 invited_by=self.request.user,
             )
@@ -807,7 +846,7 @@ class InvitationViewSet(ModelViewSet):
             FieldPanel("full_name", permission=IDENTITY_PERMISSION),
             FieldPanel("email", permission=IDENTITY_PERMISSION),
             FieldPanel("constituency"),
-            FieldPanel("study_site"),
+            FieldPanel("study_site", widget=forms.Select),
             FieldPanel("professional_role"),
         ],
         base_form_class=InvitationForm,
@@ -821,11 +860,62 @@ class InvitationViewSet(ModelViewSet):
         return [*super().get_urlpatterns(), path("renew/<int:pk>/", self.renew_view, name="renew")]
 
 
+# Study sites -------------------------------------------------------------------------------
+
+
+def study_site_deletion_refused(request: HttpRequest, sites: list[StudySite]) -> bool:
+    """A site that members or invitations name stays: deleting it would lose where they
+    were recruited. The message names the site only, never who is there."""
+    in_use = [site for site in sites if site.is_in_use()]
+    if not in_use:
+        return False
+    messages.error(
+        request,
+        _(
+            "Nothing was deleted. Members or invitations are at %(sites)s. Choose another "
+            "site for them first, or keep it."
+        )
+        % {"sites": ", ".join(f"“{site}”" for site in in_use)},
+    )
+    return True
+
+
+class StudySiteDeleteView(SnippetDeleteView):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.user_has_permission(self.permission_required):
+            raise PermissionDenied
+        if study_site_deletion_refused(request, [self.object]):
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StudySiteViewSet(SnippetViewSet):
+    """The study's recruiting sites and their nations, kept by the research team: response
+    rates are reported by nation. Which member is at which site is shown only to those
+    with the identity permission, in the members' admin, where a site is picked from a
+    plain list (Wagtail's snippet chooser needs JavaScript, and fails on an id that is not
+    one)."""
+
+    model = StudySite
+    icon = "site"
+    menu_label = gettext_lazy("Study sites")
+    list_display = [
+        "name",
+        Column("nation", label=gettext_lazy("Nation"), accessor="nation_label"),
+    ]
+    list_filter = ["nation"]
+    list_export: list[str] = []
+    ordering = ["name"]
+    copy_view_enabled = False
+    delete_view_class = StudySiteDeleteView
+    panels = [FieldPanel("name"), FieldPanel("nation")]
+
+
 class ConsultationsViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Consultations")
     menu_icon = "comment"
     menu_order = 250
-    items = (RoundViewSet, MemberViewSet, InvitationViewSet)
+    items = (RoundViewSet, MemberViewSet, InvitationViewSet, StudySiteViewSet)
 
 
 # Support services -------------------------------------------------------------------------

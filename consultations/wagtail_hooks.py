@@ -11,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from consultations.enums import AnswerStatus, EnteredVia
-from consultations.models import Invitation, Member
+from consultations.models import Invitation, Member, StudySite
 from consultations.permissions import invitation_permission_policy, member_permission_policy
 from consultations.selectors import members_who_took_part, rounds_covering
 
@@ -23,6 +23,7 @@ register_permission_policy(Invitation, invitation_permission_policy)
 from consultations.viewsets import (  # noqa: E402
     ConsultationsViewSetGroup,
     SupportServiceViewSet,
+    study_site_deletion_refused,
 )
 
 
@@ -202,4 +203,7 @@ def refuse_to_bulk_delete_what_rounds_hold(
     users = [user for user in objects if isinstance(user, get_user_model())]
     if users and user_deletion_refused(request, users):
         return redirect("wagtailusers_users:index")
+    sites = [site for site in objects if isinstance(site, StudySite)]
+    if sites and study_site_deletion_refused(request, sites):
+        return redirect(StudySite.snippet_viewset.get_url_name("list"))
     return None

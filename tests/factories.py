@@ -11,7 +11,7 @@ import wagtail_factories
 
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import Audience, Constituency, RatingScale
-from consultations.models import Member, Round, RoundPage
+from consultations.models import Member, Round, RoundPage, StudySite
 from consultations.services import round_page_pin
 from evidence.enums import EvidenceKind, Nation
 from evidence.models import (
@@ -135,13 +135,28 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
         model = GlossaryTerm
 
 
+class StudySiteFactory(factory.django.DjangoModelFactory):
+    """A study site in England; the same name gives the same site."""
+
+    name = factory.Sequence(lambda n: f"Site {n}")
+    nation = "england"
+
+    class Meta:
+        model = StudySite
+        django_get_or_create = ("name",)
+
+
+def study_site(name: str, nation: str = "england") -> StudySite:
+    return StudySiteFactory(name=name, nation=nation)
+
+
 class MemberFactory(factory.django.DjangoModelFactory):
     """An advisory member who has consented: a service user unless told otherwise."""
 
     user = factory.SubFactory(UserFactory)
     constituency = Constituency.SERVICE_USER
     pseudonym = factory.Sequence(lambda n: f"Willow {n}")
-    study_site = "Site A"
+    study_site = factory.SubFactory(StudySiteFactory, name="Site A")
     consent_given_at = factory.LazyFunction(timezone.now)
     consent_version = CONSENT_VERSION
 

@@ -10,7 +10,7 @@ from consultations.models.contributions import (
     Rating,
     RatingVersion,
 )
-from consultations.models.members import Invitation, Member
+from consultations.models.members import Invitation, Member, StudySite
 from consultations.models.mixins import (
     CONTENT_NOTE_MAX_LENGTH,
     ConsultablePageMixin,
@@ -39,5 +39,6 @@ __all__ = [
     "RatingVersion",
     "Round",
     "RoundPage",
+    "StudySite",
     "SupportService",
 ]

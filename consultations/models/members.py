@@ -8,7 +8,45 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.enums import Constituency, Withdrawal
+from wagtail.search import index
+
+from consultations.enums import NATION_NOT_RECORDED, Constituency, Nation, Withdrawal
+
+
+class StudySite(index.Indexed, models.Model):
+    """A place members are recruited through. Its name alone names nobody; which member
+    is at which site is identifying, so only editors' admin shows that."""
+
+    name = models.CharField(_("name"), max_length=100)
+    nation = models.CharField(
+        _("nation"),
+        max_length=20,
+        choices=Nation.choices,
+        blank=True,
+        help_text=_("Leave blank if it is not known: reports count it as “Not recorded”."),
+    )
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # The admin's usage view would list the members at a site by pseudonym, tying each
+    # pseudonym to a site for editors who may not know it.
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("study site")
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="study_site_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def nation_label(self) -> str:
+        return Nation(self.nation).label if self.nation else str(NATION_NOT_RECORDED)
+
+    def is_in_use(self) -> bool:
+        return self.members.exists() or self.invitations.exists()
 
 
 class MemberQuerySet(models.QuerySet):
@@ -29,7 +67,14 @@ class Member(models.Model):
         max_length=40,
         help_text=_("The name other members see. It must not identify her."),
     )
-    study_site = models.CharField(_("study site"), max_length=100, blank=True)
+    study_site = models.ForeignKey(
+        StudySite,
+        verbose_name=_("study site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
     professional_role = models.CharField(
         _("professional role"),
         max_length=100,
@@ -100,7 +145,14 @@ class Invitation(models.Model):
     full_name = models.CharField(_("full name"), max_length=150)
     email = models.EmailField(_("email address"))
     constituency = models.CharField(_("constituency"), max_length=20, choices=Constituency.choices)
-    study_site = models.CharField(_("study site"), max_length=100, blank=True)
+    study_site = models.ForeignKey(
+        StudySite,
+        verbose_name=_("study site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
     professional_role = models.CharField(_("professional role"), max_length=100, blank=True)
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(

@@ -19,7 +19,7 @@ from wagtail.log_actions import log
 
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import Constituency
-from consultations.models import Invitation, Member
+from consultations.models import Invitation, Member, StudySite
 from consultations.services.withdrawal import WITHDRAWN_PSEUDONYM
 
 PSEUDONYM_PATTERN = re.compile(r"^[^\W_](?:[\w' -]*[^\W_])?$")
@@ -72,7 +72,7 @@ def invitation_create(
     full_name: str,
     email: str,
     constituency: str,
-    study_site: str = "",
+    study_site: StudySite | None = None,
     professional_role: str = "",
     invited_by: AbstractBaseUser | None,
 ) -> tuple[Invitation, str]:
@@ -86,7 +86,7 @@ def invitation_create(
             full_name=full_name.strip(),
             email=email,
             constituency=constituency,
-            study_site=study_site.strip(),
+            study_site=study_site,
             professional_role=professional_role.strip(),
             token_digest=digest,
             invited_by=invited_by,

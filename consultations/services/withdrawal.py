@@ -92,7 +92,7 @@ def identity_erase(*, member: Member) -> None:
     member.pseudonym = WITHDRAWN_PSEUDONYM.format(number=member.pk)
     # Constituency stays: results compare service users and professionals, and each is a
     # group of many. A site and a role together can point to one person, so they go.
-    member.study_site = ""
+    member.study_site = None
     member.professional_role = ""
     member.notify_new_rounds = member.notify_replies = member.notify_responses = False
     member.save()
@@ -106,7 +106,7 @@ def identity_erase(*, member: Member) -> None:
     user.save()
 
     Invitation.objects.filter(member=member).update(
-        full_name="", email="", study_site="", professional_role=""
+        full_name="", email="", study_site=None, professional_role=""
     )
 
 

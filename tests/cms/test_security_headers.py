@@ -250,6 +250,8 @@ def admin_pages(demo_site) -> list[str]:
         reverse("rounds:edit", args=[round.pk]),
         reverse("rounds:inspect", args=[round.pk]),
         reverse("rounds:changes", args=[round.pk]),
+        reverse("rounds:participation", args=[round.pk]),
+        reverse("rounds:report", args=[round.pk]),
         reverse("rounds:moderation", args=[round.pk]),
         reverse("rounds:answer", args=[comment.pk]),
         reverse("rounds:hide", args=[comment.pk]),

@@ -32,6 +32,7 @@ from tests.factories import (
     RoundFactory,
     RoundPageFactory,
     UserFactory,
+    study_site,
 )
 
 from .conftest import requirements
@@ -704,7 +705,7 @@ def test_member_edit_checks_the_pseudonym(coordinator_client, named_member):
     data = {
         "pseudonym": "Harriet Q",
         "constituency": Constituency.SERVICE_USER,
-        "study_site": "Site B",
+        "study_site": study_site("Site B").pk,
         "professional_role": "",
     }
 
@@ -720,7 +721,7 @@ def test_member_edit_saves_the_study_details(coordinator_client, named_member):
     data = {
         "pseudonym": "Snowdrop",
         "constituency": Constituency.SERVICE_USER,
-        "study_site": "Site B",
+        "study_site": study_site("Site B").pk,
         "professional_role": "",
     }
 
@@ -728,7 +729,7 @@ def test_member_edit_saves_the_study_details(coordinator_client, named_member):
 
     assert response.status_code == 302
     named_member.refresh_from_db()
-    assert (named_member.pseudonym, named_member.study_site) == ("Snowdrop", "Site B")
+    assert (named_member.pseudonym, named_member.study_site.name) == ("Snowdrop", "Site B")
 
 
 def test_member_listing_shows_who_withdrew(editor_client, named_member):
@@ -768,7 +769,9 @@ def test_member_edit_without_the_identity_permission_still_says_a_pseudonym_is_t
 
 @pytest.fixture
 def midwife(db):
-    return MemberFactory(pseudonym="Heron", professional=True, study_site="Isle of Skye clinic")
+    return MemberFactory(
+        pseudonym="Heron", professional=True, study_site=study_site("Isle of Skye clinic")
+    )
 
 
 @pytest.mark.parametrize(
@@ -838,7 +841,7 @@ def test_member_edit_without_the_identity_permission_keeps_study_site_and_role(
 
     assert response.status_code == 302
     midwife.refresh_from_db()
-    assert (midwife.pseudonym, midwife.study_site, midwife.professional_role) == (
+    assert (midwife.pseudonym, midwife.study_site.name, midwife.professional_role) == (
         "Grey Heron",
         "Isle of Skye clinic",
         "Midwife",
@@ -851,7 +854,6 @@ INVITATION = {
     "full_name": "Morag Testperson",
     "email": "morag@example.org",
     "constituency": Constituency.PROFESSIONAL,
-    "study_site": "Site C",
     "professional_role": "Health visitor",
 }
 
@@ -863,9 +865,13 @@ def sent_link() -> str:
 
 
 def test_coordinator_invites_a_member_by_email(coordinator_client, coordinator):
-    response = coordinator_client.post(reverse("invitations:add"), INVITATION, follow=True)
+    site = study_site("Site C", "scotland")
+    response = coordinator_client.post(
+        reverse("invitations:add"), {**INVITATION, "study_site": site.pk}, follow=True
+    )
 
     invitation = Invitation.objects.get()
+    assert invitation.study_site == site
     link = sent_link()
     token = resolve(urlparse(link).path).kwargs["token"]
     assert resolve(urlparse(link).path).view_name == "consultations:join"

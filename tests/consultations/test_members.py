@@ -21,6 +21,7 @@ from tests.factories import (
     MemberFactory,
     RoundFactory,
     RoundPageFactory,
+    study_site,
 )
 
 PASSWORD = "a-long-test-password"
@@ -51,7 +52,7 @@ def invited(db) -> tuple[Invitation, str]:
         full_name="Jane Doe",
         email="jane.doe@example.org",
         constituency=Constituency.SERVICE_USER,
-        study_site="Site B",
+        study_site=study_site("Site B"),
         invited_by=None,
     )
 

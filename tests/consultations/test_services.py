@@ -24,7 +24,7 @@ from consultations.services import (
     rating_set,
     round_page_pin,
 )
-from tests.factories import MemberFactory, RoundFactory, UserFactory
+from tests.factories import MemberFactory, RoundFactory, UserFactory, study_site
 
 
 def test_a_comment_records_round_page_pinned_revision_and_item(
@@ -273,7 +273,7 @@ def invitation(editor):
         full_name="Jane Smith",
         email="jane.smith@example.org",
         constituency=Constituency.SERVICE_USER,
-        study_site="Site B",
+        study_site=study_site("Site B"),
         professional_role="Ignored for service users",
         invited_by=editor,
     )
@@ -296,7 +296,7 @@ def test_accepting_an_invitation_makes_a_consenting_member(invitation):
     assert member.pseudonym == "Quiet Heron"
     assert member.consent_version == CONSENT_VERSION and member.consent_given_at
     assert member.is_taking_part
-    assert (member.constituency, member.study_site) == (Constituency.SERVICE_USER, "Site B")
+    assert (member.constituency, member.study_site.name) == (Constituency.SERVICE_USER, "Site B")
     assert member.user.check_password("a-long-test-password")
     assert (member.user.first_name, member.user.last_name) == ("Jane", "Smith")
     invitation.refresh_from_db()

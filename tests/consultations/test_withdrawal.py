@@ -32,7 +32,7 @@ from consultations.services import (
     pseudonym_clean,
     rating_set,
 )
-from tests.factories import EditorFactory
+from tests.factories import EditorFactory, study_site
 
 PASSWORD = "a-long-test-password"
 WITHDRAW_URL = reverse("consultations:withdraw")
@@ -43,8 +43,10 @@ IDENTITY = {
     "last_name": "Quillfeather4471y",
     "email": "mq4471z@example.org",
     "pseudonym": "Hazelnut8823",
-    "study_site": "Sitemark4471w",
 }
+# Her site is a name on the team's list, which stays: what withdrawal erases is that she
+# was there.
+SITE = "Sitemark4471w"
 # The pseudonym she changes to in her profile before she withdraws.
 RENAMED = "Bramble8824"
 WORDS = {
@@ -86,7 +88,7 @@ def marnie(db) -> Member:
         full_name=f"{IDENTITY['first_name']} {IDENTITY['last_name']}",
         email=IDENTITY["email"],
         constituency=Constituency.SERVICE_USER,
-        study_site=IDENTITY["study_site"],
+        study_site=study_site(SITE),
         invited_by=None,
     )
     return invitation_accept(
@@ -241,14 +243,14 @@ def test_keeping_her_contributions_erases_her_identity_and_signs_her_out(
     label = f"Withdrawn member {marnie.pk}"
     assert (marnie.pseudonym, marnie.withdrawal) == (label, Withdrawal.ANONYMISED)
     assert marnie.withdrawn_at is not None
-    assert (marnie.study_site, marnie.professional_role) == ("", "")
+    assert (marnie.study_site, marnie.professional_role) == (None, "")
     assert marnie.constituency == Constituency.SERVICE_USER
     assert not (marnie.notify_new_rounds or marnie.notify_replies or marnie.notify_responses)
     assert (user.first_name, user.last_name, user.email) == ("", "", "")
     assert user.username == f"withdrawn-member-{marnie.pk}"
     assert not user.is_active and not user.has_usable_password()
     invitation = Invitation.objects.get(member=marnie)
-    assert (invitation.full_name, invitation.email, invitation.study_site) == ("", "", "")
+    assert (invitation.full_name, invitation.email, invitation.study_site) == ("", "", None)
     # Her words stay, every version of them.
     assert Comment.objects.get(pk=contributions["hers"].pk).body == WORDS["edited_body"]
     assert CommentVersion.objects.filter(comment__author=marnie).count() == 4
@@ -591,14 +593,14 @@ def test_a_withdrawn_members_record_cannot_be_edited_back(client, coordinator, m
         {
             "pseudonym": "Hazel",
             "constituency": Constituency.SERVICE_USER,
-            "study_site": IDENTITY["study_site"],
+            "study_site": study_site(SITE).pk,
             "professional_role": "",
         },
     )
 
     assert response.status_code == 302
     marnie.refresh_from_db()
-    assert (marnie.pseudonym, marnie.study_site) == (f"Withdrawn member {marnie.pk}", "")
+    assert (marnie.pseudonym, marnie.study_site) == (f"Withdrawn member {marnie.pk}", None)
     assert url not in client.get(reverse("members:index")).text
 
 

@@ -71,6 +71,7 @@ FOUND = to("/api/v2/pages/{summary}/")
 # with a message.
 DENIED = HOME = to("/admin/")
 INVITES = to("/admin/invitations/")
+SITES = to("/admin/snippets/consultations/studysite/")
 
 # fmt: off
 ROWS = [
@@ -175,6 +176,14 @@ ROWS = [
     row("rounds:results",             "/admin/rounds/results/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:results",             "/admin/rounds/results/{closed_round}/?sort=-consensus", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:results",             "/admin/rounds/results/999999/",                      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    # Response rates and the consultation report: counts only, for every editor who views rounds
+    row("rounds:participation",       "/admin/rounds/participation/{shared_round}/",        ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:participation",       "/admin/rounds/participation/{closed_round}/",        ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:participation",       "/admin/rounds/participation/999999/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    row("rounds:report",              "/admin/rounds/report/{shared_round}/",               ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:report",              "/admin/rounds/report/999999/",                       ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    row("rounds:report_csv",          "/admin/rounds/report-csv/{shared_round}/",           ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:report_csv",          "/admin/rounds/report-csv/999999/",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
@@ -214,6 +223,22 @@ ROWS = [
     row("wagtailsnippetchoosers_consultations_supportservice:chosen", "/admin/snippets/choose/consultations/supportservice/chosen/{support_service}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailsnippetchoosers_consultations_supportservice:chosen_multiple", "/admin/snippets/choose/consultations/supportservice/chosen-multiple/?id={support_service}", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailsnippetchoosers_consultations_supportservice:create", "/admin/snippets/choose/consultations/supportservice/create/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    # Study sites (a snippet in the Consultations menu): the research team keeps the list.
+    # Its pages name sites, never who is at one; a site in use is not deleted.
+    row("wagtailsnippets_consultations_studysite:list", "/admin/snippets/consultations/studysite/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:list_results", "/admin/snippets/consultations/studysite/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:add", "/admin/snippets/consultations/studysite/add/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:edit", "/admin/snippets/consultations/studysite/edit/{study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:delete", "/admin/snippets/consultations/studysite/delete/{study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, SITES, SITES, SITES),
+    row("wagtailsnippets_consultations_studysite:delete", "/admin/snippets/consultations/studysite/delete/{spare_study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:usage", "/admin/snippets/consultations/studysite/usage/{study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:history", "/admin/snippets/consultations/studysite/history/{study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippets_consultations_studysite:history_results", "/admin/snippets/consultations/studysite/history-results/{study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_studysite:choose", "/admin/snippets/choose/consultations/studysite/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_studysite:choose_results", "/admin/snippets/choose/consultations/studysite/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_studysite:chosen", "/admin/snippets/choose/consultations/studysite/chosen/{study_site}/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_studysite:chosen_multiple", "/admin/snippets/choose/consultations/studysite/chosen-multiple/?id={study_site}", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("wagtailsnippetchoosers_consultations_studysite:create", "/admin/snippets/choose/consultations/studysite/create/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     # Our other admin views
     row("evidence_import",            "/admin/evidence/import/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("evidence_lay_text_readability", "/admin/evidence/lay-text-readability/evidencesummarypage/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E405, E405, E405),

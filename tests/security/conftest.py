@@ -19,7 +19,7 @@ Roles, in the order the access matrix lists them:
 
 Besides the shared round and the round for service users, a round not yet open and one
 that has closed, all on one framework section; a page of every type; invitations waiting,
-expired and accepted; a support service.
+expired and accepted; a support service; the members' study site and a spare one.
 """
 
 from collections.abc import Iterator
@@ -39,7 +39,15 @@ from wagtail.models import Page, PageViewRestriction, Site
 import pytest
 
 from consultations.enums import Audience, Constituency, SupportArea
-from consultations.models import Comment, Invitation, Member, Rating, Round, SupportService
+from consultations.models import (
+    Comment,
+    Invitation,
+    Member,
+    Rating,
+    Round,
+    StudySite,
+    SupportService,
+)
 from consultations.services import (
     comment_post,
     invitation_accept,
@@ -236,6 +244,8 @@ def cast_build() -> Cast:
         "pending_token": pending_token,
         "expired_token": expired_token,
         "support_service": support_service.pk,
+        "study_site": service_user.study_site_id,
+        "spare_study_site": StudySite.objects.create(name="Spare site", nation="wales").pk,
         "accepted_token": _token,
         "reset_uid": urlsafe_base64_encode(force_bytes(resetting.pk)),
         "reset_token": default_token_generator.make_token(resetting),

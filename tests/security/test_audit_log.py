@@ -13,7 +13,13 @@ import pytest
 
 from consultations.models import Invitation, Member
 from consultations.services import invitation_create
-from tests.factories import EditorFactory, EvidenceIndexPageFactory, MemberFactory, UserFactory
+from tests.factories import (
+    EditorFactory,
+    EvidenceIndexPageFactory,
+    MemberFactory,
+    UserFactory,
+    study_site,
+)
 
 VIEW_IDENTITY = "consultations.view_identity"
 EXPORT = "consultations.export"
@@ -36,7 +42,7 @@ def member(db) -> Member:
         user__email="harriet.quinn@example.org",
         # As for every invited member: her address is her user name.
         user__username="harriet.quinn@example.org",
-        study_site="Leeds",
+        study_site=study_site("Leeds"),
     )
 
 
@@ -46,7 +52,7 @@ def invitation(coordinator) -> Invitation:
         full_name="Jordan Example",
         email="jordan.example@example.org",
         constituency="professional",
-        study_site="Leeds",
+        study_site=study_site("Leeds"),
         professional_role="Midwife",
         invited_by=coordinator,
     )

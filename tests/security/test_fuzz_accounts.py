@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from consultations.enums import Constituency
 from consultations.models import Invitation, Member
 from consultations.services import invitation_create
-from tests.factories import PASSWORD, MemberFactory
+from tests.factories import PASSWORD, MemberFactory, study_site
 
 from .fuzz_support import (
     as_received,
@@ -166,7 +166,7 @@ def invitation(db) -> tuple[Invitation, str]:
         full_name="Jane Doe",
         email="jane.doe@example.org",
         constituency=Constituency.SERVICE_USER,
-        study_site="Site B",
+        study_site=study_site("Site B"),
         invited_by=None,
     )
 

@@ -86,7 +86,7 @@ VALID_INVITATION = {
     "full_name": "Jane Doe",
     "email": "jane@example.org",
     "constituency": Constituency.PROFESSIONAL,
-    "study_site": "Site B",
+    "study_site": "",
     "professional_role": "Midwife",
 }
 invitation_fields = mutated(
@@ -95,7 +95,8 @@ invitation_fields = mutated(
         "full_name": sometimes("Jane Doe", "Ann O'Neill"),
         "email": sometimes("jane@example.org", "ann.o@example.org", "JANE@EXAMPLE.ORG"),
         "constituency": sometimes(*Constituency.values),
-        "study_site": sometimes("Site B", ""),
+        # A site is chosen from the list: anything but an id on it is refused.
+        "study_site": sometimes("", "999999", "Site B"),
         "professional_role": sometimes("Midwife", ""),
     },
 )
@@ -138,7 +139,8 @@ def test_an_invitation_is_saved_only_with_valid_details_and_shown_inert(
         assert saved.full_name == as_stored(fields["full_name"]) and saved.full_name
         validate_email(saved.email)
         assert saved.constituency in Constituency.values
-        for value in (saved.full_name, saved.study_site, saved.professional_role):
+        assert saved.study_site is None
+        for value in (saved.full_name, saved.professional_role):
             assert "\x00" not in value
         listing = coordinator_client.get(reverse("invitations:index"))
         assert listing.status_code == 200
@@ -152,13 +154,13 @@ def test_an_invitation_is_saved_only_with_valid_details_and_shown_inert(
         {
             "pseudonym": "Hazel",
             "constituency": Constituency.SERVICE_USER,
-            "study_site": "Site C",
+            "study_site": "",
             "professional_role": "",
         },
         {
             "pseudonym": sometimes("Hazel", "Rowan", "Willow"),
             "constituency": sometimes(*Constituency.values),
-            "study_site": sometimes("Site C", ""),
+            "study_site": sometimes("", "999999", "Site C"),
             "professional_role": sometimes("Health visitor", ""),
         },
     )
@@ -167,7 +169,7 @@ def test_an_invitation_is_saved_only_with_valid_details_and_shown_inert(
     fields={
         "pseudonym": "Hazel",
         "constituency": Constituency.SERVICE_USER,
-        "study_site": "Site C",
+        "study_site": "",
         "professional_role": "",
     }
 )
@@ -181,7 +183,7 @@ def test_a_member_is_changed_only_to_valid_details_and_shown_inert(
         assert_no_server_error(response)
         member.refresh_from_db()
         if response.status_code != 302:
-            assert (member.pseudonym, member.study_site) == ("Willow", "Site A")
+            assert (member.pseudonym, member.study_site.name) == ("Willow", "Site A")
             return
         assert member.pseudonym == " ".join(as_received(fields["pseudonym"]).split())
         assert (
@@ -190,7 +192,8 @@ def test_a_member_is_changed_only_to_valid_details_and_shown_inert(
             .exists()
         )
         assert member.constituency in Constituency.values
-        assert "\x00" not in member.pseudonym + member.study_site + member.professional_role
+        assert member.study_site is None
+        assert "\x00" not in member.pseudonym + member.professional_role
         listing = coordinator_client.get(reverse("members:index"))
         for value in fields.values():
             assert_inert(listing.content, value)

@@ -52,6 +52,7 @@ from consultations.admin_forms import (
 )
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
+from consultations.export_views import ExportView
 from consultations.models import Invitation, Member, Round, SupportService
 from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
 from consultations.permissions import (
@@ -94,7 +95,8 @@ class RoundFilterSet(WagtailFilterSet):
 
 
 def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
-    """Where a round's moderation starts: its queue, and entering for a member."""
+    """Where a round's moderation starts: its queue, and entering for a member; and its
+    export, for the same editors as the queue."""
     items = []
     if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
         items.append(
@@ -103,6 +105,14 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
                 url=reverse("rounds:moderation", args=[round.pk]),
                 icon_name="comment",
                 priority=15,
+            )
+        )
+        items.append(
+            MenuItem(
+                _("Export comments and ratings"),
+                url=reverse("rounds:export", args=[round.pk]),
+                icon_name="download",
+                priority=17,
             )
         )
     if user.has_perm(ENTER_FOR_MEMBER_PERMISSION):
@@ -268,6 +278,7 @@ class RoundViewSet(ModelViewSet):
             path("show/<int:pk>/", ShowView.as_view(), name="show"),
             path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
             path("changes/<int:pk>/", self.changes_view, name="changes"),
+            path("export/<int:pk>/", ExportView.as_view(), name="export"),
         ]
 
     @cached_property

@@ -45,6 +45,7 @@ from consultations.enums import (
     ExportDataset,
     ExportFormat,
     ExportIdentity,
+    ModerationState,
     VersionKind,
     Withdrawal,
 )
@@ -100,16 +101,10 @@ def formula_neutralised(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def yes_or_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
-
-
 def csv_cell(value: object) -> object:
     """Times in UTC, as ISO 8601 with the offset: unambiguous for any software."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return yes_or_no(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="seconds")
     if isinstance(value, int):
@@ -120,8 +115,6 @@ def csv_cell(value: object) -> object:
 def xlsx_cell(value: object) -> object:
     """Times in UTC, as Excel dates (Excel has no time zones). Control characters, which
     a form lets through and XLSX cannot hold, are left out."""
-    if isinstance(value, bool):
-        return yes_or_no(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None)
     if value is None or isinstance(value, int):
@@ -129,8 +122,23 @@ def xlsx_cell(value: object) -> object:
     return formula_neutralised(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
-def label(choices: type[TextChoices], value: str) -> str:
-    return str(choices(value).label) if value else ""
+class Words:
+    """The words an export repeats on every row (yes, no, the labels of choices),
+    translated once per export rather than once per cell."""
+
+    def __init__(self) -> None:
+        self.yes, self.no = _("Yes"), _("No")
+        self.labels: dict[type[TextChoices], dict[str, str]] = {}
+
+    def flag(self, value: bool) -> str:
+        return self.yes if value else self.no
+
+    def label(self, choices: type[TextChoices], value: str) -> str:
+        if not value:
+            return ""
+        if choices not in self.labels:
+            self.labels[choices] = {key: str(name) for key, name in choices.choices}
+        return self.labels[choices][value]
 
 
 # Columns --------------------------------------------------------------------------------
@@ -142,7 +150,9 @@ class Column:
     value: Callable[[Any], object]
 
 
-def member_columns(identity: str, member_of: Callable[[Any], Member]) -> list[Column]:
+def member_columns(
+    identity: str, member_of: Callable[[Any], Member], words: Words
+) -> list[Column]:
     columns = []
     if identity == ExportIdentity.PSEUDONYM:
         columns.append(Column(_("Member"), lambda row: member_of(row).pseudonym))
@@ -157,8 +167,12 @@ def member_columns(identity: str, member_of: Callable[[Any], Member]) -> list[Co
         ]
     return [
         *columns,
-        Column(_("Constituency"), lambda row: label(Constituency, member_of(row).constituency)),
-        Column(_("Member withdrawn"), lambda row: member_of(row).withdrawn_at is not None),
+        Column(
+            _("Constituency"), lambda row: words.label(Constituency, member_of(row).constituency)
+        ),
+        Column(
+            _("Member withdrawn"), lambda row: words.flag(member_of(row).withdrawn_at is not None)
+        ),
     ]
 
 
@@ -211,6 +225,7 @@ class RoundExport:
     dataset: str
     identity: str = ExportIdentity.PSEUDONYM
     pinned: dict[int, PinnedPage] = field(default_factory=dict, init=False)
+    words: Words = field(default_factory=Words, init=False)
 
     @property
     def carries_identities(self) -> bool:
@@ -294,11 +309,14 @@ class RoundExport:
 
     def version_columns(self) -> list[Column]:
         return [
-            Column(_("Version"), lambda row: label(VersionKind, row.kind)),
+            Column(_("Version"), lambda row: self.words.label(VersionKind, row.kind)),
             Column(_("Version made"), lambda row: row.created_at),
-            Column(_("Current version"), lambda row: row.is_current),
-            Column(_("Version late"), lambda row: row.late),
-            Column(_("Entered for her after"), lambda row: label(EnteredVia, row.entered_via)),
+            Column(_("Current version"), lambda row: self.words.flag(row.is_current)),
+            Column(_("Version late"), lambda row: self.words.flag(row.late)),
+            Column(
+                _("Entered for her after"),
+                lambda row: self.words.label(EnteredVia, row.entered_via),
+            ),
         ]
 
     def comment_columns(self) -> list[Column]:
@@ -308,7 +326,7 @@ class RoundExport:
         return [
             Column(_("Comment id"), lambda row: row.comment_id),
             Column(_("Reply to comment"), lambda row: row.comment.parent_id),
-            *member_columns(self.identity, lambda row: row.comment.author),
+            *member_columns(self.identity, lambda row: row.comment.author, self.words),
             *self.where_columns(comment),
             *self.version_columns(),
             Column(_("Quote"), lambda row: row.quote),
@@ -316,10 +334,15 @@ class RoundExport:
             Column(_("Comment made"), lambda row: row.comment.created_at),
             Column(_("Comment changed"), lambda row: row.comment.edited_at),
             Column(_("Comment withdrawn"), lambda row: row.comment.withdrawn_at),
-            Column(_("Comment late"), lambda row: row.comment.late),
-            Column(_("Moderation state"), lambda row: row.comment.moderation_state.label),
+            Column(_("Comment late"), lambda row: self.words.flag(row.comment.late)),
+            Column(
+                _("Moderation state"),
+                lambda row: self.words.label(ModerationState, row.comment.moderation_state),
+            ),
             Column(_("Why hidden"), lambda row: row.comment.hidden_reason),
-            Column(_("Answer"), lambda row: label(AnswerStatus, row.comment.answer_status)),
+            Column(
+                _("Answer"), lambda row: self.words.label(AnswerStatus, row.comment.answer_status)
+            ),
             Column(_("Response"), lambda row: row.comment.answer),
             Column(_("Answered"), lambda row: row.comment.answered_at),
         ]
@@ -330,14 +353,14 @@ class RoundExport:
 
         return [
             Column(_("Rating id"), lambda row: row.rating_id),
-            *member_columns(self.identity, lambda row: row.rating.member),
+            *member_columns(self.identity, lambda row: row.rating.member, self.words),
             *self.where_columns(rating),
             *self.version_columns(),
             Column(_("Score"), lambda row: row.score),
-            Column(_("Not scored"), lambda row: label(Abstention, row.abstention)),
+            Column(_("Not scored"), lambda row: self.words.label(Abstention, row.abstention)),
             Column(_("Reason"), lambda row: row.reason),
             Column(_("Rating first given"), lambda row: row.rating.created_at),
-            Column(_("Rating late"), lambda row: row.rating.late),
+            Column(_("Rating late"), lambda row: self.words.flag(row.rating.late)),
         ]
 
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -20,7 +21,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 import pytest
 
 from consultations.demo import DEMO_MEMBERS, INVITED_EMAIL
-from consultations.enums import Constituency
+from consultations.enums import Constituency, ExportDataset, ExportFormat, ExportIdentity
 from consultations.models import Comment, Invitation, Member, Round
 from tests.factories import EditorFactory
 
@@ -91,6 +92,13 @@ def people(demo_site) -> list[Person]:
     return people
 
 
+def export_choices() -> Iterator[dict[str, str]]:
+    for dataset in ExportDataset.values:
+        for format in ExportFormat.values:
+            for identity in ExportIdentity.values:
+                yield {"dataset": dataset, "format": format, "identity": identity}
+
+
 def members() -> list[Member]:
     return list(Member.objects.select_related("user").order_by("pk"))
 
@@ -124,6 +132,12 @@ def start_pages() -> list[str]:
         # The moderation queue and entering for a member are for every editor: members
         # appear there by pseudonym only.
         urls += [reverse(f"rounds:{view}", args=[round.pk]) for view in ("moderation", "enter")]
+        # Its exports, every dataset and file as every editor may take them, and the one
+        # with real names, which those without the permission are refused.
+        urls += [
+            f"{reverse('rounds:export', args=[round.pk])}?{urlencode(choice)}"
+            for choice in export_choices()
+        ]
         urls += [
             reverse("consultations:round_page", args=[round.pk, round_page.page_id])
             for round_page in round.round_pages.all()
@@ -317,3 +331,23 @@ def test_emails_name_no_one_but_the_person_they_go_to(people, identity_editor):
         (recipient,) = message.to
         addressee = next(person for person in everyone if person.email == recipient)
         assert markers_in(text, everyone, except_for=addressee) == set(), message.subject
+
+
+def test_the_exports_with_real_names_hold_the_markers(people, identity_editor):
+    """The exports the crawl above reads as an editor without the permission do name
+    members when she holds it: the check can fail, in a workbook as in a CSV file."""
+    urls = [
+        f"{reverse('rounds:export', args=[round.pk])}?{urlencode(choice)}"
+        for round in Round.objects.all()
+        for choice in export_choices()
+        if choice["identity"] == "real_names"
+    ]
+    seen = crawl(identity_editor, start=urls, limit=len(urls))
+
+    assert {r.status for r in seen.fetched} == {200}
+    found = set().union(*(markers_in(r.text, people) for r in seen.fetched))
+    for format in ("csv", "xlsx"):
+        assert any(markers_in(r.text, people) for r in seen.fetched if f"format={format}" in r.url)
+    # The service user's name, address and site, in one export or another.
+    service_user = people[MEMBER_ROLES["service user"]]
+    assert {f"{service_user.key}{part}" for part in ("first", "last", "mail", "site")} <= found

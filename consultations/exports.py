@@ -124,21 +124,22 @@ def xlsx_cell(value: object) -> object:
 
 class Words:
     """The words an export repeats on every row (yes, no, the labels of choices),
-    translated once per export rather than once per cell."""
+    translated once, when the export is made in the editor's request, rather than once per
+    cell, and not later while the file streams."""
+
+    CHOICES = (Abstention, AnswerStatus, Constituency, EnteredVia, ModerationState, VersionKind)
 
     def __init__(self) -> None:
         self.yes, self.no = _("Yes"), _("No")
-        self.labels: dict[type[TextChoices], dict[str, str]] = {}
+        self.labels = {
+            choices: {key: str(name) for key, name in choices.choices} for choices in self.CHOICES
+        }
 
     def flag(self, value: bool) -> str:
         return self.yes if value else self.no
 
     def label(self, choices: type[TextChoices], value: str) -> str:
-        if not value:
-            return ""
-        if choices not in self.labels:
-            self.labels[choices] = {key: str(name) for key, name in choices.choices}
-        return self.labels[choices][value]
+        return self.labels[choices][value] if value else ""
 
 
 # Columns --------------------------------------------------------------------------------
@@ -369,9 +370,15 @@ class RoundExport:
 
 def csv_stream(export: RoundExport) -> Iterator[bytes]:
     """The CSV file in UTF-8, in pieces of about ``CSV_CHUNK_BYTES``, for a
-    StreamingHttpResponse (Wagtail's ``Echo`` hands each line back encoded)."""
+    StreamingHttpResponse (Wagtail's ``Echo`` hands each line back encoded). The headings
+    are made now, in the editor's language; the rows as the file is sent."""
     writer = csv.writer(Echo())
-    yield writer.writerow(export.headings())
+    headings = writer.writerow(export.headings())
+    return _csv_chunks(export, writer, headings)
+
+
+def _csv_chunks(export: RoundExport, writer: Any, headings: bytes) -> Iterator[bytes]:
+    yield headings
     chunk: list[bytes] = []
     size = 0
     for row in export.rows():

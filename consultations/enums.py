@@ -182,3 +182,22 @@ class SupportArea(models.TextChoices):
     ENGLAND = "england", _("England")
     SCOTLAND = "scotland", _("Scotland")
     UK = "uk", _("Anywhere in the UK")
+
+
+class ExportDataset(models.TextChoices):
+    COMMENTS = "comments", _("Comments, one row per version")
+    RATINGS = "ratings", _("Ratings, one row per version")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV (for R, Stata, SPSS or Python)")
+    XLSX = "xlsx", _("Excel workbook (XLSX)")
+
+
+class ExportIdentity(models.TextChoices):
+    """How an export names each member: the first two for anyone who may export, the
+    third only with the identity permission."""
+
+    PSEUDONYM = "pseudonym", _("Pseudonym")
+    STUDY_ID = "study_id", _("Study id")
+    REAL_NAMES = "real_names", _("Study id, pseudonym, real name, email address and study site")

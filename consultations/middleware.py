@@ -10,6 +10,9 @@ from consultations.services import export_log
 SPREADSHEET_TYPES = frozenset(
     {"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 )
+# A view sets this attribute on a response whose file names members (real names, email
+# addresses, sites): the export entry then says so.
+CARRIES_IDENTITIES = "export_carries_identities"
 # Uploaded documents are files the team put on the site, not exports of its data.
 NOT_EXPORTS = frozenset({"wagtaildocs_serve"})
 
@@ -36,7 +39,12 @@ class ExportAuditMiddleware:
             and request.user.is_authenticated
             and request.user.has_perm("wagtailadmin.access_admin")
         ):
-            export_log(user=request.user, filename=filename, path=request.path)
+            export_log(
+                user=request.user,
+                filename=filename,
+                path=request.path,
+                identities=getattr(response, CARRIES_IDENTITIES, False),
+            )
         return response
 
 

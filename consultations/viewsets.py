@@ -56,6 +56,7 @@ from consultations.admin_report import ParticipationView, ReportCSVView, ReportV
 from consultations.admin_results import RoundResultsView
 from consultations.emails import invitation_email_send
 from consultations.enums import RoundStatus, Withdrawal
+from consultations.export_views import ExportView
 from consultations.models import Invitation, Member, Round, StudySite, SupportService
 from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
 from consultations.permissions import (
@@ -98,7 +99,8 @@ class RoundFilterSet(WagtailFilterSet):
 
 
 def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
-    """Where a round's moderation starts: its queue, and entering for a member."""
+    """Where a round's moderation starts: its queue, and entering for a member; and its
+    export, for the same editors as the queue."""
     items = []
     if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
         items.append(
@@ -107,6 +109,14 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
                 url=reverse("rounds:moderation", args=[round.pk]),
                 icon_name="comment",
                 priority=15,
+            )
+        )
+        items.append(
+            MenuItem(
+                _("Export comments and ratings"),
+                url=reverse("rounds:export", args=[round.pk]),
+                icon_name="download",
+                priority=17,
             )
         )
     if user.has_perm(ENTER_FOR_MEMBER_PERMISSION):
@@ -312,6 +322,7 @@ class RoundViewSet(ModelViewSet):
             path("participation/<int:pk>/", self.participation_view, name="participation"),
             path("report/<int:pk>/", self.report_view, name="report"),
             path("report-csv/<int:pk>/", self.report_csv_view, name="report_csv"),
+            path("export/<int:pk>/", ExportView.as_view(), name="export"),
         ]
 
     @cached_property

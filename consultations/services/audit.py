@@ -35,12 +35,17 @@ def identity_listing_log(
     )
 
 
-def export_log(*, user: AbstractBaseUser, filename: str, path: str) -> ModelLogEntry:
+def export_log(
+    *, user: AbstractBaseUser, filename: str, path: str, identities: bool = False
+) -> ModelLogEntry:
     """A spreadsheet left the site; the entry sits on the account of the editor who took
     it, with the address it came from (without the query string, which may hold a search
-    term)."""
+    term), and says whether the file names members by their real identities."""
     account = _account(user)
-    return log(account, EXPORT, user=account, title=filename, data={"path": path})
+    data: dict = {"path": path}
+    if identities:
+        data["identities"] = True
+    return log(account, EXPORT, user=account, title=filename, data=data)
 
 
 def _account(user: AbstractBaseUser) -> AbstractBaseUser:

@@ -184,6 +184,14 @@ ROWS = [
     row("rounds:report",              "/admin/rounds/report/999999/",                       ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     row("rounds:report_csv",          "/admin/rounds/report-csv/{shared_round}/",           ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:report_csv",          "/admin/rounds/report-csv/999999/",                   ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    # Exports of a round: for every editor by pseudonym or study id; real names only with the
+    # identity permission, and a crafted request for them is refused outright
+    row("rounds:export",              "/admin/rounds/export/{shared_round}/",               ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:export",              "/admin/rounds/export/{shared_round}/?dataset=comments&format=csv&identity=pseudonym", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:export",              "/admin/rounds/export/{shared_round}/?dataset=ratings&format=xlsx&identity=study_id", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:export",              "/admin/rounds/export/{shared_round}/?dataset=comments&format=csv&identity=real_names", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E403, OK, OK),
+    row("rounds:export",              "/admin/rounds/export/{shared_round}/?dataset=ratings&format=xlsx&identity=real_names", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E403, OK, OK),
+    row("rounds:export",              "/admin/rounds/export/999999/",                       ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

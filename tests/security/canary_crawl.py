@@ -1,6 +1,7 @@
 """A spider for the canary test: it follows every same-site link a person can see, with
 GET only, and keeps every response, as text, with its headers."""
 
+import io
 import json
 import re
 from collections import Counter, deque
@@ -11,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from django.test import Client
 
 from bs4 import BeautifulSoup
+from openpyxl import load_workbook
 
 SITE = "http://testserver"
 # Never fetched: signing out would end the crawl's session; static files and uploads
@@ -82,10 +84,28 @@ def crawl(client: Client, *, start: Iterable[str], limit: int) -> Crawl:
     return result
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def body_of(response) -> str:
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("utf-8", "replace")
-    return response.content.decode("utf-8", "replace")
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    if response.get("Content-Type", "").startswith(XLSX):
+        return workbook_text(content)
+    return content.decode("utf-8", "replace")
+
+
+def workbook_text(content: bytes) -> str:
+    """Every cell of a workbook, as lines of text: its bytes are compressed, so a marker
+    would never show in them as it is."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        "\t".join("" if value is None else str(value) for value in row)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
 
 
 def links_in(fetched: Fetched) -> Iterator[str]:

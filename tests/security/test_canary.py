@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -20,7 +21,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 import pytest
 
 from consultations.demo import DEMO_MEMBERS, INVITED_EMAIL
-from consultations.enums import Constituency
+from consultations.enums import Constituency, ExportDataset, ExportFormat, ExportIdentity
 from consultations.models import Comment, Invitation, Member, Round, StudySite
 from tests.factories import EditorFactory
 
@@ -98,6 +99,13 @@ def people(demo_site) -> list[Person]:
     return people
 
 
+def export_choices() -> Iterator[dict[str, str]]:
+    for dataset in ExportDataset.values:
+        for format in ExportFormat.values:
+            for identity in ExportIdentity.values:
+                yield {"dataset": dataset, "format": format, "identity": identity}
+
+
 def members() -> list[Member]:
     return list(Member.objects.select_related("user").order_by("pk"))
 
@@ -134,6 +142,12 @@ def start_pages() -> list[str]:
         urls += [
             reverse(f"rounds:{view}", args=[round.pk])
             for view in ("moderation", "enter", "results")
+        ]
+        # Its exports, every dataset and file as every editor may take them, and the one
+        # with real names, which those without the permission are refused.
+        urls += [
+            f"{reverse('rounds:export', args=[round.pk])}?{urlencode(choice)}"
+            for choice in export_choices()
         ]
         urls += [
             reverse("consultations:round_page", args=[round.pk, round_page.page_id])
@@ -197,16 +211,19 @@ MEMBER_ROLES = {"service user": 0, "professional": 1}
 
 
 # The research team's list of study sites names each site, and no member: a site is
-# identifying only beside her, so its name may show there and nowhere else.
-SITE_LIST_PATHS = (
+# identifying only beside her, so its name may show there. A round's exports, for the
+# research team's analysis, name each member's site beside her pseudonym or study id, as
+# the study asks; never her name, address or role.
+SITE_SHOWN_PATHS = (
     "/admin/snippets/consultations/studysite/",
     "/admin/snippets/choose/consultations/studysite/",
+    "/admin/rounds/export/",
 )
 
 
 def markers_on(response, people: list[Person], *, except_for: Person | None) -> set[str]:
     found = markers_in(response.text, people, except_for=except_for)
-    if response.url.startswith(SITE_LIST_PATHS):
+    if response.url.startswith(SITE_SHOWN_PATHS):
         found = {marker for marker in found if not marker.endswith("site")}
     return found
 
@@ -357,3 +374,23 @@ def test_emails_name_no_one_but_the_person_they_go_to(people, identity_editor):
         (recipient,) = message.to
         addressee = next(person for person in everyone if person.email == recipient)
         assert markers_in(text, everyone, except_for=addressee) == set(), message.subject
+
+
+def test_the_exports_with_real_names_hold_the_markers(people, identity_editor):
+    """The exports the crawl above reads as an editor without the permission do name
+    members when she holds it: the check can fail, in a workbook as in a CSV file."""
+    urls = [
+        f"{reverse('rounds:export', args=[round.pk])}?{urlencode(choice)}"
+        for round in Round.objects.all()
+        for choice in export_choices()
+        if choice["identity"] == "real_names"
+    ]
+    seen = crawl(identity_editor, start=urls, limit=len(urls))
+
+    assert {r.status for r in seen.fetched} == {200}
+    found = set().union(*(markers_in(r.text, people) for r in seen.fetched))
+    for format in ("csv", "xlsx"):
+        assert any(markers_in(r.text, people) for r in seen.fetched if f"format={format}" in r.url)
+    # The service user's name, address and site, in one export or another.
+    service_user = people[MEMBER_ROLES["service user"]]
+    assert {f"{service_user.key}{part}" for part in ("first", "last", "mail", "site")} <= found

@@ -1,0 +1,429 @@
+"""Exports of a round for analysis: its comments and its ratings, as CSV or XLSX.
+
+Each dataset has one row per version, in the order they were made: a change of mind or a
+withdrawal is an observation with its own time, and a long table like this is what R,
+Stata or pandas take in without reshaping. The comment's or rating's own facts (where it
+is, its moderation, the team's answer) are repeated on each of its rows, so any row can
+be read or filtered alone; "Current version" marks the version it stands at now, for an
+analysis of final views.
+
+Members are named by pseudonym or by a study id, with their constituency. Real names,
+email addresses and study sites are added only to an export for an editor who holds the
+identity permission (the view checks it, and the audit log says so): a site with a
+constituency or role can point to one person. Members who withdrew with deletion have no
+rows; those who withdrew keeping their words appear under their neutral label, unnamed.
+
+Rows are read with ``QuerySet.iterator`` over a fixed set of joins, so a round of any size
+costs the same few queries and is never held in memory whole: CSV is streamed as it is
+written, and XLSX is written by openpyxl's write-only workbook into a temporary file.
+"""
+
+import csv
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import IO, Any
+
+from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models.enums import TextChoices
+from django.utils.translation import gettext as _
+
+from wagtail.admin.views.mixins import Echo, ExcelDateFormatter
+from wagtail.models import Revision
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from consultations.enums import (
+    Abstention,
+    AnswerStatus,
+    Constituency,
+    EnteredVia,
+    ExportDataset,
+    ExportFormat,
+    ExportIdentity,
+    ModerationState,
+    VersionKind,
+    Withdrawal,
+)
+from consultations.models import (
+    Comment,
+    CommentVersion,
+    Member,
+    Rating,
+    RatingVersion,
+    Round,
+    RoundPage,
+)
+
+# Rows fetched from the database at a time, and CSV text sent to the browser at a time.
+CHUNK_ROWS = 2000
+CSV_CHUNK_BYTES = 64 * 1024
+# A cell that a spreadsheet would run as a formula starts with one of these (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv"
+
+
+# Members --------------------------------------------------------------------------------
+
+
+def study_id(member: Member) -> str:
+    """A member's id for analysis: "P" and her member number, padded to five digits.
+
+    The number is the database's own key: given in order of joining, never reused, never
+    changed, and derived from nothing about her, so it is the same in every export of
+    every round, and a withdrawn member keeps it ("Withdrawn member 12" is P00012). A
+    keyed hash would hide the order of joining but change whenever the key is rotated.
+    """
+    return f"P{member.pk:05d}"
+
+
+# What ``member_site`` reads beyond the member's own row, for ``select_related``.
+MEMBER_SITE_RELATED: tuple[str, ...] = ("study_site",)
+
+
+def member_site(member: Member) -> str:
+    """Her study site as an export shows it: the one place exports read a site."""
+    return member.study_site.name if member.study_site else ""
+
+
+def member_nation(member: Member) -> str:
+    """Her study site's nation, blank where it is not recorded."""
+    site = member.study_site
+    return site.nation_label if site else ""
+
+
+# Cells ------------------------------------------------------------------------------------
+
+
+def formula_neutralised(text: str) -> str:
+    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe:
+    members write free text, and "=HYPERLINK(...)" must stay words. The same in CSV and
+    XLSX, so both files hold the same values."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_cell(value: object) -> object:
+    """Times in UTC, as ISO 8601 with the offset: unambiguous for any software."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+    if isinstance(value, int):
+        return value
+    return formula_neutralised(str(value))
+
+
+def xlsx_cell(value: object) -> object:
+    """Times in UTC, as Excel dates (Excel has no time zones). Control characters, which
+    a form lets through and XLSX cannot hold, are left out."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if value is None or isinstance(value, int):
+        return value
+    return formula_neutralised(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+
+
+class Words:
+    """The words an export repeats on every row (yes, no, the labels of choices),
+    translated once, when the export is made in the editor's request, rather than once per
+    cell, and not later while the file streams."""
+
+    CHOICES = (Abstention, AnswerStatus, Constituency, EnteredVia, ModerationState, VersionKind)
+
+    def __init__(self) -> None:
+        self.yes, self.no = _("Yes"), _("No")
+        self.labels = {
+            choices: {key: str(name) for key, name in choices.choices} for choices in self.CHOICES
+        }
+
+    def flag(self, value: bool) -> str:
+        return self.yes if value else self.no
+
+    def label(self, choices: type[TextChoices], value: str) -> str:
+        return self.labels[choices][value] if value else ""
+
+
+# Columns --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    value: Callable[[Any], object]
+
+
+def member_columns(
+    identity: str, member_of: Callable[[Any], Member], words: Words
+) -> list[Column]:
+    columns = []
+    if identity == ExportIdentity.PSEUDONYM:
+        columns.append(Column(_("Member"), lambda row: member_of(row).pseudonym))
+    else:
+        columns.append(Column(_("Study id"), lambda row: study_id(member_of(row))))
+    if identity == ExportIdentity.REAL_NAMES:
+        columns += [
+            Column(_("Pseudonym"), lambda row: member_of(row).pseudonym),
+            Column(_("Real name"), lambda row: member_of(row).user.get_full_name()),
+            Column(_("Email address"), lambda row: member_of(row).user.email),
+        ]
+    return [
+        *columns,
+        Column(
+            _("Constituency"), lambda row: words.label(Constituency, member_of(row).constituency)
+        ),
+        Column(_("Study site"), lambda row: member_site(member_of(row))),
+        Column(_("Nation"), lambda row: member_nation(member_of(row))),
+        Column(
+            _("Member withdrawn"), lambda row: words.flag(member_of(row).withdrawn_at is not None)
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class PinnedPage:
+    """What a contribution's pinned revision says of where it is: the page's title then,
+    and each item's number."""
+
+    title: str
+    numbers: dict[str, str]
+
+
+def pinned_pages(revision_ids: QuerySet) -> dict[int, PinnedPage]:
+    """The pinned revisions the rows refer to, read once before the first row."""
+    pinned = {}
+    for revision in Revision.objects.filter(pk__in=revision_ids):
+        items = RoundPage(revision=revision).items
+        pinned[revision.pk] = PinnedPage(
+            title=revision.object_str, numbers={item.block_id: item.number for item in items}
+        )
+    return pinned
+
+
+def current_version(model: type[Model], parent: str) -> Case:
+    """True for the version its comment or rating stands at: the newest made on time, or
+    the first if all came late (a late change is kept but changes nothing)."""
+    siblings = model.objects.filter(**{parent: OuterRef(parent)})
+    return Case(
+        When(
+            Q(late=False) & ~Exists(siblings.filter(late=False, pk__gt=OuterRef("pk"))),
+            then=Value(True),
+        ),
+        When(
+            Q(late=True)
+            & ~Exists(siblings.filter(late=False))
+            & ~Exists(siblings.filter(pk__lt=OuterRef("pk"))),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+# The export -------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundExport:
+    round: Round
+    dataset: str
+    identity: str = ExportIdentity.PSEUDONYM
+    pinned: dict[int, PinnedPage] = field(default_factory=dict, init=False)
+    words: Words = field(default_factory=Words, init=False)
+
+    @property
+    def carries_identities(self) -> bool:
+        return self.identity == ExportIdentity.REAL_NAMES
+
+    @property
+    def is_comments(self) -> bool:
+        return self.dataset == ExportDataset.COMMENTS
+
+    @property
+    def member_path(self) -> str:
+        return "comment__author" if self.is_comments else "rating__member"
+
+    def versions(self) -> QuerySet:
+        parent = "comment" if self.is_comments else "rating"
+        model = CommentVersion if self.is_comments else RatingVersion
+        related = [parent, self.member_path]
+        related += [f"{self.member_path}__{path}" for path in MEMBER_SITE_RELATED]
+        if self.carries_identities:
+            related.append(f"{self.member_path}__user")
+        return (
+            model.objects.filter(**{f"{parent}__round": self.round})
+            # Withdrawal with deletion removed every version already; a comment others
+            # replied to stays as an empty placeholder, with no version, and no row here.
+            .exclude(**{f"{self.member_path}__withdrawal": Withdrawal.DELETED})
+            .select_related(*related)
+            .annotate(is_current=current_version(model, parent))
+            .order_by(f"{parent}_id", "pk")
+        )
+
+    def members(self) -> QuerySet[Member]:
+        """The members who have rows in the export."""
+        return Member.objects.filter(pk__in=self.versions().values(f"{self.member_path}_id"))
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        if self.is_comments:
+            return self.comment_columns()
+        return self.rating_columns()
+
+    def sheet_title(self) -> str:
+        return _("Comments") if self.is_comments else _("Ratings")
+
+    def headings(self) -> list[str]:
+        return [str(column.heading) for column in self.columns]
+
+    def rows(self) -> Iterator[list[object]]:
+        contributions = Comment if self.is_comments else Rating
+        self.pinned = pinned_pages(
+            contributions.objects.filter(round=self.round).values("revision_id")
+        )
+        for version in self.versions().iterator(chunk_size=CHUNK_ROWS):
+            yield [column.value(version) for column in self.columns]
+
+    def filename(self, export_format: str, day: date) -> str:
+        named = {
+            ExportIdentity.PSEUDONYM: "",
+            ExportIdentity.STUDY_ID: "-study-ids",
+            ExportIdentity.REAL_NAMES: "-identities",
+        }[ExportIdentity(self.identity)]
+        return f"round-{self.round.pk}-{self.dataset}{named}-{day.isoformat()}.{export_format}"
+
+    def page_title(self, contribution: Comment | Rating) -> str:
+        pinned = self.pinned.get(contribution.revision_id)
+        return pinned.title if pinned else ""
+
+    def item_number(self, contribution: Comment | Rating) -> str:
+        pinned = self.pinned.get(contribution.revision_id)
+        if not contribution.block_id or pinned is None:
+            return ""
+        return pinned.numbers.get(contribution.block_id, "")
+
+    def where_columns(self, of: Callable[[Any], Comment | Rating]) -> list[Column]:
+        return [
+            Column(_("Page"), lambda row: self.page_title(of(row))),
+            Column(_("Page id"), lambda row: of(row).page_id),
+            Column(_("Item"), lambda row: self.item_number(of(row))),
+            Column(_("Item block id"), lambda row: of(row).block_id),
+            Column(_("Pinned revision"), lambda row: of(row).revision_id),
+        ]
+
+    def version_columns(self) -> list[Column]:
+        return [
+            Column(_("Version"), lambda row: self.words.label(VersionKind, row.kind)),
+            Column(_("Version made"), lambda row: row.created_at),
+            Column(_("Current version"), lambda row: self.words.flag(row.is_current)),
+            Column(_("Version late"), lambda row: self.words.flag(row.late)),
+            Column(
+                _("Entered for her after"),
+                lambda row: self.words.label(EnteredVia, row.entered_via),
+            ),
+        ]
+
+    def comment_columns(self) -> list[Column]:
+        def comment(row: CommentVersion) -> Comment:
+            return row.comment
+
+        return [
+            Column(_("Comment id"), lambda row: row.comment_id),
+            Column(_("Reply to comment"), lambda row: row.comment.parent_id),
+            *member_columns(self.identity, lambda row: row.comment.author, self.words),
+            *self.where_columns(comment),
+            *self.version_columns(),
+            Column(_("Quote"), lambda row: row.quote),
+            Column(_("Comment"), lambda row: row.body),
+            Column(_("Comment made"), lambda row: row.comment.created_at),
+            Column(_("Comment changed"), lambda row: row.comment.edited_at),
+            Column(_("Comment withdrawn"), lambda row: row.comment.withdrawn_at),
+            Column(_("Comment late"), lambda row: self.words.flag(row.comment.late)),
+            Column(
+                _("Moderation state"),
+                lambda row: self.words.label(ModerationState, row.comment.moderation_state),
+            ),
+            Column(_("Why hidden"), lambda row: row.comment.hidden_reason),
+            Column(
+                _("Answer"), lambda row: self.words.label(AnswerStatus, row.comment.answer_status)
+            ),
+            Column(_("Response"), lambda row: row.comment.answer),
+            Column(_("Answered"), lambda row: row.comment.answered_at),
+        ]
+
+    def rating_columns(self) -> list[Column]:
+        def rating(row: RatingVersion) -> Rating:
+            return row.rating
+
+        return [
+            Column(_("Rating id"), lambda row: row.rating_id),
+            *member_columns(self.identity, lambda row: row.rating.member, self.words),
+            *self.where_columns(rating),
+            *self.version_columns(),
+            Column(_("Score"), lambda row: row.score),
+            Column(_("Not scored"), lambda row: self.words.label(Abstention, row.abstention)),
+            Column(_("Reason"), lambda row: row.reason),
+            Column(_("Rating first given"), lambda row: row.rating.created_at),
+            Column(_("Rating late"), lambda row: self.words.flag(row.rating.late)),
+        ]
+
+
+# Files ----------------------------------------------------------------------------------
+
+
+def csv_stream(export: RoundExport) -> Iterator[bytes]:
+    """The CSV file in UTF-8, in pieces of about ``CSV_CHUNK_BYTES``, for a
+    StreamingHttpResponse (Wagtail's ``Echo`` hands each line back encoded). The headings
+    are made now, in the editor's language; the rows as the file is sent."""
+    writer = csv.writer(Echo())
+    headings = writer.writerow(export.headings())
+    return _csv_chunks(export, writer, headings)
+
+
+def _csv_chunks(export: RoundExport, writer: Any, headings: bytes) -> Iterator[bytes]:
+    yield headings
+    chunk: list[bytes] = []
+    size = 0
+    for row in export.rows():
+        line = writer.writerow([csv_cell(value) for value in row])
+        chunk.append(line)
+        size += len(line)
+        if size >= CSV_CHUNK_BYTES:
+            yield b"".join(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield b"".join(chunk)
+
+
+def xlsx_file(export: RoundExport) -> IO[bytes]:
+    """The XLSX workbook, written row by row into a temporary file (deleted when closed)
+    and returned open at its start."""
+    workbook = Workbook(write_only=True, iso_dates=True)
+    sheet = workbook.create_sheet(title=export.sheet_title())
+    sheet.append(export.headings())
+    date_format = ExcelDateFormatter().get()
+
+    def cells(row: list[object]) -> Iterator[object]:
+        for value in row:
+            value = xlsx_cell(value)
+            if isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value)
+                cell.number_format = date_format
+                yield cell
+            else:
+                yield value
+
+    for row in export.rows():
+        sheet.append(cells(row))
+    # Left open: FileResponse sends it and closes it, which deletes it.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+CONTENT_TYPES = {ExportFormat.CSV: CSV_CONTENT_TYPE, ExportFormat.XLSX: XLSX_CONTENT_TYPE}

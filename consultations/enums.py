@@ -144,6 +144,14 @@ class ItemChange(models.TextChoices):
     ADDED = "added", _("New item")
 
 
+class YouSaidWeDid(models.TextChoices):
+    """Who may read a round's "you said, we did" page."""
+
+    NOT_PUBLISHED = "not_published", _("Not published")
+    MEMBERS = "members", _("Published to the round's members")
+    EVERYONE = "everyone", _("Published to everyone (a public page)")
+
+
 class SupportArea(models.TextChoices):
     ENGLAND = "england", _("England")
     SCOTLAND = "scotland", _("Scotland")

@@ -9,6 +9,7 @@ from datetime import datetime
 from smtplib import SMTPException
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
@@ -41,7 +42,7 @@ from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
 
-from consultations.admin_changes import RoundChangesView, round_changes
+from consultations.admin_changes import RoundChangesView, RoundYouSaidWeDidView, round_changes
 from consultations.admin_forms import (
     InvitationForm,
     MemberForm,
@@ -114,6 +115,14 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
                 priority=16,
             )
         )
+    items.append(
+        MenuItem(
+            _("You said, we did"),
+            url=reverse("rounds:you_said_we_did", args=[round.pk]),
+            icon_name="comment",
+            priority=17,
+        )
+    )
     return items
 
 
@@ -153,6 +162,12 @@ class RoundInspectView(generic.InspectView):
 
     def get_comments_visible_to_members_display_value(self) -> str:
         return yes_or_no(self.object.comments_visible_to_members)
+
+    def get_you_said_we_did_display_value(self) -> str:
+        return self.object.get_you_said_we_did_display()
+
+    def get_you_said_we_did_pseudonyms_display_value(self) -> str:
+        return yes_or_no(self.object.you_said_we_did_pseudonyms)
 
     def get_follows_display_value(self) -> str:
         return str(self.object.follows or "-")
@@ -224,6 +239,8 @@ class RoundViewSet(ModelViewSet):
         "audience",
         "comments_visible_to_members",
         "follows",
+        "you_said_we_did",
+        "you_said_we_did_pseudonyms",
         "created_by",
         "created_at",
     ]
@@ -268,6 +285,11 @@ class RoundViewSet(ModelViewSet):
             path("show/<int:pk>/", ShowView.as_view(), name="show"),
             path("enter/<int:pk>/", EnterView.as_view(), name="enter"),
             path("changes/<int:pk>/", self.changes_view, name="changes"),
+            path(
+                "you-said-we-did/<int:pk>/",
+                self.you_said_we_did_view,
+                name="you_said_we_did",
+            ),
         ]
 
     @cached_property
@@ -290,6 +312,13 @@ class RoundViewSet(ModelViewSet):
                     heading=gettext_lazy("Ratings and who takes part"),
                 ),
                 FieldPanel("follows"),
+                MultiFieldPanel(
+                    [
+                        FieldPanel("you_said_we_did", widget=forms.RadioSelect),
+                        FieldPanel("you_said_we_did_pseudonyms"),
+                    ],
+                    heading=gettext_lazy("You said, we did"),
+                ),
                 RoundPagesPanel(
                     "round_pages",
                     heading=gettext_lazy("Pages in the round"),
@@ -307,6 +336,10 @@ class RoundViewSet(ModelViewSet):
     @property
     def changes_view(self) -> Any:
         return RoundChangesView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def you_said_we_did_view(self) -> Any:
+        return RoundYouSaidWeDidView.as_view(permission_policy=self.permission_policy)
 
 
 # Members --------------------------------------------------------------------------------

@@ -70,6 +70,7 @@ from consultations.services.rounds import (
     round_page_pin,
     round_settings_check,
 )
+from consultations.services.traceability import change_responses_set
 from consultations.services.withdrawal import (
     REMOVED_COMMENT_BODY,
     WITHDRAWN_PSEUDONYM,
@@ -91,6 +92,7 @@ __all__ = [
     "REMOVED_COMMENT_BODY",
     "Timing",
     "WITHDRAWN_PSEUDONYM",
+    "change_responses_set",
     "comment_answer",
     "comment_edit",
     "comment_enter",

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from consultations.enums import Audience, Constituency, RatingScale
+from consultations.enums import Audience, Constituency, RatingScale, YouSaidWeDid
 from consultations.models import Invitation, Member, Round
 from evidence.enums import EvidenceKind, Nation
 from evidence.forms import EVIDENCE_IMPORT_COLUMNS
@@ -219,6 +219,7 @@ round_changes = mutated(
         "rating_scale": sometimes(*RatingScale.values),
         "consensus_threshold": sometimes("0", "50", "70", "100", "101", "-1", "1e9"),
         "audience": sometimes(*Audience.values),
+        "you_said_we_did": sometimes(*YouSaidWeDid.values),
         "follows": malformed_ids,
         "round_pages-0-page": malformed_ids,
         "round_pages-0-revision": malformed_ids,
@@ -257,6 +258,7 @@ def test_a_round_is_saved_only_with_valid_settings_and_shown_inert(
         assert 0 <= saved.consensus_threshold <= 100
         assert saved.rating_scale in RatingScale.values
         assert saved.audience in Audience.values
+        assert saved.you_said_we_did in YouSaidWeDid.values
         assert saved.round_pages.exists()
         assert "\x00" not in saved.instructions
         listing = coordinator_client.get(reverse("rounds:index"))

@@ -307,7 +307,7 @@ def _change_responses_seed(*, round: Round, log: Log) -> None:
                 )
                 linked += len(comment_ids)
     if linked:
-        log(f"Linked {linked} changes in {round.title} to the comments they answer.")
+        log(f"Linked changes in {round.title} to the earlier comments they answer ({linked}).")
 
 
 def _contributions_seed(*, round: Round, members: list[Member], log: Log) -> None:

@@ -138,6 +138,11 @@ ROWS = [
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{pro_comment}/withdraw/", SIGN_IN, E404, OK, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{su_round}/comments/{su_round_comment}/withdraw/", SIGN_IN, OK, E404, E404, E404, E403, E403, E403),
     row("consultations:comment_withdraw", "/consultations/{shared_round}/comments/{withdrawn_comment}/withdraw/", SIGN_IN, E404, E404, E404, E404, E403, E403, E403),
+    # "You said, we did": not published (404 for all), to the round's members, to everyone
+    row("consultations:you_said_we_did", "/consultations/{shared_round}/you-said-we-did/", E404, E404, E404, E404, E404, E404, E404, E404),
+    row("consultations:you_said_we_did", "/consultations/{su_round}/you-said-we-did/",    SIGN_IN, OK,   E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:you_said_we_did", "/consultations/{closed_round}/you-said-we-did/", OK,     OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("consultations:you_said_we_did", "/consultations/999999/you-said-we-did/",        E404,    E404,  E404,  E404,  E404,  E404,  E404,  E404),
     # Kept drafts: posted as she types (POST only); the view finds the round after the method check
     row("consultations:drafts",       "/consultations/{shared_round}/drafts/",              SIGN_IN, E405,  E405,  E405,  E405,  E403,  E403,  E403),
     # Support services: for anyone
@@ -166,6 +171,10 @@ ROWS = [
     row("rounds:enter",               "/admin/rounds/enter/{shared_round}/?member={service_user}&page={section}&kind=ratings", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:changes",             "/admin/rounds/changes/{shared_round}/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("rounds:changes",             "/admin/rounds/changes/999999/",                      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    # The admin preview of "you said, we did", whatever its publication state
+    row("rounds:you_said_we_did",     "/admin/rounds/you-said-we-did/{shared_round}/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:you_said_we_did",     "/admin/rounds/you-said-we-did/{closed_round}/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:you_said_we_did",     "/admin/rounds/you-said-we-did/999999/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

@@ -19,8 +19,8 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 import pytest
 
-from consultations.demo import DEMO_MEMBERS, INVITED_EMAIL
-from consultations.enums import Constituency
+from consultations.demo import DEMO_MEMBERS, EARLIER_ROUND_TITLE, INVITED_EMAIL
+from consultations.enums import Constituency, YouSaidWeDid
 from consultations.models import Comment, Invitation, Member, Round
 from tests.factories import EditorFactory
 
@@ -121,9 +121,14 @@ def start_pages() -> list[str]:
         ]
     for round in Round.objects.all():
         urls.append(reverse("consultations:round", args=[round.pk]))
-        # The moderation queue and entering for a member are for every editor: members
-        # appear there by pseudonym only.
-        urls += [reverse(f"rounds:{view}", args=[round.pk]) for view in ("moderation", "enter")]
+        urls.append(reverse("consultations:you_said_we_did", args=[round.pk]))
+        # The moderation queue, entering for a member, what changed (with the changes
+        # linked to comments) and "you said, we did" are for every editor: members appear
+        # there by pseudonym only.
+        urls += [
+            reverse(f"rounds:{view}", args=[round.pk])
+            for view in ("moderation", "enter", "changes", "you_said_we_did")
+        ]
         urls += [
             reverse("consultations:round_page", args=[round.pk, round_page.page_id])
             for round_page in round.round_pages.all()
@@ -225,6 +230,24 @@ def test_no_identity_reaches_those_who_may_not_see_it(role, people):
     assert records.lines or not any(r.status in (403, 404) for r in crawled.fetched)
     if role != "anonymous":
         assert not_private(crawled) == []
+
+
+def test_you_said_we_did_published_to_everyone_names_no_one(people):
+    """The demo's first round published to everyone: the public read the answered comments
+    by pseudonym, and nothing that says who anyone is."""
+    round = Round.objects.get(title=EARLIER_ROUND_TITLE)
+    round.you_said_we_did = YouSaidWeDid.EVERYONE
+    round.save(update_fields=["you_said_we_did"])
+    url = reverse("consultations:you_said_we_did", args=[round.pk])
+
+    with every_log_record() as records:
+        crawled = crawl(Client(), start=[url], limit=CRAWL_LIMIT)
+
+    (page,) = [response for response in crawled.fetched if response.url == url]
+    assert page.status == 200
+    assert "Bluebell" in page.body and "Kestrel" in page.body
+    assert leaks(crawled, people, except_for=None) == {}
+    assert [line for line in records.lines if markers_in(line, people)] == []
 
 
 def test_public_pages_stay_cacheable_for_anonymous_readers(people):

@@ -4,6 +4,8 @@ to" beside the change, members only the comments they could read."""
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from wagtail.models import ModelLogEntry
@@ -394,3 +396,24 @@ def test_a_removed_item_shows_the_comments_its_removal_answers(
     removed = soup.find(id=f"removed-{item_ids[2]}")
     assert "Changed in response to" in removed.get_text()
     assert "One plan, please." in removed.find(class_="app-changed-in-response").get_text()
+
+
+def test_her_page_costs_the_same_queries_for_one_or_three_links(
+    client, editor, second_round, second_round_page, comments, service_user, item_ids
+):
+    client.force_login(service_user.user)
+
+    def links_then_queries(*names: str) -> int:
+        change_responses_set(
+            round=second_round,
+            page_id=second_round_page.page_id,
+            block_id=item_ids[0],
+            comment_ids=[comments[name].pk for name in names],
+            by=editor,
+        )
+        client.get(page_url(second_round_page))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(page_url(second_round_page)).status_code == 200
+        return len(captured)
+
+    assert links_then_queries("willow") == links_then_queries("willow", "rowan", "page")

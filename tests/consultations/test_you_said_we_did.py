@@ -3,6 +3,8 @@ answers and the later changes made in response, as the research team published i
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -365,3 +367,24 @@ def test_the_round_form_publishes_it_and_warns_that_everyone_means_public(
 def test_a_new_round_is_not_published(section):
     assert RoundFactory().you_said_we_did == YouSaidWeDid.NOT_PUBLISHED
     assert RoundFactory().you_said_we_did_pseudonyms is True
+
+
+def test_the_page_costs_the_same_queries_for_three_or_six_answers(
+    client, round, comments, service_user, item_ids
+):
+    publish(round, YouSaidWeDid.EVERYONE)
+    url = page_url(round)
+    client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    with_three = queries()
+    for index in range(3):
+        extra = post_late(round, service_user, item_ids[index], f"More words {index}.")
+        answer(extra, AnswerStatus.NOTED, "Thank you.")
+
+    assert queries() == with_three
+    assert "More words 2." in client.get(url).text

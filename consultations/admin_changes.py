@@ -175,7 +175,11 @@ class RoundChangesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         if not page_id.isdecimal() or len(page_id) > 18:
             messages.error(request, _("Nothing was saved: the form was not for a page."))
             return redirect(url)
-        comment_ids = [int(pk) for pk in request.POST.getlist("comments") if pk.isdecimal()][:1000]
+        comment_ids = [
+            int(pk)
+            for pk in request.POST.getlist("comments")[:1000]
+            if pk.isdecimal() and len(pk) <= 18
+        ]
         try:
             linked, unlinked = change_responses_set(
                 round=self.object,

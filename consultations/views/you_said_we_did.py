@@ -35,12 +35,13 @@ def _in_round(member: Member | None, round: Round) -> bool:
 def you_said_we_did(request: HttpRequest, round_pk: int) -> HttpResponse:
     round = get_object_or_404(Round, pk=round_pk)
     member = member_for_user(request.user)
+    in_round = _in_round(member, round)
     if round.you_said_we_did == YouSaidWeDid.MEMBERS:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if member is None:
             raise PermissionDenied(_("This page is for members of the study's advisory group."))
-        if not _in_round(member, round):
+        if not in_round:
             raise Http404
     elif round.you_said_we_did != YouSaidWeDid.EVERYONE:
         raise Http404
@@ -52,7 +53,7 @@ def you_said_we_did(request: HttpRequest, round_pk: int) -> HttpResponse:
             "pages": answers_of(round),
             "show_pseudonyms": round.you_said_we_did_pseudonyms,
             # Her way back is through her consultations; anyone else's through the site.
-            "in_round": _in_round(member, round),
+            "in_round": in_round,
             "breadcrumbs": crumbs(),
         },
     )

@@ -395,6 +395,8 @@ def following(cast) -> Round:
     block_id=st.one_of(st.sampled_from(["first", "second"]), hostile_text, malformed_ids),
     comments=st.lists(st.one_of(st.sampled_from(["own", "other"]), malformed_ids), max_size=3),
 )
+# More digits than Python turns into a number.
+@example(page="page", block_id="first", comments=["own", "9" * 5000])
 def test_a_change_is_linked_only_to_comments_it_may_answer(
     coordinator_client, cast, following, page, block_id, comments
 ):

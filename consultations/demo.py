@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page, Revision
 
 from cms.demo import Log
+from consultations.changes import page_comparison
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import (
     AnswerStatus,
@@ -24,6 +25,7 @@ from consultations.enums import (
     Nation,
     RatingScale,
     SupportArea,
+    YouSaidWeDid,
 )
 from consultations.models import (
     Comment,
@@ -40,6 +42,7 @@ from consultations.models import (
 )
 from consultations.selectors import consultable_pages
 from consultations.services import (
+    change_responses_set,
     comment_answer,
     comment_edit,
     comment_post,
@@ -163,6 +166,8 @@ def _earlier_round_ensure(*, members: list[Member], log: Log) -> Round | None:
         rating_scale=RatingScale.NINE_POINT,
         audience=Audience.BOTH,
         comments_visible_to_members=True,
+        # Its answers are published to its members: "you said, we did".
+        you_said_we_did=YouSaidWeDid.MEMBERS,
         created_by=_editor(),
     )
     round_page = RoundPage.objects.create(round=round, page=page, revision=revision, sort_order=0)
@@ -293,6 +298,44 @@ def _round_ensure(*, members: list[Member], follows: Round | None, log: Log) -> 
     )
     if len(members) == len(DEMO_MEMBERS):
         _contributions_seed(round=round, members=members, log=log)
+    if follows is not None:
+        _change_responses_seed(round=round, log=log)
+
+
+def _change_responses_seed(*, round: Round, log: Log) -> None:
+    """Link each reworded item of the round to the answered earlier comments on it: the
+    research team's record of what changed in response."""
+    editor = _editor()
+    if editor is None:
+        return
+    linked = 0
+    for round_page in RoundPage.objects.filter(round=round).select_related("revision"):
+        comparison = page_comparison(round=round, round_page=round_page)
+        if not comparison.is_compared:
+            continue
+        round_ids = [earlier.round_id for earlier in comparison.earlier_round_pages]
+        for change in comparison.items:
+            if not change.is_changed:
+                continue
+            answered = Comment.objects.filter(
+                round_id__in=round_ids,
+                page_id=round_page.page_id,
+                block_id=change.block_id,
+                hidden_at__isnull=True,
+                withdrawn_at__isnull=True,
+            ).exclude(answer_status="")
+            comment_ids = list(answered.values_list("pk", flat=True))
+            if comment_ids:
+                change_responses_set(
+                    round=round,
+                    page_id=round_page.page_id,
+                    block_id=change.block_id,
+                    comment_ids=comment_ids,
+                    by=editor,
+                )
+                linked += len(comment_ids)
+    if linked:
+        log(f"Linked changes in {round.title} to the earlier comments they answer ({linked}).")
 
 
 def _contributions_seed(*, round: Round, members: list[Member], log: Log) -> None:

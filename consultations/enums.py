@@ -178,6 +178,14 @@ class Nation(models.TextChoices):
 NATION_NOT_RECORDED = _("Not recorded")
 
 
+class YouSaidWeDid(models.TextChoices):
+    """Who may read a round's "you said, we did" page."""
+
+    NOT_PUBLISHED = "not_published", _("Not published")
+    MEMBERS = "members", _("Published to the round's members")
+    EVERYONE = "everyone", _("Published to everyone (a public page)")
+
+
 class SupportArea(models.TextChoices):
     ENGLAND = "england", _("England")
     SCOTLAND = "scotland", _("Scotland")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.views import care, members, rounds
+from consultations.views import care, members, rounds, you_said_we_did
 
 app_name = "consultations"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:round_pk>/", rounds.round_detail, name="round"),
     path("<int:round_pk>/drafts/", care.drafts, name="drafts"),
     path("<int:round_pk>/results/", rounds.round_results, name="results"),
+    path(
+        "<int:round_pk>/you-said-we-did/",
+        you_said_we_did.you_said_we_did,
+        name="you_said_we_did",
+    ),
     path("<int:round_pk>/pages/<int:page_pk>/", rounds.round_page, name="round_page"),
     path("<int:round_pk>/pages/<int:page_pk>/rate/", rounds.rate, name="rate"),
     path("<int:round_pk>/pages/<int:page_pk>/comment/", rounds.comment, name="comment"),

@@ -43,7 +43,7 @@ from wagtail.templatetags.wagtailcore_tags import richtext
 
 import django_filters
 
-from consultations.admin_changes import RoundChangesView, round_changes
+from consultations.admin_changes import RoundChangesView, RoundYouSaidWeDidView, round_changes
 from consultations.admin_forms import (
     InvitationForm,
     MemberForm,
@@ -128,6 +128,14 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
                 priority=16,
             )
         )
+    items.append(
+        MenuItem(
+            _("You said, we did"),
+            url=reverse("rounds:you_said_we_did", args=[round.pk]),
+            icon_name="comment",
+            priority=17,
+        )
+    )
     return items
 
 
@@ -202,6 +210,12 @@ class RoundInspectView(generic.InspectView):
     def get_members_see_results_display_value(self) -> str:
         return yes_or_no(self.object.members_see_results)
 
+    def get_you_said_we_did_display_value(self) -> str:
+        return self.object.get_you_said_we_did_display()
+
+    def get_you_said_we_did_pseudonyms_display_value(self) -> str:
+        return yes_or_no(self.object.you_said_we_did_pseudonyms)
+
     def get_follows_display_value(self) -> str:
         return str(self.object.follows or "-")
 
@@ -274,6 +288,8 @@ class RoundViewSet(ModelViewSet):
         "comments_visible_to_members",
         "members_see_results",
         "follows",
+        "you_said_we_did",
+        "you_said_we_did_pseudonyms",
         "created_by",
         "created_at",
     ]
@@ -323,6 +339,11 @@ class RoundViewSet(ModelViewSet):
             path("report/<int:pk>/", self.report_view, name="report"),
             path("report-csv/<int:pk>/", self.report_csv_view, name="report_csv"),
             path("export/<int:pk>/", ExportView.as_view(), name="export"),
+            path(
+                "you-said-we-did/<int:pk>/",
+                self.you_said_we_did_view,
+                name="you_said_we_did",
+            ),
         ]
 
     @cached_property
@@ -351,6 +372,13 @@ class RoundViewSet(ModelViewSet):
                     heading=gettext_lazy("Ratings and who takes part"),
                 ),
                 FieldPanel("follows"),
+                MultiFieldPanel(
+                    [
+                        FieldPanel("you_said_we_did", widget=forms.RadioSelect),
+                        FieldPanel("you_said_we_did_pseudonyms"),
+                    ],
+                    heading=gettext_lazy("You said, we did"),
+                ),
                 RoundPagesPanel(
                     "round_pages",
                     heading=gettext_lazy("Pages in the round"),
@@ -384,6 +412,10 @@ class RoundViewSet(ModelViewSet):
     @property
     def report_csv_view(self) -> Any:
         return ReportCSVView.as_view(permission_policy=self.permission_policy)
+
+    @property
+    def you_said_we_did_view(self) -> Any:
+        return RoundYouSaidWeDidView.as_view(permission_policy=self.permission_policy)
 
 
 # Members --------------------------------------------------------------------------------

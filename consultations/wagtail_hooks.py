@@ -144,6 +144,26 @@ def register_moderation_log_actions(actions: LogActionRegistry) -> None:
             }
 
 
+@hooks.register("register_log_actions")
+def register_traceability_log_actions(actions: LogActionRegistry) -> None:
+    class ChangeResponseFormatter(LogFormatter):
+        message = ""
+
+        def format_message(self, log_entry: object) -> str:
+            comments = log_entry.data.get("comments") or []
+            return self.message % {"comments": ", ".join(str(pk) for pk in comments) or "-"}
+
+    @actions.register_action("consultations.change_link")
+    class LinkFormatter(ChangeResponseFormatter):
+        label = _("Link a change to comments")
+        message = _("A changed requirement linked to earlier comments it answers: %(comments)s")
+
+    @actions.register_action("consultations.change_unlink")
+    class UnlinkFormatter(ChangeResponseFormatter):
+        label = _("Unlink a change from comments")
+        message = _("A changed requirement no longer linked to earlier comments: %(comments)s")
+
+
 def deletion_refused(request: HttpRequest, pages: list[Page]) -> bool:
     """Members' comments and ratings are tied to the revisions a round pinned, so a page
     in a round, or above one, stays; unpublishing it hides it from readers instead."""

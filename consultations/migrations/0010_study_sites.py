@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     text is kept as ``study_site_name`` until 0011 has copied it into the list."""
 
     dependencies = [
-        ("consultations", "0008_results"),
+        ("consultations", "0009_traceability"),
     ]
 
     operations = [

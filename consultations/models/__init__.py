@@ -18,6 +18,7 @@ from consultations.models.mixins import (
 )
 from consultations.models.moderation import ModerationVisit
 from consultations.models.rounds import Round, RoundPage
+from consultations.models.traceability import ChangeResponse
 
 __all__ = [
     "ANSWER_MAX_LENGTH",
@@ -27,6 +28,7 @@ __all__ = [
     "HIDDEN_REASON_MAX_LENGTH",
     "QUOTE_MAX_LENGTH",
     "REASON_MAX_LENGTH",
+    "ChangeResponse",
     "Comment",
     "CommentVersion",
     "ConsultablePageMixin",

@@ -21,6 +21,7 @@ from consultations.enums import (
     RatingScale,
     RoundStatus,
     ScaleDefinition,
+    YouSaidWeDid,
 )
 from consultations.models.members import Member
 from consultations.models.mixins import ConsultablePageMixin, ConsultationItem
@@ -108,6 +109,23 @@ class Round(ClusterableModel):
         blank=True,
         related_name="followed_by",
     )
+    you_said_we_did = models.CharField(
+        _("you said, we did"),
+        max_length=20,
+        choices=YouSaidWeDid.choices,
+        default=YouSaidWeDid.NOT_PUBLISHED,
+        help_text=_(
+            "A page of the round's answered comments, each with the research team's answer "
+            "and any later change made in response. Published to everyone, it is a public "
+            "page: anyone can read members' words there, under their pseudonyms (or without "
+            "them, if you untick the box below)."
+        ),
+    )
+    you_said_we_did_pseudonyms = models.BooleanField(
+        _("show pseudonyms on “you said, we did”"),
+        default=True,
+        help_text=_("If unticked, the page shows members' comments without their pseudonyms."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -155,6 +173,10 @@ class Round(ClusterableModel):
     @property
     def scale(self) -> ScaleDefinition:
         return RatingScale(self.rating_scale).definition
+
+    @property
+    def you_said_we_did_published(self) -> bool:
+        return self.you_said_we_did != YouSaidWeDid.NOT_PUBLISHED
 
     def is_for(self, member: Member) -> bool:
         return member.constituency in AUDIENCE_CONSTITUENCIES[self.audience]

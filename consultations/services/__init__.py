@@ -72,6 +72,7 @@ from consultations.services.rounds import (
     round_rule_check,
     round_settings_check,
 )
+from consultations.services.traceability import change_responses_set
 from consultations.services.withdrawal import (
     REMOVED_COMMENT_BODY,
     WITHDRAWN_PSEUDONYM,
@@ -93,6 +94,7 @@ __all__ = [
     "REMOVED_COMMENT_BODY",
     "Timing",
     "WITHDRAWN_PSEUDONYM",
+    "change_responses_set",
     "comment_answer",
     "comment_edit",
     "comment_enter",

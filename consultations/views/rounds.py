@@ -52,6 +52,7 @@ from consultations.results import (
     round_results_by_item,
 )
 from consultations.templatetags.consultation_tags import CONTEXT_KEY
+from consultations.traceability import ChangedInResponse, changed_in_response_for
 from consultations.views.access import member_required
 from consultations.views.care import draft_button, draft_button_handle, draft_offer
 from consultations.views.limits import limit_reached, limit_status
@@ -143,6 +144,8 @@ class RoundPageContext:
     # What changed since the earlier round she took part in, and her comments there.
     comparison: PageComparison | None = None
     earlier: EarlierComments | None = None
+    # The earlier comments each item's change answers, as she may see them.
+    responses: dict[str, ChangedInResponse] | None = None
 
     @cached_property
     def is_open(self) -> bool:
@@ -269,6 +272,7 @@ class RoundPageContext:
             "change": self.comparison.by_block_id.get(block_id),
             "earlier_round": self.comparison.earlier_round,
             "earlier_groups": self.earlier.on_item(block_id) if self.earlier else [],
+            "responses": (self.responses or {}).get(block_id),
         }
 
     def page_context(self) -> dict:
@@ -295,6 +299,11 @@ def round_page_render(
         if page_id == round_page.page_id
     }
     comparison = page_comparison(round=round, round_page=round_page, member=member)
+    responses = (
+        changed_in_response_for(round=round, page_id=round_page.page_id, member=member)
+        if comparison.is_compared
+        else {}
+    )
     consultation = RoundPageContext(
         request=request,
         round=round,
@@ -305,7 +314,9 @@ def round_page_render(
         bound=bound,
         comparison=comparison,
         earlier=earlier_comments(comparison=comparison, member=member),
+        responses=responses,
     )
+    removed = removed_items(comparison=comparison, earlier=consultation.earlier)
     page = round_page.pinned_page
     template = (
         page.consultation_template
@@ -324,7 +335,8 @@ def round_page_render(
             "error_form": bound.form if bound else None,
             "is_closed": round.status == RoundStatus.CLOSED,
             "comparison": comparison if comparison.is_compared else None,
-            "removed_items": removed_items(comparison=comparison, earlier=consultation.earlier),
+            "removed_items": removed,
+            "removed_rows": [(item, responses.get(item.block_id)) for item in removed],
             "earlier_page_groups": consultation.earlier.on_page,
         },
     )

@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from consultations.admin_forms import REVISIONS_PER_PAGE
-from consultations.enums import Audience, Constituency, RatingScale
+from consultations.enums import Audience, Constituency, RatingScale, YouSaidWeDid
 from consultations.models import Invitation, Round
 from consultations.models.members import token_digest
 from consultations.selectors import invitation_find
@@ -95,6 +95,8 @@ def round_form_data(*pages: tuple, **fields: object) -> dict:
         "members_see_results": "on",
         "audience": Audience.BOTH,
         "follows": "",
+        "you_said_we_did": YouSaidWeDid.NOT_PUBLISHED,
+        "you_said_we_did_pseudonyms": "on",
         "round_pages": inline_formset(
             [{"page": page.pk, "revision": revision} for page, revision in pages],
             min=1,

@@ -2,13 +2,25 @@
 
 from io import StringIO
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
 import pytest
 
+from consultations.changes import page_comparison
 from consultations.demo import EARLIER_ROUND_TITLE, ROUND_TITLE
-from consultations.enums import Audience, Constituency, RoundStatus
-from consultations.models import Comment, Invitation, Member, Rating, Round, RoundPage
+from consultations.enums import Audience, Constituency, RoundStatus, YouSaidWeDid
+from consultations.models import (
+    ChangeResponse,
+    Comment,
+    Invitation,
+    Member,
+    Rating,
+    Round,
+    RoundPage,
+)
 from consultations.selectors import consultable_pages
 
 
@@ -60,15 +72,14 @@ def test_seed_demo_leaves_one_invitation_waiting(demo_site):
 
 
 def test_seed_demo_a_second_time_creates_nothing(demo_site):
-    counts = [model.objects.count() for model in (Round, RoundPage, Member, Invitation, Comment)]
+    models = (Round, RoundPage, Member, Invitation, Comment, ChangeResponse)
+    counts = [model.objects.count() for model in models]
     out = StringIO()
 
     call_command("seed_demo", stdout=out)
 
     assert "Created" not in out.getvalue()
-    assert [
-        model.objects.count() for model in (Round, RoundPage, Member, Invitation, Comment)
-    ] == counts
+    assert [model.objects.count() for model in models] == counts
     assert f"Created the round {OPEN_ROUND}" in demo_site
 
 
@@ -96,3 +107,44 @@ def test_seed_demo_closes_an_earlier_round_on_the_first_draft_with_answered_comm
     assert all(c.created_at < earlier.closes_at < c.answered_at for c in comments)
     assert not comments.filter(late=True).exists()
     assert Rating.objects.filter(round=earlier, late=False).count() >= 4
+
+
+def test_seed_demo_links_the_reworded_item_to_the_comment_it_answers(demo_site):
+    earlier = Round.objects.get(title=EARLIER_ROUND_TITLE)
+    open_round = Round.objects.get(title=OPEN_ROUND)
+    (round_page,) = earlier.round_pages.all()
+    now = open_round.round_pages.get(page=round_page.page)
+    reworded = [
+        change.block_id
+        for change in page_comparison(round=open_round, round_page=now).items
+        if change.is_changed
+    ]
+
+    (link,) = ChangeResponse.objects.filter(round=open_round)
+    assert link.block_id in reworded
+    assert link.comment.round == earlier
+    assert link.comment.block_id == link.block_id
+    assert link.comment.is_answered
+    assert link.linked_by.username == "editor"
+    assert f"Linked changes in {OPEN_ROUND} to the earlier comments they answer (1)." in demo_site
+
+
+def test_seed_demo_publishes_the_first_rounds_you_said_we_did_to_its_members(demo_site):
+    earlier = Round.objects.get(title=EARLIER_ROUND_TITLE)
+    open_round = Round.objects.get(title=OPEN_ROUND)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="member-su"))
+
+    page = client.get(reverse("consultations:you_said_we_did", args=[earlier.pk]))
+    round_page = open_round.round_pages.order_by("sort_order").first()
+    item_page = client.get(
+        reverse("consultations:round_page", args=[open_round.pk, round_page.page_id])
+    )
+
+    assert earlier.you_said_we_did == YouSaidWeDid.MEMBERS
+    assert open_round.you_said_we_did == YouSaidWeDid.NOT_PUBLISHED
+    assert page.status_code == 200
+    assert "Bluebell said" in page.text and "Kestrel said" in page.text
+    assert "Changed in response: requirement" in page.text
+    assert "Changed in response to" in item_page.text
+    assert "Your comment in Round 1: the first draft" in item_page.text

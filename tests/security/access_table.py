@@ -144,6 +144,11 @@ ROWS = [
     row("consultations:results",      "/consultations/{shared_round}/results/",             SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
     row("consultations:results",      "/consultations/{scheduled_round}/results/",          SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
     row("consultations:results",      "/consultations/999999/results/",                     SIGN_IN, E404,  E404,  E404,  E404,  E403,  E403,  E403),
+    # "You said, we did": not published (404 for all), to the round's members, to everyone
+    row("consultations:you_said_we_did", "/consultations/{shared_round}/you-said-we-did/", E404, E404, E404, E404, E404, E404, E404, E404),
+    row("consultations:you_said_we_did", "/consultations/{su_round}/you-said-we-did/",    SIGN_IN, OK,   E404,  E404,  E404,  E403,  E403,  E403),
+    row("consultations:you_said_we_did", "/consultations/{closed_round}/you-said-we-did/", OK,     OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("consultations:you_said_we_did", "/consultations/999999/you-said-we-did/",        E404,    E404,  E404,  E404,  E404,  E404,  E404,  E404),
     # Kept drafts: posted as she types (POST only); the view finds the round after the method check
     row("consultations:drafts",       "/consultations/{shared_round}/drafts/",              SIGN_IN, E405,  E405,  E405,  E405,  E403,  E403,  E403),
     # Support services: for anyone
@@ -192,6 +197,10 @@ ROWS = [
     row("rounds:export",              "/admin/rounds/export/{shared_round}/?dataset=comments&format=csv&identity=real_names", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E403, OK, OK),
     row("rounds:export",              "/admin/rounds/export/{shared_round}/?dataset=ratings&format=xlsx&identity=real_names", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E403, OK, OK),
     row("rounds:export",              "/admin/rounds/export/999999/",                       ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
+    # The admin preview of "you said, we did", whatever its publication state
+    row("rounds:you_said_we_did",     "/admin/rounds/you-said-we-did/{shared_round}/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:you_said_we_did",     "/admin/rounds/you-said-we-did/{closed_round}/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("rounds:you_said_we_did",     "/admin/rounds/you-said-we-did/999999/",              ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E404, E404, E404),
     # Members: nobody adds or deletes one; only coordinators change one
     row("members:index",              "/admin/members/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("members:index_results",      "/admin/members/results/",                            ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),

@@ -18,8 +18,10 @@ Roles, in the order the access matrix lists them:
 - ``superuser``.
 
 Besides the shared round and the round for service users, a round not yet open and one
-that has closed, all on one framework section; a page of every type; invitations waiting,
-expired and accepted; a support service; the members' study site and a spare one.
+that has closed, all on one framework section ("you said, we did" is published to its
+members for the round for service users, to everyone for the closed round, and not for
+the others); a page of every type; invitations waiting, expired and accepted; a support
+service; the members' study site and a spare one.
 """
 
 from collections.abc import Iterator
@@ -38,7 +40,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 import pytest
 
-from consultations.enums import Audience, Constituency, SupportArea
+from consultations.enums import Audience, Constituency, SupportArea, YouSaidWeDid
 from consultations.models import (
     Comment,
     Invitation,
@@ -137,6 +139,7 @@ def cast_build() -> Cast:
         title="Service users' round",
         audience=Audience.SERVICE_USERS,
         comments_visible_to_members=True,
+        you_said_we_did=YouSaidWeDid.MEMBERS,
     )
     RoundPageFactory(round=su_round, page=section)
     now = timezone.now()
@@ -145,7 +148,10 @@ def cast_build() -> Cast:
     )
     RoundPageFactory(round=scheduled_round, page=section)
     closed_round = RoundFactory(
-        title="Round gone by", opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=2)
+        title="Round gone by",
+        opens_at=now - timedelta(days=9),
+        closes_at=now - timedelta(days=2),
+        you_said_we_did=YouSaidWeDid.EVERYONE,
     )
     RoundPageFactory(round=closed_round, page=section)
 

@@ -20,8 +20,14 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 
 import pytest
 
-from consultations.demo import DEMO_MEMBERS, INVITED_EMAIL
-from consultations.enums import Constituency, ExportDataset, ExportFormat, ExportIdentity
+from consultations.demo import DEMO_MEMBERS, EARLIER_ROUND_TITLE, INVITED_EMAIL
+from consultations.enums import (
+    Constituency,
+    ExportDataset,
+    ExportFormat,
+    ExportIdentity,
+    YouSaidWeDid,
+)
 from consultations.models import Comment, Invitation, Member, Round, StudySite
 from tests.factories import EditorFactory
 
@@ -137,11 +143,13 @@ def start_pages() -> list[str]:
     for round in Round.objects.all():
         urls.append(reverse("consultations:round", args=[round.pk]))
         urls.append(reverse("consultations:results", args=[round.pk]))
-        # The moderation queue, entering for a member and the results are for every
-        # editor: members appear there by pseudonym only, or not at all.
+        urls.append(reverse("consultations:you_said_we_did", args=[round.pk]))
+        # The moderation queue, entering for a member, the results, what changed (with the
+        # changes linked to comments) and "you said, we did" are for every editor: members
+        # appear there by pseudonym only, or not at all.
         urls += [
             reverse(f"rounds:{view}", args=[round.pk])
-            for view in ("moderation", "enter", "results")
+            for view in ("moderation", "enter", "results", "changes", "you_said_we_did")
         ]
         # Its exports, every dataset and file as every editor may take them, and the one
         # with real names, which those without the permission are refused.
@@ -282,6 +290,24 @@ def test_no_identity_reaches_those_who_may_not_see_it(role, people):
     assert records.lines or not any(r.status in (403, 404) for r in crawled.fetched)
     if role != "anonymous":
         assert not_private(crawled) == []
+
+
+def test_you_said_we_did_published_to_everyone_names_no_one(people):
+    """The demo's first round published to everyone: the public read the answered comments
+    by pseudonym, and nothing that says who anyone is."""
+    round = Round.objects.get(title=EARLIER_ROUND_TITLE)
+    round.you_said_we_did = YouSaidWeDid.EVERYONE
+    round.save(update_fields=["you_said_we_did"])
+    url = reverse("consultations:you_said_we_did", args=[round.pk])
+
+    with every_log_record() as records:
+        crawled = crawl(Client(), start=[url], limit=CRAWL_LIMIT)
+
+    (page,) = [response for response in crawled.fetched if response.url == url]
+    assert page.status == 200
+    assert "Bluebell" in page.body and "Kestrel" in page.body
+    assert leaks(crawled, people, except_for=None) == {}
+    assert [line for line in records.lines if markers_in(line, people)] == []
 
 
 def test_public_pages_stay_cacheable_for_anonymous_readers(people):

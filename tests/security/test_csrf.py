@@ -65,7 +65,9 @@ MUST_REFUSE = {
         for view in ("index", "add", "edit", "delete", "history", "usage")
     ),
     "rounds:inspect",
+    "rounds:changes",
     "invitations:renew",
+    "consultations:you_said_we_did",
 }
 
 # What a forged form might carry: enough for most of the site's forms to be valid.
@@ -190,6 +192,8 @@ WITH_TOKEN = [
         "/admin/invitations/delete/{pending_invitation}/",
     ),
     ("editor", "/admin/evidence/import/", "/admin/evidence/import/"),
+    # Linking a change to the comments it answers.
+    ("editor", "/admin/rounds/changes/{shared_round}/", "/admin/rounds/changes/{shared_round}/"),
     ("editor", "/admin/", "/admin/logout/"),
 ]
 

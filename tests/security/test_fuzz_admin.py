@@ -20,12 +20,17 @@ import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from consultations.enums import Audience, Constituency, RatingScale
-from consultations.models import Invitation, Member, Round
+from consultations.enums import Audience, Constituency, RatingScale, YouSaidWeDid
+from consultations.models import ChangeResponse, Invitation, Member, Round
 from evidence.enums import EvidenceKind, Nation
 from evidence.forms import EVIDENCE_IMPORT_COLUMNS
 from evidence.models import EvidenceSummaryPage
-from tests.factories import EditorFactory, EvidenceIndexPageFactory
+from tests.factories import (
+    EditorFactory,
+    EvidenceIndexPageFactory,
+    RoundFactory,
+    RoundPageFactory,
+)
 
 from .fuzz_support import (
     as_received,
@@ -223,6 +228,7 @@ round_changes = mutated(
         "consensus_threshold": sometimes("0", "50", "70", "100", "101", "-1", "1e9"),
         "consensus_bottom_limit": sometimes("0", "15", "50", "51", "-1", "1e9"),
         "audience": sometimes(*Audience.values),
+        "you_said_we_did": sometimes(*YouSaidWeDid.values),
         "follows": malformed_ids,
         "round_pages-0-page": malformed_ids,
         "round_pages-0-revision": malformed_ids,
@@ -262,6 +268,7 @@ def test_a_round_is_saved_only_with_valid_settings_and_shown_inert(
         assert 0 <= saved.consensus_bottom_limit <= 50
         assert saved.rating_scale in RatingScale.values
         assert saved.audience in Audience.values
+        assert saved.you_said_we_did in YouSaidWeDid.values
         assert saved.round_pages.exists()
         assert "\x00" not in saved.instructions
         listing = coordinator_client.get(reverse("rounds:index"))
@@ -374,3 +381,43 @@ def test_an_evidence_import_saves_only_valid_rows_as_drafts(
             )
             for summary in EvidenceSummaryPage.objects.order_by("-pk")[:created]:
                 assert_inert(explorer.content, summary.title)
+
+
+@pytest.fixture
+def following(cast) -> Round:
+    """A round following the cast's round, on a draft whose first item was reworded."""
+    section = cast.page
+    section.requirements[0].value["statement"] = "Services always share one care plan."
+    section.save_revision()
+    round = RoundFactory(title="Round 2", follows=cast.round)
+    RoundPageFactory(round=round, page=section)
+    return round
+
+
+@fuzz_slow
+@given(
+    page=st.one_of(st.just("page"), malformed_ids),
+    block_id=st.one_of(st.sampled_from(["first", "second"]), hostile_text, malformed_ids),
+    comments=st.lists(st.one_of(st.sampled_from(["own", "other"]), malformed_ids), max_size=3),
+)
+# More digits than Python turns into a number.
+@example(page="page", block_id="first", comments=["own", "9" * 5000])
+def test_a_change_is_linked_only_to_comments_it_may_answer(
+    coordinator_client, cast, following, page, block_id, comments
+):
+    names = {"own": cast.own_comment.pk, "other": cast.other_comment.pk}
+    items = {"first": cast.item_ids[0], "second": cast.item_ids[1]}
+    fields = {
+        "page": cast.page.pk if page == "page" else page,
+        "block_id": items.get(block_id, block_id),
+        "comments": [names.get(name, name) for name in comments],
+    }
+    with rolled_back():
+        response = post_form(
+            coordinator_client, reverse("rounds:changes", args=[following.pk]), fields
+        )
+        assert_no_server_error(response)
+        for link in ChangeResponse.objects.all():
+            assert link.round_id == following.pk and link.page_id == cast.page.pk
+            assert link.block_id in cast.item_ids
+            assert link.comment_id in names.values()

@@ -19,6 +19,7 @@ from cms.demo import Log
 from consultations.changes import page_comparison
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import (
+    Abstention,
     AnswerStatus,
     Audience,
     Constituency,
@@ -89,6 +90,40 @@ DEMO_MEMBERS = (
     DemoMember("member-pro", Constituency.PROFESSIONAL, "Kestrel", "Demo site South", "Midwife"),
 )
 
+# The rest of the first round's panel: members who cannot sign in (no password, no name,
+# no address), there so that the results, response rates, exports and report have enough
+# ratings to show: a group of fewer than CONSULTATIONS_MIN_GROUP_SIZE is "too few to show"
+# to members.
+_SU, _PRO = Constituency.SERVICE_USER, Constituency.PROFESSIONAL
+DEMO_PANEL = (
+    DemoMember("demo-panel-01", _SU, "Hazel", "Demo site North"),
+    DemoMember("demo-panel-02", _SU, "Juniper", "Demo site East"),
+    DemoMember("demo-panel-03", _SU, "Primrose", "Demo site South"),
+    DemoMember("demo-panel-04", _SU, "Heather", "Demo site West"),
+    DemoMember("demo-panel-05", _SU, "Clover", "Demo site East"),
+    DemoMember("demo-panel-06", _SU, "Sorrel", "Demo site West"),
+    DemoMember("demo-panel-07", _PRO, "Wren", "Demo site North", "Health visitor"),
+    DemoMember("demo-panel-08", _PRO, "Heron", "Demo site East", "Drug-treatment worker"),
+    DemoMember("demo-panel-09", _PRO, "Curlew", "Demo site South", "Social worker"),
+    DemoMember("demo-panel-10", _PRO, "Linnet", "Demo site West", "Obstetrician"),
+    DemoMember("demo-panel-11", _PRO, "Plover", "Demo site North", "Specialist midwife"),
+    DemoMember("demo-panel-12", _PRO, "Skylark", "Demo site South", "Commissioner"),
+)
+# The panel's scores of the first round's items, in the order of the round page's items,
+# one column per panel member; None is "I'm unable to rate this". Service users and
+# professionals agree on some items and part ways on others, as real panels do.
+DEMO_PANEL_SCORES = (
+    (4, 5, 3, 6, 5, 7, 8, 7, 9, 8, 7, 8),
+    (8, 9, 7, 8, 9, 8, 9, 8, 8, 7, 9, 8),
+    (2, 1, 3, 2, 3, 1, 5, 6, 4, 7, 3, 6),
+    (3, 2, 7, 5, None, 8, 4, 6, 5, 3, 7, 5),
+    (7, 8, 8, 9, 7, 8, 7, 8, 9, 8, 6, 7),
+    (6, 7, 5, 8, 7, 9, 3, 4, 2, 5, 3, 4),
+    (9, 8, 8, 7, 9, 9, 8, 9, 7, 8, 8, None),
+)
+# Consent given before the first round opened, so that every demo member counts as invited.
+CONSENTED_DAYS_AGO = 90
+
 
 def seed(*, log: Log) -> None:
     _study_sites_ensure(log=log)
@@ -132,11 +167,47 @@ def _member_ensure(*, spec: DemoMember, log: Log) -> Member | None:
         pseudonym=spec.pseudonym,
         study_site=_study_site(spec.study_site),
         professional_role=spec.professional_role,
-        consent_given_at=timezone.now(),
+        consent_given_at=timezone.now() - timedelta(days=CONSENTED_DAYS_AGO),
         consent_version=CONSENT_VERSION,
     )
     log(f"Created the member profile {spec.pseudonym} for {spec.username}.")
     return member
+
+
+def _panel_member_ensure(spec: DemoMember) -> Member | None:
+    """A panel member, with an account that cannot sign in."""
+    user, created = get_user_model().objects.get_or_create(username=spec.username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    member = Member.objects.filter(user=user).first()
+    if member is not None or Member.objects.filter(pseudonym__iexact=spec.pseudonym).exists():
+        return member
+    return Member.objects.create(
+        user=user,
+        constituency=spec.constituency,
+        pseudonym=spec.pseudonym,
+        study_site=_study_site(spec.study_site),
+        professional_role=spec.professional_role,
+        consent_given_at=timezone.now() - timedelta(days=CONSENTED_DAYS_AGO),
+        consent_version=CONSENT_VERSION,
+    )
+
+
+def _panel_ratings_seed(*, round: Round, round_page: RoundPage) -> None:
+    panel = [_panel_member_ensure(spec) for spec in DEMO_PANEL]
+    for item, scores in zip(round_page.items, DEMO_PANEL_SCORES, strict=False):
+        for member, score in zip(panel, scores, strict=True):
+            if member is None:
+                continue
+            rating_set(
+                round=round,
+                member=member,
+                page_id=round_page.page_id,
+                block_id=item.block_id,
+                score=score,
+                abstention="" if score is not None else Abstention.UNABLE,
+            )
 
 
 def _editor() -> AbstractBaseUser | None:
@@ -175,6 +246,7 @@ def _earlier_round_ensure(*, members: list[Member], log: Log) -> Round | None:
         _earlier_contributions_seed(
             round=round, round_page=round_page, members=members, editor=editor
         )
+    _panel_ratings_seed(round=round, round_page=round_page)
     Round.objects.filter(pk=round.pk).update(opens_at=opened, closes_at=closed)
     made = opened + timedelta(days=5)
     answered = closed + timedelta(days=3)

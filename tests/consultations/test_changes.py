@@ -570,7 +570,7 @@ def test_the_changes_view_lists_earlier_comments_by_item_with_their_answers(
     # Pseudonyms only: no real name or email of a member reaches this page.
     for member in (service_user, professional):
         assert member.user.email not in soup.decode()
-        assert member.study_site not in main.get_text()
+        assert member.study_site.name not in main.get_text()
 
 
 def test_the_changes_view_of_a_round_that_follows_none_says_so(editor_client, open_round):

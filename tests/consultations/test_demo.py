@@ -72,7 +72,7 @@ def test_seed_demo_leaves_one_invitation_waiting(demo_site):
 
 
 def test_seed_demo_a_second_time_creates_nothing(demo_site):
-    models = (Round, RoundPage, Member, Invitation, Comment, ChangeResponse)
+    models = (Round, RoundPage, Member, Invitation, Comment, ChangeResponse, Rating)
     counts = [model.objects.count() for model in models]
     out = StringIO()
 
@@ -148,3 +148,23 @@ def test_seed_demo_publishes_the_first_rounds_you_said_we_did_to_its_members(dem
     assert "Changed in response: requirement" in page.text
     assert "Changed in response to" in item_page.text
     assert "Your comment in Round 1: the first draft" in item_page.text
+
+
+def test_seed_demo_gives_the_first_round_a_panel_big_enough_for_members_to_see_results(
+    demo_site, client
+):
+    earlier = Round.objects.get(title=EARLIER_ROUND_TITLE)
+    panel = Member.objects.exclude(pseudonym__in=["Bluebell", "Kestrel"])
+    # The panel's accounts cannot sign in and hold nothing that names anyone.
+    assert panel.count() == 12
+    assert not any(member.user.has_usable_password() for member in panel)
+    assert {(member.user.email, member.user.get_full_name()) for member in panel} == {("", "")}
+
+    client.force_login(get_user_model().objects.get(username="member-su"))
+    text = " ".join(
+        client.get(reverse("consultations:results", args=[earlier.pk])).content.decode().split()
+    )
+
+    assert "Too few to show" not in text
+    assert "Professionals agree; service users reach no consensus." in text
+    assert "Professionals reach no consensus; service users disagree." in text

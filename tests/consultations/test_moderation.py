@@ -79,7 +79,7 @@ def test_queue_lists_the_rounds_comments_by_pseudonym_never_by_name(
     assert "3.2 Each woman has a named lead" in html
     assert service_user.user.last_name not in html
     assert service_user.user.email not in html
-    assert service_user.study_site not in html
+    assert service_user.study_site.name not in html
 
 
 def test_queue_shows_a_reply_as_a_reply_to_its_comment(

@@ -29,7 +29,7 @@ from tests.consultations.test_changes import (
     round_close,
 )
 from tests.consultations.urls import round_url
-from tests.factories import MemberFactory, RoundFactory, RoundPageFactory
+from tests.factories import MemberFactory, RoundFactory, RoundPageFactory, study_site
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_a_round_without_answers_says_so(client, round):
 def test_no_real_name_email_or_site_reaches_the_public_page(client, round, comments):
     publish(round, YouSaidWeDid.EVERYONE)
     member = Member.objects.select_related("user").get(pseudonym="Willow")
-    Member.objects.filter(pk=member.pk).update(study_site="Site Qzmarker")
+    Member.objects.filter(pk=member.pk).update(study_site=study_site("Site Qzmarker"))
 
     response = client.get(page_url(round))
 

@@ -11,17 +11,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.generic import TemplateView
 
 from wagtail.admin import messages
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from consultations.admin_round_views import RoundAdminView
 from consultations.changes import (
     EarlierComments,
     ItemComparison,
@@ -129,38 +126,15 @@ def round_changes(round: Round, *, with_comments: bool) -> list[PageChanges]:
     return pages
 
 
-class RoundChangesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    model = Round
-    permission_required = "view"
+class RoundChangesView(RoundAdminView):
     template_name = "consultations/admin/round_changes.html"
     page_title = gettext_lazy("Changes and earlier comments")
     header_icon = "clipboard-list"
-    index_url_name = "rounds:index"
-
-    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Round, pk=kwargs["pk"])
-
-    def get_page_subtitle(self) -> str:
-        return str(self.object)
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {
-                "url": reverse(self.index_url_name),
-                "label": capfirst(Round._meta.verbose_name_plural),
-            },
-            {"url": reverse("rounds:inspect", args=[self.object.pk]), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
-            round=self.object,
             pages=round_changes(self.object, with_comments=True),
-            inspect_url=reverse("rounds:inspect", args=[self.object.pk]),
             may_link=self.request.user.has_perm(MODERATE_PERMISSION),
             action_url=reverse("rounds:changes", args=[self.object.pk]),
         )
@@ -217,34 +191,13 @@ class RoundChangesView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Templa
         return redirect(f"{url}#links-{page_id}-{block_id[:64]}")
 
 
-class RoundYouSaidWeDidView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class RoundYouSaidWeDidView(RoundAdminView):
     """The round's "you said, we did" page as members or the public would read it, whether
     or not it is published, with a note of who may read it."""
 
-    model = Round
-    permission_required = "view"
     template_name = "consultations/admin/round_you_said_we_did.html"
     page_title = gettext_lazy("You said, we did")
     header_icon = "comment"
-    index_url_name = "rounds:index"
-
-    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Round, pk=kwargs["pk"])
-
-    def get_page_subtitle(self) -> str:
-        return str(self.object)
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {
-                "url": reverse(self.index_url_name),
-                "label": capfirst(Round._meta.verbose_name_plural),
-            },
-            {"url": reverse("rounds:inspect", args=[self.object.pk]), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -11,47 +11,20 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
+from django.views.generic import View
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from cms.spreadsheets import spreadsheet_text
+from consultations.admin_round_views import RoundAdminView
 from consultations.models import Round
 from consultations.participation import round_participation
 from consultations.report import ConsultationReport, ItemStep, consultation_report
 
 EM_DASH = "—"
-
-
-class RoundAdminView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    """A page about one round, below the round in the breadcrumbs."""
-
-    model = Round
-    any_permission_required = ["view", "change"]
-    header_icon = "clipboard-list"
-    index_url_name = "rounds:index"
-
-    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Round, pk=kwargs["pk"])
-
-    def get_page_subtitle(self) -> str:
-        return str(self.object)
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {
-                "url": reverse(self.index_url_name),
-                "label": capfirst(Round._meta.verbose_name_plural),
-            },
-            {"url": reverse("rounds:inspect", args=[self.object.pk]), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title()},
-        ]
 
 
 class ParticipationView(RoundAdminView):
@@ -63,7 +36,6 @@ class ParticipationView(RoundAdminView):
         context.update(
             participation=round_participation(self.object),
             report_url=reverse("rounds:report", args=[self.object.pk]),
-            inspect_url=reverse("rounds:inspect", args=[self.object.pk]),
         )
         return context
 
@@ -166,9 +138,6 @@ def _flow_cell(step: ItemStep | None) -> str:
 
 class ReportCSVView(PermissionCheckedMixin, View):
     """The report as CSV: small, so written at once; the export middleware logs it."""
-
-    model = Round
-    any_permission_required = ["view", "change"]
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         round = get_object_or_404(Round, pk=pk)

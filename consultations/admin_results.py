@@ -10,15 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.text import Truncator, capfirst
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-
+from consultations.admin_round_views import RoundAdminView
 from consultations.charts import Chart, distribution_chart
 from consultations.enums import Consensus
 from consultations.models import Round, RoundPage
@@ -105,45 +101,25 @@ def results_by_page(round: Round, *, sort: str = "") -> list[PageRows]:
     return pages
 
 
-class RoundResultsView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
-    model = Round
-    any_permission_required = ["view", "change"]
+class RoundResultsView(RoundAdminView):
     template_name = "consultations/admin/round_results.html"
     page_title = gettext_lazy("Results")
     header_icon = "table"
-    index_url_name = "rounds:index"
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(Round, pk=kwargs["pk"])
         sort = request.GET.get("sort", "")
         self.sort = sort if sort in SORTS else ""
-
-    def get_page_subtitle(self) -> str:
-        return str(self.object)
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {
-                "url": reverse(self.index_url_name),
-                "label": capfirst(Round._meta.verbose_name_plural),
-            },
-            {"url": reverse("rounds:inspect", args=[self.object.pk]), "label": str(self.object)},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         url = reverse("rounds:results", args=[self.object.pk])
         next_sort = {"": SORT_CONSENSUS, SORT_CONSENSUS: f"-{SORT_CONSENSUS}"}.get(self.sort, "")
         context.update(
-            round=self.object,
             scale=self.object.scale,
             pages=results_by_page(self.object, sort=self.sort),
             sort=self.sort,
             sort_consensus_url=f"{url}?sort={next_sort}" if next_sort else url,
             sort_items_url=url,
-            inspect_url=reverse("rounds:inspect", args=[self.object.pk]),
         )
         return context

@@ -19,22 +19,16 @@ from django.http import (
     HttpResponseBase,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
-from django.views.generic import TemplateView
 
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-
+from consultations.admin_round_views import RoundAdminView
 from consultations.enums import ExportDataset, ExportFormat, ExportIdentity
 from consultations.exports import CONTENT_TYPES, RoundExport, csv_stream, xlsx_file
 from consultations.middleware import CARRIES_IDENTITIES
-from consultations.models import Round
 from consultations.moderation_views import comment_permission_policy
 from consultations.permissions import can_view_member_identity
 from consultations.services import identity_listing_log
@@ -80,18 +74,13 @@ class ExportForm(forms.Form):
             ]
 
 
-class ExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
+class ExportView(RoundAdminView):
     """The form, or with its values in the address, the file."""
 
     permission_policy = comment_permission_policy
-    any_permission_required = ["view", "change"]
     template_name = "consultations/admin/export.html"
     page_title = gettext_lazy("Export")
     header_icon = "download"
-
-    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().setup(request, *args, **kwargs)
-        self.round = get_object_or_404(Round, pk=kwargs["pk"])
 
     @cached_property
     def identities_allowed(self) -> bool:
@@ -115,7 +104,7 @@ class ExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
         return super().get(request, *args, **kwargs)
 
     def download(self, *, dataset: str, format: str, identity: str) -> HttpResponseBase:
-        export = RoundExport(round=self.round, dataset=dataset, identity=identity)
+        export = RoundExport(round=self.object, dataset=dataset, identity=identity)
         filename = export.filename(format, timezone.localdate())
         if export.carries_identities:
             identity_listing_log(user=self.request.user, listing=filename, shown=export.members())
@@ -136,23 +125,10 @@ class ExportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
         setattr(response, CARRIES_IDENTITIES, export.carries_identities)
         return response
 
-    def get_page_subtitle(self) -> str:
-        return str(self.round)
-
-    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("rounds:index"), "label": capfirst(Round._meta.verbose_name_plural)},
-            {"url": reverse("rounds:inspect", args=[self.round.pk]), "label": str(self.round)},
-            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
-        ]
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
-            round=self.round,
             form=self.form,
-            action_url=reverse("rounds:export", args=[self.round.pk]),
-            inspect_url=reverse("rounds:inspect", args=[self.round.pk]),
+            action_url=reverse("rounds:export", args=[self.object.pk]),
         )
         return context

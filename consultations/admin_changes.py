@@ -30,6 +30,7 @@ from consultations.changes import (
     round_comparisons,
 )
 from consultations.models import ChangeResponse, Comment, Round, RoundPage
+from consultations.moderation_views import comment_permission_policy
 from consultations.permissions import MODERATE_PERMISSION
 from consultations.selectors import round_pages_pinned
 from consultations.services import change_responses_set
@@ -193,8 +194,10 @@ class RoundChangesView(RoundAdminView):
 
 class RoundYouSaidWeDidView(RoundAdminView):
     """The round's "you said, we did" page as members or the public would read it, whether
-    or not it is published, with a note of who may read it."""
+    or not it is published, with a note of who may read it. It shows members' words, so it
+    is for the editors who may read the moderation queue."""
 
+    permission_policy = comment_permission_policy
     template_name = "consultations/admin/round_you_said_we_did.html"
     page_title = gettext_lazy("You said, we did")
     header_icon = "comment"

@@ -21,7 +21,14 @@ from wagtail.models import Page, Revision
 from modelcluster.forms import BaseChildFormSet
 
 from consultations import form_tokens
-from consultations.enums import Abstention, AnswerStatus, Constituency, EnteredVia, Withdrawal
+from consultations.enums import (
+    Abstention,
+    AnswerStatus,
+    Constituency,
+    EnteredVia,
+    Withdrawal,
+    YouSaidWeDid,
+)
 from consultations.forms import FormTokenMixin
 from consultations.models import ConsultablePageMixin, Member, Round, RoundPage
 from consultations.permissions import can_view_member_identity
@@ -392,6 +399,17 @@ class RoundForm(WagtailAdminModelForm):
                 round_settings_check(round=self.instance, opens_at=opens_at, **settings)
             except ValidationError as error:
                 self.add_error(None, error)
+        publishes = cleaned_data.get("you_said_we_did", YouSaidWeDid.NOT_PUBLISHED)
+        if publishes != YouSaidWeDid.NOT_PUBLISHED and not cleaned_data.get(
+            "comments_visible_to_members", self.instance.comments_visible_to_members
+        ):
+            self.add_error(
+                "you_said_we_did",
+                _(
+                    "Members of this round were told only the research team reads their "
+                    "comments, so its “you said, we did” cannot be published."
+                ),
+            )
         try:
             round_rule_check(round=self.instance, changes=self.rule_sent())
         except ValidationError as error:

@@ -74,6 +74,7 @@ def report_rows(report: ConsultationReport) -> list[list[str]]:
             _("Closes"),
             _("Audience"),
             _("Consensus threshold (%)"),
+            _("Bottom limit (%)"),
             *(
                 heading
                 for label in constituencies
@@ -106,6 +107,7 @@ def report_rows(report: ConsultationReport) -> list[list[str]]:
                 _when(summary.round.closes_at),
                 summary.round.get_audience_display(),
                 str(summary.threshold),
+                str(summary.bottom_limit),
                 *(str(value) for value in turnout),
                 str(summary.items),
                 str(summary.added),

@@ -7,11 +7,13 @@ is, its moderation, the team's answer) are repeated on each of its rows, so any 
 be read or filtered alone; "Current version" marks the version it stands at now, for an
 analysis of final views.
 
-Members are named by pseudonym or by a study id, with their constituency. Real names,
-email addresses and study sites are added only to an export for an editor who holds the
-identity permission (the view checks it, and the audit log says so): a site with a
-constituency or role can point to one person. Members who withdrew with deletion have no
-rows; those who withdrew keeping their words appear under their neutral label, unnamed.
+Members are named by pseudonym or by a study id, with their constituency, study site and
+its nation, which the study's analysis needs (the issue that asked for exports says so);
+an editor without the identity permission sees sites nowhere else. Real names and email
+addresses are added only to an export for an editor who holds the identity permission
+(the view checks it, and the audit log says so). Members who withdrew with deletion have
+no rows; those who withdrew keeping their words appear under their neutral label,
+unnamed.
 
 Rows are read with ``QuerySet.iterator`` over a fixed set of joins, so a round of any size
 costs the same few queries and is never held in memory whole: CSV is streamed as it is
@@ -37,6 +39,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from cms.spreadsheets import spreadsheet_text
 from consultations.enums import (
     Abstention,
     AnswerStatus,
@@ -63,7 +66,6 @@ from consultations.models import (
 CHUNK_ROWS = 2000
 CSV_CHUNK_BYTES = 64 * 1024
 # A cell that a spreadsheet would run as a formula starts with one of these (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv"
 
@@ -100,13 +102,6 @@ def member_nation(member: Member) -> str:
 # Cells ------------------------------------------------------------------------------------
 
 
-def formula_neutralised(text: str) -> str:
-    """Text a spreadsheet would run as a formula, made plain text by a leading apostrophe:
-    members write free text, and "=HYPERLINK(...)" must stay words. The same in CSV and
-    XLSX, so both files hold the same values."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def csv_cell(value: object) -> object:
     """Times in UTC, as ISO 8601 with the offset: unambiguous for any software."""
     if value is None:
@@ -115,17 +110,19 @@ def csv_cell(value: object) -> object:
         return value.astimezone(UTC).isoformat(timespec="seconds")
     if isinstance(value, int):
         return value
-    return formula_neutralised(str(value))
+    # Members write free text: "=HYPERLINK(...)" must stay words.
+    return spreadsheet_text(value)
 
 
 def xlsx_cell(value: object) -> object:
     """Times in UTC, as Excel dates (Excel has no time zones). Control characters, which
-    a form lets through and XLSX cannot hold, are left out."""
+    a form lets through and XLSX cannot hold, are left out. Text stays as she wrote it: the
+    workbook marks it as text (``xlsx_file``), so no spreadsheet runs it."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None)
     if value is None or isinstance(value, int):
         return value
-    return formula_neutralised(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 class Words:
@@ -413,6 +410,11 @@ def xlsx_file(export: RoundExport) -> IO[bytes]:
             if isinstance(value, datetime):
                 cell = WriteOnlyCell(sheet, value)
                 cell.number_format = date_format
+                yield cell
+            elif isinstance(value, str) and value.startswith("="):
+                # openpyxl would store it as a formula: a text cell holds her words.
+                cell = WriteOnlyCell(sheet, value)
+                cell.data_type = "s"
                 yield cell
             else:
                 yield value

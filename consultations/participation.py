@@ -53,10 +53,11 @@ class Turnout:
 
     @property
     def rate(self) -> int | None:
-        """Responders as a whole percentage of the invited; None when nobody was."""
+        """Responders as a whole percentage of the invited, halves rounded up (1 of 8 is
+        13%, as a reader working it out would say); None when nobody was invited."""
         if not self.invited:
             return None
-        return round(100 * self.responded / self.invited)
+        return (200 * self.responded + self.invited) // (2 * self.invited)
 
     def __add__(self, other: "Turnout") -> "Turnout":
         return Turnout(

@@ -99,6 +99,7 @@ class RoundSummary:
     round: Round
     turnout: list[Turnout | None]
     threshold: int
+    bottom_limit: int
     items: int
     added: int
     reworded: int
@@ -186,6 +187,7 @@ def consultation_report(round: Round) -> ConsultationReport:
                 round=each,
                 turnout=_turnout_per_constituency(each),
                 threshold=each.consensus_threshold,
+                bottom_limit=each.consensus_bottom_limit,
                 items=len(present),
                 added=changes.count(ItemChange.ADDED),
                 reworded=changes.count(ItemChange.CHANGED),

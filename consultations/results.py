@@ -128,10 +128,6 @@ class GroupResult:
     def is_in(self) -> bool:
         return self.consensus == Consensus.IN
 
-    @property
-    def is_out(self) -> bool:
-        return self.consensus == Consensus.OUT
-
 
 @dataclass(frozen=True)
 class ItemResult:

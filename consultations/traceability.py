@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from consultations.changes import PageComparison
@@ -235,9 +236,12 @@ def you_said_we_did(round: Round) -> list[PageAnswers]:
 
 def _later_changes(round: Round, comments: list[Comment]) -> dict[int, list[LaterChange]]:
     """The later rounds' changes linked to these comments, by comment id, each with the
-    item as the later round's draft reads it."""
+    item as the later round's draft reads it. A round not yet open is left out: its draft
+    is not for readers yet."""
     responses = list(
-        ChangeResponse.objects.filter(comment__in=[c.pk for c in comments])
+        ChangeResponse.objects.filter(
+            comment__in=[c.pk for c in comments], round__opens_at__lte=timezone.now()
+        )
         .exclude(round=round)
         .select_related("round")
         .order_by("round__opens_at", "pk")

@@ -99,26 +99,31 @@ class RoundFilterSet(WagtailFilterSet):
 
 
 def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
-    """Where a round's moderation starts: its queue, and entering for a member; and its
-    export, for the same editors as the queue."""
+    """Where a round's moderation starts: its queue, and entering for a member; and what
+    shows its comments, for the same editors as the queue: its export and the preview of
+    its "you said, we did"."""
     items = []
     if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
-        items.append(
+        items += [
             MenuItem(
                 _("Moderate comments"),
                 url=reverse("rounds:moderation", args=[round.pk]),
                 icon_name="comment",
                 priority=15,
-            )
-        )
-        items.append(
+            ),
             MenuItem(
                 _("Export comments and ratings"),
                 url=reverse("rounds:export", args=[round.pk]),
                 icon_name="download",
                 priority=17,
-            )
-        )
+            ),
+            MenuItem(
+                _("You said, we did"),
+                url=reverse("rounds:you_said_we_did", args=[round.pk]),
+                icon_name="comment",
+                priority=18,
+            ),
+        ]
     if user.has_perm(ENTER_FOR_MEMBER_PERMISSION):
         items.append(
             MenuItem(
@@ -128,14 +133,6 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
                 priority=16,
             )
         )
-    items.append(
-        MenuItem(
-            _("You said, we did"),
-            url=reverse("rounds:you_said_we_did", args=[round.pk]),
-            icon_name="comment",
-            priority=17,
-        )
-    )
     return items
 
 
@@ -415,7 +412,7 @@ class RoundViewSet(ModelViewSet):
 
     @property
     def you_said_we_did_view(self) -> Any:
-        return RoundYouSaidWeDidView.as_view(permission_policy=self.permission_policy)
+        return RoundYouSaidWeDidView.as_view()
 
 
 # Members --------------------------------------------------------------------------------

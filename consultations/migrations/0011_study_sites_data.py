@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("consultations", "0010_study_sites"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [

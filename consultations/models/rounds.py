@@ -176,7 +176,12 @@ class Round(ClusterableModel):
 
     @property
     def you_said_we_did_published(self) -> bool:
-        return self.you_said_we_did != YouSaidWeDid.NOT_PUBLISHED
+        """Published, and in a round whose members were told others would read their
+        comments: in a round where only the research team reads them, the page never shows,
+        whatever its setting."""
+        return (
+            self.comments_visible_to_members and self.you_said_we_did != YouSaidWeDid.NOT_PUBLISHED
+        )
 
     def is_for(self, member: Member) -> bool:
         return member.constituency in AUDIENCE_CONSTITUENCIES[self.audience]

@@ -29,7 +29,7 @@ def identity_listing_log(
 ) -> ModelLogEntry:
     """A listing showed identities: one entry, on the account of the editor who looked (a
     listing is no one object), naming every row the page showed."""
-    account = _account(user)
+    account = user_unwrapped(user)
     return log(
         account, VIEW_IDENTITY, user=account, title=listing, data={"shown": _describe(list(shown))}
     )
@@ -41,14 +41,14 @@ def export_log(
     """A spreadsheet left the site; the entry sits on the account of the editor who took
     it, with the address it came from (without the query string, which may hold a search
     term), and says whether the file names members by their real identities."""
-    account = _account(user)
+    account = user_unwrapped(user)
     data: dict = {"path": path}
     if identities:
         data["identities"] = True
     return log(account, EXPORT, user=account, title=filename, data=data)
 
 
-def _account(user: AbstractBaseUser) -> AbstractBaseUser:
+def user_unwrapped(user: AbstractBaseUser) -> AbstractBaseUser:
     """The user behind ``request.user``, which is lazy twice over once django-otp wraps
     Django's own lazy user: Wagtail's log looks through only one wrapper to find where
     the entry belongs."""

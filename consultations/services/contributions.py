@@ -37,7 +37,7 @@ from consultations.models import (
 )
 from consultations.permissions import ENTER_FOR_MEMBER_PERMISSION
 from consultations.selectors import comment_version_by_token, rating_version_by_token
-from consultations.services.audit import _account
+from consultations.services.audit import user_unwrapped
 
 
 class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not a fault)
@@ -503,4 +503,4 @@ def entered_for_her_check(*, by: AbstractBaseUser, via: str, agreed: bool) -> En
         )
     if errors:
         raise ValidationError(errors)
-    return EnteredForHer(by=_account(by), via=via)
+    return EnteredForHer(by=user_unwrapped(by), via=via)

@@ -33,7 +33,7 @@ from consultations.models import (
     Round,
 )
 from consultations.permissions import MODERATE_PERMISSION
-from consultations.services.audit import _account
+from consultations.services.audit import user_unwrapped
 from consultations.services.contributions import (
     EnteredForHer,
     comment_post,
@@ -87,7 +87,7 @@ def comment_hide(*, comment: Comment, by: AbstractBaseUser, reason: str) -> Comm
         action = COMMENT_HIDE
         if comment.hidden_at is None:
             comment.hidden_at = timezone.now()
-        comment.hidden_by, comment.hidden_reason = _account(by), reason
+        comment.hidden_by, comment.hidden_reason = user_unwrapped(by), reason
         comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
         log(comment, action, user=by, data={"comment": comment.pk, "reason": reason})
     return comment
@@ -136,7 +136,7 @@ def comment_answer(
             )
         action = COMMENT_ANSWER_CHANGE if comment.answer_status else COMMENT_ANSWER
         comment.answer_status, comment.answer = status, response
-        comment.answered_at, comment.answered_by = timezone.now(), _account(by)
+        comment.answered_at, comment.answered_by = timezone.now(), user_unwrapped(by)
         comment.save(update_fields=["answer_status", "answer", "answered_at", "answered_by"])
         log(
             comment,
@@ -157,7 +157,7 @@ def moderation_visit_record(
     now = now or timezone.now()
     with transaction.atomic():
         visit, created = ModerationVisit.objects.select_for_update().get_or_create(
-            user=_account(user), round=round, defaults={"latest_at": now}
+            user=user_unwrapped(user), round=round, defaults={"latest_at": now}
         )
         if created:
             return None

@@ -14,7 +14,7 @@ from wagtail.log_actions import log
 
 from consultations.changes import page_comparison
 from consultations.models import ChangeResponse, Round
-from consultations.services.audit import _account
+from consultations.services.audit import user_unwrapped
 from consultations.services.contributions import round_page_get
 from consultations.services.moderation import moderator_check
 from consultations.traceability import link_choices
@@ -74,7 +74,7 @@ def change_responses_set(
         )
         linked = sorted(wanted - existing)
         unlinked = sorted((existing & offered) - wanted)
-        account = _account(by)
+        account = user_unwrapped(by)
         ChangeResponse.objects.bulk_create(
             ChangeResponse(
                 round=round, page_id=page_id, block_id=block_id, comment_id=pk, linked_by=account

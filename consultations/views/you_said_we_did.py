@@ -36,6 +36,8 @@ def you_said_we_did(request: HttpRequest, round_pk: int) -> HttpResponse:
     round = get_object_or_404(Round, pk=round_pk)
     member = member_for_user(request.user)
     in_round = _in_round(member, round)
+    if not round.you_said_we_did_published:
+        raise Http404
     if round.you_said_we_did == YouSaidWeDid.MEMBERS:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -43,8 +45,6 @@ def you_said_we_did(request: HttpRequest, round_pk: int) -> HttpResponse:
             raise PermissionDenied(_("This page is for members of the study's advisory group."))
         if not in_round:
             raise Http404
-    elif round.you_said_we_did != YouSaidWeDid.EVERYONE:
-        raise Http404
     return render(
         request,
         "consultations/you_said_we_did.html",

@@ -641,10 +641,12 @@ def test_text_a_spreadsheet_would_run_is_neutralised(
     (row,) = csv_rows(download(editor_client, shared_round))
     headings, cells = xlsx_rows(download(editor_client, shared_round, format="xlsx"))
 
+    # CSV has no types: an apostrophe makes a spreadsheet show the cell as text. The
+    # workbook keeps her words as she wrote them, in cells marked as text.
     assert row["Comment"] == f"'{body}"
     assert row["Quote"] == "'=1+1"
-    assert cells[headings.index("Comment")] == f"'{body}"
-    assert cells[headings.index("Quote")] == "'=1+1"
+    assert cells[headings.index("Comment")] == body
+    assert cells[headings.index("Quote")] == "=1+1"
 
 
 def test_the_workbook_holds_no_formula_and_no_control_character(
@@ -661,4 +663,5 @@ def test_the_workbook_holds_no_formula_and_no_control_character(
     types = {cell.data_type for row in sheet.iter_rows() for cell in row}
     assert "f" not in types
     comment_column = [cell.value for cell in sheet[1]].index("Comment")
-    assert sheet.cell(row=2, column=comment_column + 1).value == "'=2+2 and a bell"
+    cell = sheet.cell(row=2, column=comment_column + 1)
+    assert (cell.value, cell.data_type) == ("=2+2 and a bell", "s")

@@ -10,7 +10,7 @@ import pytest
 
 from consultations.enums import Constituency, Withdrawal
 from consultations.models import Member, Round
-from consultations.participation import round_participation, round_turnout
+from consultations.participation import Turnout, round_participation, round_turnout
 from consultations.services import comment_post, comment_withdraw, member_withdraw, rating_set
 from tests.factories import MemberFactory, RoundFactory, RoundPageFactory, study_site
 
@@ -226,3 +226,10 @@ def test_someone_who_cannot_view_rounds_is_refused_the_response_rates(client, op
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("responded", "invited", "rate"), [(1, 8, 13), (5, 8, 63), (1, 3, 33), (2, 3, 67), (0, 4, 0)]
+)
+def test_a_response_rate_rounds_halves_up(responded, invited, rate):
+    assert Turnout(label="", invited=invited, responded=responded).rate == rate

@@ -203,6 +203,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
         "Closes",
         "Audience",
         "Consensus threshold (%)",
+        "Bottom limit (%)",
         "Service user invited",
         "Service user responded",
         "Professional invited",
@@ -221,6 +222,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
         "2025-01-20 17:00",
         "Service users and professionals",
         "70",
+        "15",
         "2",
         "1",
         "1",
@@ -236,6 +238,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
     assert rows[7][3:] == [
         "Service users",
         "70",
+        "15",
         "2",
         "1",
         "—",
@@ -248,7 +251,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
         "1",
         "0",
     ]
-    assert rows[8][4:] == ["75", "2", "0", "1", "0", "4", "1", "1", "0", "2", "0", "0"]
+    assert rows[8][4:] == ["75", "15", "2", "0", "1", "0", "4", "1", "1", "0", "2", "0", "0"]
     assert rows[9] == []
     assert rows[10] == ["Page", "Item", "Round 1: working together", "Round 2", "Round 3"]
     assert rows[11:] == [

@@ -4,6 +4,7 @@ answers and the later changes made in response, as the research team published i
 from datetime import timedelta
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -36,9 +37,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def round(open_round) -> Round:
-    """Round 1 on items 3.1 to 3.3, closed, for service users only."""
+    """Round 1 on items 3.1 to 3.3, closed, for service users only, who were told other
+    members would read their comments."""
     open_round.audience = Audience.SERVICE_USERS
-    open_round.save(update_fields=["audience"])
+    open_round.comments_visible_to_members = True
+    open_round.save(update_fields=["audience", "comments_visible_to_members"])
     return round_close(open_round)
 
 
@@ -176,6 +179,13 @@ def test_a_later_change_linked_to_a_comment_is_shown(
     assert "Changed in response: a requirement removed in Round 2: working together." in on_page
     second = text_of(main.find(id=f"ysd-comment-{comments['on_second'].pk}"))
     assert "Changed in response" not in second
+
+    # Until the later round opens, its draft is not for readers.
+    Round.objects.filter(pk=later.pk).update(
+        opens_at=timezone.now() + timedelta(days=1), closes_at=timezone.now() + timedelta(days=8)
+    )
+    main = main_of(client.get(page_url(round)))
+    assert "Changed in response" not in text_of(main)
 
 
 def test_a_round_without_answers_says_so(client, round):
@@ -362,6 +372,35 @@ def test_the_round_form_publishes_it_and_warns_that_everyone_means_public(
     round.refresh_from_db()
     assert round.you_said_we_did == YouSaidWeDid.EVERYONE
     assert round.you_said_we_did_pseudonyms is False
+
+
+def test_a_round_whose_comments_only_the_team_reads_is_never_published(
+    editor_client, round, comments
+):
+    Round.objects.filter(pk=round.pk).update(comments_visible_to_members=False)
+    round.refresh_from_db()
+    edit_url = reverse("rounds:edit", args=[round.pk])
+
+    response = editor_client.post(
+        edit_url, {**round_edit_data(round), "you_said_we_did": YouSaidWeDid.EVERYONE}
+    )
+
+    assert response.status_code == 200
+    assert "were told only the research team reads their comments" in text_of(
+        BeautifulSoup(response.content, "html.parser")
+    )
+    assert Round.objects.get(pk=round.pk).you_said_we_did == YouSaidWeDid.NOT_PUBLISHED
+    # Set by other means, it still shows to no one: not the public, not her fellow members.
+    public, fellow = Client(), Client()
+    fellow.force_login(MemberFactory(pseudonym="Hazel").user)
+    for state in (YouSaidWeDid.EVERYONE, YouSaidWeDid.MEMBERS):
+        publish(round, state)
+        assert public.get(page_url(round)).status_code == 404
+        assert fellow.get(page_url(round)).status_code == 404
+    preview = editor_client.get(admin_url(round))
+    assert "it cannot be: members of this round were told" in text_of(
+        BeautifulSoup(preview.content, "html.parser")
+    )
 
 
 def test_a_new_round_is_not_published(section):

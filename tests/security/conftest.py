@@ -151,6 +151,7 @@ def cast_build() -> Cast:
         title="Round gone by",
         opens_at=now - timedelta(days=9),
         closes_at=now - timedelta(days=2),
+        comments_visible_to_members=True,
         you_said_we_did=YouSaidWeDid.EVERYONE,
     )
     RoundPageFactory(round=closed_round, page=section)

@@ -55,7 +55,8 @@ class ReportView(RoundAdminView):
 
 
 def _when(value: Any) -> str:
-    return date_format(timezone.localtime(value), "Y-m-d H:i")
+    """Local time with its offset from UTC, so a reader elsewhere is not misled."""
+    return date_format(timezone.localtime(value), "Y-m-d H:i O")
 
 
 def report_rows(report: ConsultationReport) -> list[list[str]]:
@@ -72,6 +73,7 @@ def report_rows(report: ConsultationReport) -> list[list[str]]:
             _("Round"),
             _("Opens"),
             _("Closes"),
+            _("Status"),
             _("Audience"),
             _("Consensus threshold (%)"),
             _("Bottom limit (%)"),
@@ -105,6 +107,7 @@ def report_rows(report: ConsultationReport) -> list[list[str]]:
                 str(summary.round),
                 _when(summary.round.opens_at),
                 _when(summary.round.closes_at),
+                str(summary.round.status.label),
                 summary.round.get_audience_display(),
                 str(summary.threshold),
                 str(summary.bottom_limit),

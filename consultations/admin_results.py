@@ -11,7 +11,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy
 
 from consultations.admin_round_views import RoundAdminView
@@ -29,7 +28,6 @@ from consultations.results import (
 )
 from consultations.selectors import round_pages_pinned
 
-ITEM_TEXT_CHARS = 90
 SORT_CONSENSUS = "consensus"
 SORTS = ("", SORT_CONSENSUS, f"-{SORT_CONSENSUS}")
 # Consensus to include first, then none, then to exclude; within each, more agreement
@@ -50,10 +48,6 @@ class ItemRow:
     result: ItemResult
     groups: tuple[GroupRow, ...]
     earlier: EarlierResult | None
-
-    @property
-    def short_text(self) -> str:
-        return Truncator(self.result.item.text).chars(ITEM_TEXT_CHARS) if self.result.item else ""
 
 
 @dataclass(frozen=True)

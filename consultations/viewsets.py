@@ -137,11 +137,25 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
 
 
 def report_menu_items(user: Any, round: Round, policy: Any) -> list[MenuItem]:
-    """Figures about a round, counts only, for every editor who may view rounds: its
-    results, response rates and the report of the consultation it belongs to."""
+    """Figures about a round, counts only, for every editor who may view rounds: what
+    changed since the round it follows, its results, response rates and the report of the
+    consultation it belongs to."""
     if not policy.user_has_any_permission(user, ["view", "change"]):
         return []
+    changes = (
+        [
+            MenuItem(
+                _("What changed"),
+                url=reverse("rounds:changes", args=[round.pk]),
+                icon_name="clipboard-list",
+                priority=13,
+            )
+        ]
+        if round.follows_id
+        else []
+    )
     return [
+        *changes,
         MenuItem(
             _("Results"),
             url=reverse("rounds:results", args=[round.pk]),

@@ -573,6 +573,19 @@ def test_the_changes_view_lists_earlier_comments_by_item_with_their_answers(
         assert member.study_site.name not in main.get_text()
 
 
+def test_a_following_round_offers_what_changed_in_its_menus(
+    editor_client, open_round, second_round
+):
+    changes = reverse("rounds:changes", args=[second_round.pk])
+    listing = editor_client.get(reverse("rounds:index")).content.decode()
+    inspect = editor_client.get(reverse("rounds:inspect", args=[second_round.pk]))
+
+    assert changes in listing
+    assert changes in inspect.content.decode()
+    # A round that follows none has nothing to compare with.
+    assert reverse("rounds:changes", args=[open_round.pk]) not in listing
+
+
 def test_the_changes_view_of_a_round_that_follows_none_says_so(editor_client, open_round):
     soup = soup_of(editor_client.get(changes_url(open_round)))
 

@@ -201,6 +201,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
         "Round",
         "Opens",
         "Closes",
+        "Status",
         "Audience",
         "Consensus threshold (%)",
         "Bottom limit (%)",
@@ -218,8 +219,9 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
     ]
     assert rows[6] == [
         "Round 1: working together",
-        "2025-01-06 10:00",
-        "2025-01-20 17:00",
+        "2025-01-06 10:00 +0000",
+        "2025-01-20 17:00 +0000",
+        "Closed",
         "Service users and professionals",
         "70",
         "15",
@@ -235,7 +237,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
         "1",
         "0",
     ]
-    assert rows[7][3:] == [
+    assert rows[7][4:] == [
         "Service users",
         "70",
         "15",
@@ -251,7 +253,7 @@ def test_the_report_as_csv_has_the_rule_the_rounds_and_each_items_flow(editor_cl
         "1",
         "0",
     ]
-    assert rows[8][4:] == ["75", "15", "2", "0", "1", "0", "4", "1", "1", "0", "2", "0", "0"]
+    assert rows[8][5:] == ["75", "15", "2", "0", "1", "0", "4", "1", "1", "0", "2", "0", "0"]
     assert rows[9] == []
     assert rows[10] == ["Page", "Item", "Round 1: working together", "Round 2", "Round 3"]
     assert rows[11:] == [

@@ -487,9 +487,10 @@ def test_editors_see_small_groups_and_the_figures(editor_client, rated_round):
 
     assert "Too few to show" not in response.text
     row = soup_of(response).select_one("tbody.app-results-item")
-    cells = [cell.get_text(" ", strip=True) for cell in row.find_all("tr")[1].find_all("td")]
-    # Service users: 4 scores, 1 unable, median 7.5, 5.75 to 8.25, 75% agree.
-    assert cells[:5] == ["4", "1 / 0", "7.5", "5.75 – 8.25 (2.5)", "75%"]
+    cells = [cell.get_text(" ", strip=True) for cell in row.find_all("tr")[2].find_all("td")]
+    # Service users (2 7 8 9): 4 scores, 1 unable, median 7.5, 5.75 to 8.25, 75% agree,
+    # 25% disagree.
+    assert cells[:5] == ["4", "1 / 0", "7.5", "5.75 – 8.25 (2.5)", "75% / 25%"]
     assert "Professionals agree; service users reach no consensus." in response.text
     assert soup_of(response).select_one("div.w-overflow-x-auto table")
 
@@ -506,6 +507,7 @@ def test_the_results_page_of_a_following_round_shows_the_change(editor_client, s
 
     assert "Median 6.5 → 8" in response.text
     assert "In agreement 50% → 100%" in response.text
+    assert "No consensus → Consensus to include" in response.text
 
 
 def test_the_round_links_to_its_results(editor_client, open_round):

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from consultations.models import StudySite
 from tests.factories import EditorFactory, MemberFactory, study_site
 
-BEFORE = [("consultations", "0007_moderation_permissions")]
+BEFORE = [("consultations", "0009_traceability")]
 AFTER = [("consultations", "0012_study_sites_names_removed")]
 
 
@@ -24,7 +24,10 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# Migrating needs real transactions; the data the migrations made is put back afterwards,
+# with the same ids, for the tests that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("migrated_data_put_back")
 def test_the_migration_makes_one_site_per_typed_name_and_can_be_undone():
     apps = migrate(BEFORE)
     User = apps.get_model("auth", "User")

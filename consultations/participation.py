@@ -13,8 +13,9 @@ The rules:
   either; she stays among the invited of the rounds she was invited to (she was asked)
   and is counted in the **withdrawn** column, so a rate that fell because someone left
   says so.
-- **Nation**: her study site's. A member with no site, a site with no nation, and every
-  member who withdrew (withdrawal erases her site) count as "Not recorded".
+- **Nation**: her study site's; for a member who withdrew (withdrawal erases her site),
+  the nation her site was in, kept for this. A member with no site, or a site with no
+  nation, counts as "Not recorded".
 - **Attrition** from the round followed to this one, per constituency: of those who took
   part in the earlier round (withdrawn or not), how many responded in this one and how
   many did not, and of those how many have withdrawn; and how many responded here without
@@ -28,7 +29,7 @@ when it follows another, whatever the number of members.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from consultations.enums import (
@@ -140,7 +141,13 @@ def round_turnout(round: Round) -> tuple[list[Turnout], list[Turnout], Turnout]:
     and for everyone, from one query grouped by both."""
     rows = (
         members_invited(round)
-        .annotate(nation=Coalesce("study_site__nation", Value(NOT_RECORDED)))
+        .annotate(
+            nation=Coalesce(
+                NullIf("study_site__nation", Value("")),
+                NullIf("nation_kept", Value("")),
+                Value(NOT_RECORDED),
+            )
+        )
         .values("constituency", "nation")
         .annotate(
             invited=Count("pk"),

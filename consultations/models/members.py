@@ -89,6 +89,15 @@ class Member(models.Model):
     withdrawal = models.CharField(
         _("on withdrawal"), max_length=20, choices=Withdrawal.choices, blank=True
     )
+    # Her site goes when she withdraws; its nation, a group of many, stays, so response
+    # rates by nation in the rounds she was in do not change after she leaves.
+    nation_kept = models.CharField(
+        _("nation of her site, kept when she withdrew"),
+        max_length=20,
+        choices=Nation.choices,
+        blank=True,
+        editable=False,
+    )
     notify_new_rounds = models.BooleanField(_("email me when a round opens for me"), default=True)
     notify_replies = models.BooleanField(
         _("email me when someone replies to my comment"), default=True

@@ -91,7 +91,9 @@ def identity_erase(*, member: Member) -> None:
     """Strip her account, member record and invitation of what could identify her."""
     member.pseudonym = WITHDRAWN_PSEUDONYM.format(number=member.pk)
     # Constituency stays: results compare service users and professionals, and each is a
-    # group of many. A site and a role together can point to one person, so they go.
+    # group of many. A site and a role together can point to one person, so they go; the
+    # site's nation, also a group of many, is kept for response rates by nation.
+    member.nation_kept = member.study_site.nation if member.study_site else ""
     member.study_site = None
     member.professional_role = ""
     member.notify_new_rounds = member.notify_replies = member.notify_responses = False

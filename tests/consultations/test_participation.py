@@ -49,10 +49,10 @@ def counted_round(open_round, section, item_ids, close_round) -> Round:
 
     Service users: Ash (Leeds) rates; Birch (Dundee) only comments; Cedar (Leeds) does
     nothing; Damson (no site) rates only after the round closed; Elder (Leeds) rates, then
-    withdraws during the round, which erases her site. Not invited: Fir withdrew before the
-    round opened. Professionals: Gorse (Dundee) rates; Holly (site of no nation) comments and
-    takes the comment back. Not invited: Ivy consented after the round closed, Juniper
-    never consented.
+    withdraws during the round, which erases her site but keeps its nation. Not invited:
+    Fir withdrew before the round opened. Professionals: Gorse (Dundee) rates; Holly (site
+    of no nation) comments and takes the comment back. Not invited: Ivy consented after the
+    round closed, Juniper never consented.
     """
     ash, birch = member("Ash", "leeds"), member("Birch", "dundee")
     member("Cedar", "leeds")
@@ -92,16 +92,20 @@ def test_invited_and_responded_by_constituency_count_late_and_withdrawn_members_
     assert as_rows([total]) == [("All members", 7, 3, 43, 1)]
 
 
-def test_by_nation_no_site_a_site_of_no_nation_and_a_withdrawn_member_are_not_recorded(
+def test_by_nation_a_withdrawn_member_stays_in_hers_and_no_site_or_nation_is_not_recorded(
     counted_round,
 ):
     _by_constituency, by_nation, _total = round_turnout(counted_round)
 
+    # England: Ash responded, Cedar did not, Elder withdrew. Not recorded: Damson (no site,
+    # late) and Holly (a site of no nation, took her comment back).
     assert as_rows(by_nation) == [
-        ("England", 2, 1, 50, 0),
+        ("England", 3, 1, 33, 1),
         ("Scotland", 2, 2, 100, 0),
-        ("Not recorded", 3, 0, 0, 1),
+        ("Not recorded", 2, 0, 0, 0),
     ]
+    elder = Member.objects.get(withdrawal=Withdrawal.ANONYMISED)
+    assert (elder.study_site, elder.nation_kept) == (None, "england")
 
 
 def test_a_round_for_service_users_counts_no_professionals(open_round, section, item_ids):

@@ -184,10 +184,11 @@ def member_columns(
 @dataclass(frozen=True)
 class PinnedPage:
     """What a contribution's pinned revision says of where it is: the page's title then,
-    and each item's number."""
+    and each item's number and words."""
 
     title: str
     numbers: dict[str, str]
+    texts: dict[str, str]
 
 
 def pinned_pages(revision_ids: QuerySet) -> dict[int, PinnedPage]:
@@ -196,7 +197,9 @@ def pinned_pages(revision_ids: QuerySet) -> dict[int, PinnedPage]:
     for revision in Revision.objects.filter(pk__in=revision_ids):
         items = RoundPage(revision=revision).items
         pinned[revision.pk] = PinnedPage(
-            title=revision.object_str, numbers={item.block_id: item.number for item in items}
+            title=revision.object_str,
+            numbers={item.block_id: item.number for item in items},
+            texts={item.block_id: item.text for item in items},
         )
     return pinned
 
@@ -303,12 +306,23 @@ class RoundExport:
             return ""
         return pinned.numbers.get(contribution.block_id, "")
 
+    def item_text(self, contribution: Comment | Rating) -> str:
+        """The item's words as she read them, in the revision she commented on or rated."""
+        pinned = self.pinned.get(contribution.revision_id)
+        if not contribution.block_id or pinned is None:
+            return ""
+        return pinned.texts.get(contribution.block_id, "")
+
     def where_columns(self, of: Callable[[Any], Comment | Rating]) -> list[Column]:
+        round_id, round_title = self.round.pk, self.round.title
         return [
+            Column(_("Round id"), lambda row: round_id),
+            Column(_("Round"), lambda row: round_title),
             Column(_("Page"), lambda row: self.page_title(of(row))),
             Column(_("Page id"), lambda row: of(row).page_id),
             Column(_("Item"), lambda row: self.item_number(of(row))),
             Column(_("Item block id"), lambda row: of(row).block_id),
+            Column(_("Item words"), lambda row: self.item_text(of(row))),
             Column(_("Pinned revision"), lambda row: of(row).revision_id),
         ]
 

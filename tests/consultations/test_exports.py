@@ -32,6 +32,7 @@ from consultations.services import (
     rating_set,
 )
 from consultations.services.audit import EXPORT, VIEW_IDENTITY
+from tests.consultations.conftest import STATEMENTS
 from tests.factories import (
     EditorFactory,
     MemberFactory,
@@ -170,10 +171,13 @@ COMMENT_HEADINGS = [
     "Study site",
     "Nation",
     "Member withdrawn",
+    "Round id",
+    "Round",
     "Page",
     "Page id",
     "Item",
     "Item block id",
+    "Item words",
     "Pinned revision",
     "Version",
     "Version made",
@@ -240,6 +244,10 @@ def test_comments_export_has_a_row_for_each_version_with_its_comments_facts(
         ("Withdrawn by the member", "", "", "", "No"),
     ]
     assert {row["Page id"] for row in rows} == {str(section.pk)}
+    assert {(row["Round id"], row["Round"]) for row in rows} == {
+        (str(small_round.pk), small_round.title)
+    }
+    assert [row["Item words"] for row in rows] == [STATEMENTS[0]] * 4 + [""] * 2
     assert {row["Pinned revision"] for row in rows} == {
         str(small_round.round_pages.get().revision_id)
     }
@@ -268,10 +276,13 @@ def test_ratings_export_has_each_rating_with_its_versions(editor_client, small_r
         "Study site",
         "Nation",
         "Member withdrawn",
+        "Round id",
+        "Round",
         "Page",
         "Page id",
         "Item",
         "Item block id",
+        "Item words",
         "Pinned revision",
         "Version",
         "Version made",

@@ -16,6 +16,8 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -217,6 +219,12 @@ class RoundInspectView(generic.InspectView):
 
     def get_comments_visible_to_members_display_value(self) -> str:
         return yes_or_no(self.object.comments_visible_to_members)
+
+    def get_opens_at_display_value(self) -> str:
+        return date_format(timezone.localtime(self.object.opens_at), "DATETIME_FORMAT")
+
+    def get_closes_at_display_value(self) -> str:
+        return date_format(timezone.localtime(self.object.closes_at), "DATETIME_FORMAT")
 
     def get_members_see_results_display_value(self) -> str:
         return yes_or_no(self.object.members_see_results)

@@ -1,6 +1,6 @@
 """The research team's admin for rounds, members and invitations, through the test client."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlparse
 
 from django.contrib.auth.models import Group, Permission
@@ -291,6 +291,17 @@ def test_round_listing_filters_by_status(editor_client, open_round, close_round)
 
     assert "Round 0" in response.text
     assert "Round 1: working together" not in response.text
+
+
+def test_round_inspect_gives_times_in_uk_time_as_the_listing_and_form_do(editor_client):
+    # 09:30 UTC in June is 10:30 in London.
+    summer = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    round = RoundFactory(opens_at=summer, closes_at=summer + timedelta(days=14))
+
+    inspect = editor_client.get(reverse("rounds:inspect", args=[round.pk])).content.decode()
+
+    assert "1 Jun 2026, 10:30 a.m." in inspect
+    assert "9:30 a.m." not in inspect
 
 
 def test_round_inspect_links_to_a_preview_of_each_pinned_revision(

@@ -684,11 +684,13 @@ def results_for_her(round: Round, member: Member) -> list[tuple[RoundPage, list]
 @never_cache
 @member_required
 def round_results(request: HttpRequest, round_pk: int) -> HttpResponse:
-    """The group's results, once the round has closed and if it shares them; else 404,
-    as for a round she cannot see."""
+    """The group's results, once the round has closed and if it shares them. Before that,
+    or if it does not, there is nothing here yet: a 404, whose page tells her why."""
     round = round_get(request, round_pk)
     if round.status != RoundStatus.CLOSED or not round.members_see_results:
-        raise Http404
+        return render(
+            request, "consultations/results_not_shown.html", {"round": round}, status=404
+        )
     return render(
         request,
         "consultations/results.html",

@@ -612,7 +612,14 @@ def test_the_smallest_group_shown_is_a_setting(client, rated_round, service_user
 def test_members_see_no_results_while_the_round_is_open(client, open_round, service_user):
     client.force_login(service_user.user)
 
-    assert client.get(member_results_url(open_round)).status_code == 404
+    response = client.get(member_results_url(open_round))
+
+    assert response.status_code == 404
+    # She is told why, and when to come back.
+    closes = timezone.localtime(open_round.closes_at)
+    assert "results will be here once the round has closed" in " ".join(response.text.split())
+    assert f"{closes.day} {closes:%B %Y}" in response.text
+    assert "Too few to show" not in response.text
     assert (
         member_results_url(open_round)
         not in client.get(reverse("consultations:round", args=[open_round.pk])).text
@@ -625,7 +632,12 @@ def test_members_see_no_results_of_a_round_that_keeps_them(
     Round.objects.filter(pk=large_closed_round.pk).update(members_see_results=False)
     client.force_login(service_user.user)
 
-    assert client.get(member_results_url(large_closed_round)).status_code == 404
+    response = client.get(member_results_url(large_closed_round))
+
+    assert response.status_code == 404
+    assert "The research team is not sharing the group's results for this round." in (
+        response.text.replace("&#x27;", "'")
+    )
     dashboard = client.get(reverse("consultations:dashboard"))
     assert member_results_url(large_closed_round) not in dashboard.text
 

@@ -100,6 +100,13 @@ class RoundFilterSet(WagtailFilterSet):
         return rounds_with_status(queryset, value)
 
 
+def round_menu_item(round: Round, label: str, view: str, icon: str, priority: int) -> MenuItem:
+    """An entry of a round's row menu and inspect header, leading to one of its views."""
+    return MenuItem(
+        label, url=reverse(f"rounds:{view}", args=[round.pk]), icon_name=icon, priority=priority
+    )
+
+
 def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
     """Where a round's moderation starts: its queue, and entering for a member; and what
     shows its comments, for the same editors as the queue: its export and the preview of
@@ -107,34 +114,12 @@ def moderation_menu_items(user: Any, round: Round) -> list[MenuItem]:
     items = []
     if user.has_perm(MODERATE_PERMISSION) or user.has_perm("consultations.view_comment"):
         items += [
-            MenuItem(
-                _("Moderate comments"),
-                url=reverse("rounds:moderation", args=[round.pk]),
-                icon_name="comment",
-                priority=15,
-            ),
-            MenuItem(
-                _("Export comments and ratings"),
-                url=reverse("rounds:export", args=[round.pk]),
-                icon_name="download",
-                priority=17,
-            ),
-            MenuItem(
-                _("You said, we did"),
-                url=reverse("rounds:you_said_we_did", args=[round.pk]),
-                icon_name="comment",
-                priority=18,
-            ),
+            round_menu_item(round, _("Moderate comments"), "moderation", "comment", 15),
+            round_menu_item(round, _("Export comments and ratings"), "export", "download", 17),
+            round_menu_item(round, _("You said, we did"), "you_said_we_did", "comment", 18),
         ]
     if user.has_perm(ENTER_FOR_MEMBER_PERMISSION):
-        items.append(
-            MenuItem(
-                _("Enter for a member"),
-                url=reverse("rounds:enter", args=[round.pk]),
-                icon_name="user",
-                priority=16,
-            )
-        )
+        items.append(round_menu_item(round, _("Enter for a member"), "enter", "user", 16))
     return items
 
 
@@ -145,37 +130,15 @@ def report_menu_items(user: Any, round: Round, policy: Any) -> list[MenuItem]:
     if not policy.user_has_any_permission(user, ["view", "change"]):
         return []
     changes = (
-        [
-            MenuItem(
-                _("What changed"),
-                url=reverse("rounds:changes", args=[round.pk]),
-                icon_name="clipboard-list",
-                priority=13,
-            )
-        ]
+        [round_menu_item(round, _("What changed"), "changes", "clipboard-list", 13)]
         if round.follows_id
         else []
     )
     return [
         *changes,
-        MenuItem(
-            _("Results"),
-            url=reverse("rounds:results", args=[round.pk]),
-            icon_name="table",
-            priority=14,
-        ),
-        MenuItem(
-            _("Response rates"),
-            url=reverse("rounds:participation", args=[round.pk]),
-            icon_name="group",
-            priority=30,
-        ),
-        MenuItem(
-            _("Consultation report"),
-            url=reverse("rounds:report", args=[round.pk]),
-            icon_name="doc-full",
-            priority=31,
-        ),
+        round_menu_item(round, _("Results"), "results", "table", 14),
+        round_menu_item(round, _("Response rates"), "participation", "group", 30),
+        round_menu_item(round, _("Consultation report"), "report", "doc-full", 31),
     ]
 
 

@@ -10,13 +10,14 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint setup static migrate demo check clean
+.PHONY: help run test lint setup static translations messages migrate demo check clean
 
 help:
 	@echo "make run    set up, migrate, load the demo content and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test   set up, then run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff (lint and format check) and import-linter"
 	@echo "make check  Django's system checks and the missing-migrations check"
+	@echo "make messages  refresh the translation catalogues from the code (needs GNU gettext)"
 	@echo "make clean  remove .venv, node_modules and var/ (the SQLite database included)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -33,7 +34,25 @@ node_modules/.installed: package.json package-lock.json
 
 STATIC_SOURCES := $(shell find cms/static home evidence consultations -path '*/static/*' -type f 2>/dev/null)
 
-setup: $(VENV)/.installed node_modules/.installed static
+setup: $(VENV)/.installed node_modules/.installed static translations
+
+# The site's translation catalogues, compiled with Python alone (no GNU gettext needed).
+CATALOGUES := $(shell find locale cms home evidence consultations -path '*/LC_MESSAGES/*.po' 2>/dev/null)
+
+translations: var/.translations-compiled
+
+var/.translations-compiled: $(VENV)/.installed $(CATALOGUES)
+	$(MANAGE) compile_translations --verbosity 0
+	touch $@
+
+# For developers after changing words in the code: needs xgettext (GNU gettext). Each app
+# keeps its catalogue in <app>/locale/; templates/ and cms/ share the one in locale/.
+LANGUAGE_CODES ?= pl ar
+messages: $(VENV)/.installed
+	mkdir -p locale home/locale evidence/locale consultations/locale
+	$(MANAGE) makemessages $(LANGUAGE_CODES:%=-l %) --no-obsolete --add-location=file \
+		-i '.venv/*' -i 'node_modules/*' -i 'var/*' -i 'tests/*' -i 'docs/*' -i 'bench/*' \
+		-i '*/migrations/*' -i '*/static/*'
 
 static: var/static/.collected
 

@@ -3,6 +3,8 @@
 Each installed app of the project may have a ``demo`` module with a function
 ``seed(*, log)`` that creates what is missing and changes nothing already there. They run
 in ``INSTALLED_APPS`` order, so an app can rely on the content of the apps listed before it.
+Then a few pages are translated into the site's other languages, from the PO files in
+``cms/demo_translations/``, the way a translator working offline would.
 """
 
 from collections.abc import Callable
@@ -17,6 +19,11 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
+
+from wagtail.models import Locale, Page, Site
+
+import polib
+from wagtail_localize.models import Translation, TranslationSource
 
 DEMO_PASSWORD = "stepping-stones-demo"  # noqa: S105 - published in the README on purpose
 
@@ -46,6 +53,11 @@ DEMO_ACCOUNTS = (
 
 Log = Callable[[str], None]
 
+DEMO_TRANSLATIONS_DIR = Path(__file__).resolve().parent / "demo_translations"
+# The pages translated in the demo, by their path below the home page, parents first:
+# the home page, the lay findings index and one lay findings page.
+DEMO_TRANSLATED_PAGES = ("", "findings/", "findings/what-women-told-us-about-their-care/")
+
 
 def demo_content_seed(*, log: Log) -> None:
     """Build the demo site: refuses unless the settings allow demo content."""
@@ -63,6 +75,7 @@ def demo_content_seed(*, log: Log) -> None:
                 continue
             if module_has_submodule(app_config.module, "demo"):
                 import_module(f"{app_config.name}.demo").seed(log=log)
+        demo_translations_seed(log=log)
 
 
 def demo_account_ensure(*, account: DemoAccount, log: Log) -> AbstractUser:
@@ -82,3 +95,40 @@ def demo_account_ensure(*, account: DemoAccount, log: Log) -> AbstractUser:
         user.groups.set(Group.objects.filter(name__in=account.groups))
         log(f"Created the demo account {account.username}.")
     return user
+
+
+def demo_translations_seed(*, log: Log) -> None:
+    """A locale for each of the site's languages, and the demo pages translated into
+    those with a PO file here; a page already translated is left as it is."""
+    home = Site.objects.get(is_default_site=True).root_page
+    for code, _name in settings.LANGUAGES:
+        locale, created = Locale.objects.get_or_create(language_code=code)
+        if created:
+            log(f"Added the locale {code}.")
+        catalogue_path = DEMO_TRANSLATIONS_DIR / f"{code}.po"
+        if code == home.locale.language_code or not catalogue_path.exists():
+            continue
+        catalogue = polib.pofile(str(catalogue_path))
+        for relative_path in DEMO_TRANSLATED_PAGES:
+            page = Page.objects.filter(
+                url_path=home.url_path + relative_path, locale_id=home.locale_id
+            ).first()
+            if page is None or page.has_translation(locale):
+                continue
+            demo_page_translate(page=page.specific, locale=locale, catalogue=catalogue)
+            log(f"Translated {page.title} into {code}.")
+
+
+def demo_page_translate(*, page: Page, locale: Locale, catalogue: polib.POFile) -> Page:
+    """Translate a page with wagtail-localize: its strings go out as a PO file, come back
+    with the catalogue's translations, and the translation is published."""
+    source, _created = TranslationSource.get_or_create_from_instance(page)
+    translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+    po = translation.export_po()
+    for entry in po:
+        translated = catalogue.find(entry.msgid)
+        if translated is not None and translated.msgstr:
+            entry.msgstr = translated.msgstr
+    translation.import_po(po, tool_name="seed_demo")
+    translation.save_target(publish=True)
+    return translation.get_target_instance()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
 from wagtail import urls as wagtail_urls
@@ -12,9 +13,6 @@ handler500 = "cms.views.server_error"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("search/", views.search, name="search"),
-    path("accounts/", include("consultations.account_urls")),
-    path("consultations/", include("consultations.urls")),
     path("api/v2/", include("evidence.api")),
 ]
 
@@ -23,5 +21,13 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every path the patterns above do not claim, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# What readers and members see, in their language: English (the default) at /..., the
+# others under their code (/pl/..., /ar/...). Wagtail serves every path the patterns
+# above do not claim, so it comes last.
+urlpatterns += i18n_patterns(
+    path("search/", views.search, name="search"),
+    path("accounts/", include("consultations.account_urls")),
+    path("consultations/", include("consultations.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -6,23 +6,26 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views import defaults
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from axes.helpers import get_cool_off
 
 from cms.forms import SearchForm
+from cms.languages import readable_in
 
 SEARCH_RESULTS_PER_PAGE = 10
 
 
 def search(request: HttpRequest) -> TemplateResponse:
-    """Site search over the published, public pages of the types in SITE_SEARCH_PAGE_TYPES."""
+    """Site search over the published, public pages of the types in SITE_SEARCH_PAGE_TYPES,
+    in the reader's language where they are translated into it."""
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     results = Page.objects.none()
     if query:
         page_types = [apps.get_model(label) for label in settings.SITE_SEARCH_PAGE_TYPES]
-        results = Page.objects.live().public().type(*page_types).specific().search(query)
+        pages = readable_in(Page.objects.live().public().type(*page_types), Locale.get_active())
+        results = pages.specific().search(query)
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     return TemplateResponse(
         request,

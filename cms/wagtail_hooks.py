@@ -1,18 +1,23 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.staticfiles import versioned_static
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogActionRegistry
+from wagtail.models import Page
 
-from cms import two_factor
+from cms import translations, two_factor
+from cms.languages import serve_in_content_language
 
 
 @hooks.register("insert_global_admin_js")
@@ -75,3 +80,67 @@ def two_factor_listing_button(
             priority=100,
         )
     ]
+
+
+@hooks.register("before_serve_page")
+def serve_in_reader_language_or_fall_back(
+    page: Page, request: HttpRequest, serve_args: list, serve_kwargs: dict
+) -> None:
+    """Note which page is served (for the language links), and show a page not yet
+    translated into the reader's language in its own, with a notice in hers."""
+    request.served_page = page
+    serve_in_content_language(page, request)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_report_urls() -> list[URLPattern]:
+    view = translations.OutOfDateTranslationsView
+    return [
+        path("reports/translations-out-of-date/", view.as_view(), name=view.index_url_name),
+        path(
+            "reports/translations-out-of-date/results/",
+            view.as_view(results_only=True),
+            name=view.index_results_url_name,
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def translation_report_menu_item() -> MenuItem:
+    return MenuItem(
+        _("Translations out of date"),
+        reverse("cms_translations_out_of_date"),
+        icon_name="warning",
+        order=9010,
+    )
+
+
+# Before wagtail-localize's own hook, which answers with its translation editor.
+@hooks.register("before_edit_page", order=-1)
+def warn_translations_out_of_date(request: HttpRequest, page: Page) -> None:
+    """Tell whoever opens a translation, or its source page, that the source has changed
+    since the translation was last brought up to date, and how to update it."""
+    if request.method != "GET":
+        return
+    out_of_date = list(translations.translations_out_of_date_of(page))
+    if not out_of_date:
+        return
+    source = out_of_date[0].source
+    update_url = reverse("wagtail_localize:update_translations", args=[source.pk])
+    if out_of_date[0].target_locale_id == page.locale_id:
+        text = _(
+            "This translation is out of date: the %(language)s page changed on %(date)s, "
+            "after the translation was last brought up to date."
+        ) % {
+            "language": source.locale.get_display_name(),
+            "date": date_format(timezone.localtime(out_of_date[0].source_published_at)),
+        }
+    else:
+        text = _("Translations of this page are out of date: %(languages)s.") % {
+            "languages": ", ".join(t.target_locale.get_display_name() for t in out_of_date)
+        }
+    messages.warning(
+        request,
+        text,
+        buttons=[messages.button(update_url, _("Sync translated pages"))],
+    )

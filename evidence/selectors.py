@@ -3,10 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from wagtail.models import Locale
 from wagtail.search.backends.base import BaseSearchResults
 
+from cms.languages import readable_in
 from evidence.enums import EvidenceSort
 from evidence.models import (
     EvidenceIndexPage,
@@ -104,12 +106,20 @@ def framework_sections_published(*, index_page: FrameworkIndexPage) -> QuerySet:
     )
 
 
-def lay_findings_published(*, index_page: LayFindingsIndexPage | None = None) -> QuerySet:
-    """Published lay findings, newest first; below one index, or anywhere on the site."""
-    findings = LayFindingsPage.objects.live().public()
+def lay_findings_published(
+    *, locale: Locale, index_page: LayFindingsIndexPage | None = None
+) -> QuerySet:
+    """Published lay findings for readers of one language, newest first; below one index
+    (in that language), or anywhere on the site. In a language other than the default,
+    those not translated into it yet are listed too, in English."""
+    findings = LayFindingsPage.objects.live().public().select_related("locale")
     if index_page is not None:
-        findings = findings.child_of(index_page)
-    return findings.order_by("-first_published_at")
+        default_index = index_page.get_translation_or_none(Locale.get_default())
+        below = Q(path__startswith=index_page.path, depth=index_page.depth + 1)
+        if default_index is not None:
+            below |= Q(path__startswith=default_index.path, depth=default_index.depth + 1)
+        findings = findings.filter(below)
+    return readable_in(findings, locale).order_by("-first_published_at")
 
 
 def lay_finding_evidence(*, page: LayFindingsPage) -> list[EvidenceSummaryPage]:

@@ -1,5 +1,5 @@
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -8,6 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from cms.languages import route_to_default_language
 from evidence.selectors import lay_findings_published
 
 
@@ -49,9 +50,21 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
+    def route(self, request: HttpRequest, path_components: list[str]):
+        """A page not (yet) in this language's tree is found in the English one: readers
+        are shown it in English with a notice, never "page not found"."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            found = route_to_default_language(self, request, path_components)
+            if found is None:
+                raise
+            return found
+
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["latest_findings"] = lay_findings_published()[: self.latest_findings_count]
+        findings = lay_findings_published(locale=self.locale)
+        context["latest_findings"] = findings[: self.latest_findings_count]
         return context
 
 

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     # removed, so cms/wagtail_hooks.py wires up its views, forms and middleware instead.
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Translations: wagtail-localize, and its version of wagtail.locales (same app label,
+    # with locale synchronisation added) for the Locales admin.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -133,11 +137,32 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", "English")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Catalogues for templates/ and cms/; each app keeps its own in <app>/locale/.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+
+def content_languages(codes: list[str]) -> list[tuple[str, str]]:
+    """The site's languages, from language codes, default first: ``[("en-gb", "English
+    (United Kingdom)"), ...]``. Any code Django knows will do; it needs a catalogue in
+    locale/ (``make messages``) for the site's own words to be translated."""
+    from django.conf.locale import LANG_INFO
+    from django.core.exceptions import ImproperlyConfigured
+
+    unknown = [code for code in codes if code.lower() not in LANG_INFO]
+    if unknown:
+        raise ImproperlyConfigured(f"SITE_LANGUAGES has codes Django does not know: {unknown}")
+    chosen = [LANGUAGE_CODE, *(code.lower() for code in codes if code.lower() != LANGUAGE_CODE)]
+    return [(code, LANG_INFO[code]["name"]) for code in chosen]
+
+
+# Which languages pages can be translated into and the site is offered in, by code:
+# SITE_LANGUAGES=en-gb,pl,ar. English (United Kingdom) is always there, and is the default.
+LANGUAGES = content_languages(env_list("SITE_LANGUAGES", LANGUAGE_CODE))
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Static files: our own from the apps, plus the NHS.UK frontend that `npm ci` installs.
 STATIC_URL = "/static/"
@@ -278,8 +303,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Members sign in here, never in the Wagtail admin; private pages send readers here too.
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/consultations/"
+# URL names, not paths, so that each is reversed in the reader's language (/pl/accounts/...).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "consultations:dashboard"
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 # Two-factor sign-in (wagtail-2fa, TOTP devices from django-otp) for everyone who may use

@@ -4,6 +4,8 @@ from django.http import HttpRequest
 
 from wagtail.models import Page, Site
 
+from cms.languages import localized_pages
+
 register = template.Library()
 
 
@@ -22,16 +24,13 @@ def main_navigation(context: template.Context) -> list[dict]:
     if site is None:
         return []
     current: Page | None = context.get("page")
-    items = []
-    for page in site.root_page.get_children().live().public().in_menu():
-        items.append(
-            {
-                "title": page.title,
-                "url": page.get_url(request=request),
-                "current": _aria_current(page, current),
-            }
-        )
-    return items
+    # The menu is the English home page's, each entry in the reader's language where
+    # it has been translated.
+    menu = site.root_page.get_children().live().public().in_menu()
+    return [
+        {"title": page.title, "url": url, "current": _aria_current(page, current)}
+        for page, url in localized_pages(menu, request)
+    ]
 
 
 def _aria_current(item: Page, current: Page | None) -> str:

@@ -29,7 +29,7 @@ class LayFindingsIndexPage(Page):
         from evidence.selectors import lay_findings_published
 
         context = super().get_context(request, *args, **kwargs)
-        context["findings"] = lay_findings_published(index_page=self)
+        context["findings"] = lay_findings_published(locale=self.locale, index_page=self)
         return context
 
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
-    verbose_name = "Stepping Stones site"
+    verbose_name = _("Stepping Stones site")
 
     def ready(self) -> None:
         from cms.admin_scripts import chooser_scripts_as_data_install

@@ -4,6 +4,8 @@ Each block sets its template, icon and label in ``Meta`` so that changing how it
 never churns a migration.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from wagtail import blocks
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul"]
@@ -17,28 +19,29 @@ class HeadingBlock(blocks.CharBlock):
     class Meta:
         template = "blocks/heading_block.html"
         icon = "title"
-        label = "Heading"
-        help_text = "A section heading. The page title is the only top-level heading."
-        preview_value = "How the study works"
+        label = _("Heading")
+        help_text = _("A section heading. The page title is the only top-level heading.")
+        preview_value = _("How the study works")
 
 
 class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         template = "blocks/paragraph_block.html"
         icon = "pilcrow"
-        label = "Paragraph"
+        label = _("Paragraph")
         features = RICH_TEXT_FEATURES
-        preview_value = "<p>Plain words, short sentences, one idea at a time.</p>"
+        # Translators: sample text in the admin's preview of a block; keep the HTML tags.
+        preview_value = _("<p>Plain words, short sentences, one idea at a time.</p>")
 
 
 class InsetTextBlock(blocks.RichTextBlock):
     class Meta:
         template = "blocks/inset_text_block.html"
         icon = "openquote"
-        label = "Inset text"
+        label = _("Inset text")
         features = RICH_TEXT_FEATURES
-        help_text = "Sets a short passage apart from the text around it."
-        preview_value = "<p>This page is demo content.</p>"
+        help_text = _("Sets a short passage apart from the text around it.")
+        preview_value = _("<p>This page is demo content.</p>")
 
 
 class WarningCalloutBlock(blocks.StructBlock):
@@ -48,21 +51,24 @@ class WarningCalloutBlock(blocks.StructBlock):
     class Meta:
         template = "blocks/warning_callout_block.html"
         icon = "warning"
-        label = "Warning callout"
-        preview_value = {"heading": "Important", "text": "<p>Please read this first.</p>"}
+        label = _("Warning callout")
+        preview_value = {
+            "heading": _("Important"),
+            "text": _("<p>Please read this first.</p>"),
+        }
 
 
 class DetailsBlock(blocks.StructBlock):
-    summary = blocks.CharBlock(max_length=120, help_text="What the reader clicks to open it.")
+    summary = blocks.CharBlock(max_length=120, help_text=_("What the reader clicks to open it."))
     text = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
 
     class Meta:
         template = "blocks/details_block.html"
         icon = "arrow-down"
-        label = "Expandable details"
+        label = _("Expandable details")
         preview_value = {
-            "summary": "What does consent mean here?",
-            "text": "<p>You can stop taking part at any time.</p>",
+            "summary": _("What does consent mean here?"),
+            "text": _("<p>You can stop taking part at any time.</p>"),
         }
 
 

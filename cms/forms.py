@@ -1,12 +1,13 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search the evidence, findings and pages of this site",
+        label=_("Search the evidence, findings and pages of this site"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Search for %(limit_value)d characters or fewer."},
+        error_messages={"max_length": _("Search for %(limit_value)d characters or fewer.")},
     )
 
     def clean_q(self) -> str:

@@ -1,5 +1,6 @@
 from django.db import models
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -14,7 +15,8 @@ from evidence.selectors import lay_findings_published
 
 class HomePage(Page):
     introduction = models.TextField(
-        blank=True, help_text="One or two sentences that say what the study is, in plain words."
+        blank=True,
+        help_text=_("One or two sentences that say what the study is, in plain words."),
     )
     body = StreamField(BodyStreamBlock(), blank=True)
     get_involved_heading = models.CharField(max_length=120, blank=True, default="Get involved")
@@ -25,7 +27,7 @@ class HomePage(Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Where the call to get involved leads.",
+        help_text=_("Where the call to get involved leads."),
     )
 
     content_panels = [
@@ -38,7 +40,7 @@ class HomePage(Page):
                 FieldPanel("get_involved_text"),
                 PageChooserPanel("get_involved_page"),
             ],
-            heading="Call to get involved",
+            heading=_("Call to get involved"),
         ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
@@ -48,7 +50,7 @@ class HomePage(Page):
     latest_findings_count = 3
 
     class Meta:
-        verbose_name = "home page"
+        verbose_name = _("home page")
 
     def route(self, request: HttpRequest, path_components: list[str]):
         """A page not (yet) in this language's tree is found in the English one: readers
@@ -71,7 +73,9 @@ class HomePage(Page):
 class StandardPage(Page):
     """About the study, get involved, the privacy notice, the accessibility statement."""
 
-    introduction = models.TextField(blank=True, help_text="Shown in larger text under the title.")
+    introduction = models.TextField(
+        blank=True, help_text=_("Shown in larger text under the title.")
+    )
     body = StreamField(BodyStreamBlock(), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
@@ -84,7 +88,7 @@ class StandardPage(Page):
     parent_page_types = ["home.HomePage", "home.StandardPage"]
 
     class Meta:
-        verbose_name = "standard page"
+        verbose_name = _("standard page")
 
 
 @register_setting(icon="mail")
@@ -108,13 +112,13 @@ class StudySettings(BaseSiteSetting):
                 FieldPanel("contact_phone"),
                 FieldPanel("postal_address"),
             ],
-            heading="How to contact the study team",
+            heading=_("How to contact the study team"),
         ),
         MultiFieldPanel(
             [PageChooserPanel("privacy_notice"), PageChooserPanel("accessibility_statement")],
-            heading="Pages linked from every footer",
+            heading=_("Pages linked from every footer"),
         ),
     ]
 
     class Meta:
-        verbose_name = "study details"
+        verbose_name = _("study details")

@@ -1,6 +1,7 @@
 from django import template
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from wagtail.models import Page, Site
 
@@ -58,7 +59,7 @@ def breadcrumbs(context: template.Context) -> list[dict]:
     ancestors = page.get_ancestors().live().filter(depth__gte=site.root_page.depth)
     return [
         {
-            "title": "Home" if ancestor.pk == site.root_page_id else ancestor.title,
+            "title": _("Home") if ancestor.pk == site.root_page_id else ancestor.title,
             "url": ancestor.get_url(request=request),
         }
         for ancestor in ancestors

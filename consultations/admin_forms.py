@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel, PageChooserPanel
@@ -59,16 +59,30 @@ ROLE_ONLY_FOR_PROFESSIONALS = gettext_lazy(
 def revision_label(revision: Revision, *, page: Page, latest: bool) -> str:
     label = date_format(timezone.localtime(revision.created_at), "j M Y, H:i")
     if revision.user is not None:
+        # Translators: a page revision: when it was saved, and who saved it.
         label = _("%(when)s, by %(author)s") % {
             "when": label,
             "author": revision.user.get_full_name().strip() or revision.user.get_username(),
         }
     notes = []
     if latest:
+        # Translators: of a page revision, as in "12 Mar 2026, 10:15 (latest, published)".
         notes.append(_("latest"))
     if revision.pk == page.live_revision_id:
+        # Translators: of a page revision, as in "12 Mar 2026, 10:15 (latest, published)".
         notes.append(_("published"))
-    return f"{label} ({', '.join(notes)})" if notes else label
+    if not notes:
+        return label
+    # Translators: a page revision, then notes about it: "12 Mar 2026, 10:15 (latest)".
+    return _("%(revision)s (%(notes)s)") % {"revision": label, "notes": ", ".join(notes)}
+
+
+def revision_option(revision: Revision, *, page: Page, title: str, latest: bool) -> str:
+    # Translators: an option of the pinned-revision select: the page's title, then the revision.
+    return _("%(page)s – %(revision)s") % {
+        "page": title,
+        "revision": revision_label(revision, page=page, latest=latest),
+    }
 
 
 # Enough to find the draft she means without a select as long as the page's history.
@@ -91,7 +105,7 @@ def build_revision_choices(*, pinned: Iterable[int] = ()) -> list[tuple[Any, Any
                     [
                         (
                             revision.pk,
-                            f"{title} – " + revision_label(revision, page=page, latest=index == 0),
+                            revision_option(revision, page=page, title=title, latest=index == 0),
                         )
                         for index, revision in enumerate(revisions)
                     ],
@@ -609,7 +623,9 @@ class EntryCommentForm(FormTokenMixin, EntryConfirmForm):
 
     form_token_purpose = form_tokens.COMMENT
 
-    block_id = forms.ChoiceField(label=gettext_lazy("On"), required=False)
+    block_id = forms.ChoiceField(
+        label=pgettext_lazy("the part of a page a comment is about", "On"), required=False
+    )
     quote = forms.CharField(
         label=gettext_lazy("The words she means (optional)"),
         help_text=gettext_lazy("The words of the item her comment is about, if she named them."),

@@ -138,7 +138,10 @@ def _flow_cell(step: ItemStep | None) -> str:
     if step is None:
         return ""
     what = "; ".join(part for part in (str(step.label), step.consensus_label) if part)
-    return f"{step.number} ({what})" if step.number else what
+    if not step.number:
+        return what
+    # Translators: an item's number in a round, then what became of it: "3.2 (reworded)".
+    return _("%(number)s (%(what)s)") % {"number": step.number, "what": what}
 
 
 class ReportCSVView(PermissionCheckedMixin, View):

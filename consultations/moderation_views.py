@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.generic import FormView, TemplateView
 
 from wagtail.admin import messages
@@ -161,6 +161,14 @@ def moderation_state_label(comment: Comment) -> str:
     return comment.moderation_state.label
 
 
+def member_label(comment: Comment) -> str:
+    # Translators: a member in the moderation queue: "Willow (Service user)".
+    return _("%(pseudonym)s (%(constituency)s)") % {
+        "pseudonym": comment.author.pseudonym,
+        "constituency": comment.author.get_constituency_display(),
+    }
+
+
 def answer_label(comment: Comment) -> str:
     return comment.get_answer_status_display() if comment.is_answered else _("Not answered")
 
@@ -254,7 +262,11 @@ class QueueView(generic.IndexView):
             return []
         buttons = [
             MenuItem(
-                _("Change the answer") if instance.is_answered else _("Answer"),
+                (
+                    _("Change the answer")
+                    if instance.is_answered
+                    else pgettext("verb: answer a comment", "Answer")
+                ),
                 url=self.get_answer_url(instance),
                 icon_name="comment",
                 priority=10,
@@ -299,9 +311,7 @@ class QueueView(generic.IndexView):
             Column(
                 "author",
                 label=_("Member"),
-                accessor=lambda comment: (
-                    f"{comment.author.pseudonym} ({comment.author.get_constituency_display()})"
-                ),
+                accessor=member_label,
             ),
             DateColumn("created_at", label=_("When"), sort_key="created_at"),
             StatusTagColumn(
@@ -408,7 +418,7 @@ class CommentFormView(CommentViewMixin, FormView):
 class AnswerView(CommentFormView):
     template_name = "consultations/admin/moderation/answer.html"
     form_class = AnswerForm
-    page_title = gettext_lazy("Answer")
+    page_title = pgettext_lazy("verb: answer a comment", "Answer")
 
     withdrawn_message = gettext_lazy("She withdrew this comment, so it can no longer be answered.")
 
@@ -619,6 +629,7 @@ class EnterView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView)
         if late:
             messages.warning(
                 self.request,
+                # Translators: "message" is the sentence saying what was entered.
                 _("%(message)s The round had closed, so it is kept but not counted.")
                 % {"message": message},
             )

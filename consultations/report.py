@@ -12,6 +12,7 @@ removed (in the round that no longer has it).
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations.changes import round_comparisons, rounds_followed
 from consultations.enums import AUDIENCE_CONSTITUENCIES, Consensus, Constituency, ItemChange
@@ -72,12 +73,12 @@ class ItemStep:
     @property
     def label(self) -> str:
         if self.change == ItemChange.ADDED:
-            return _("added")
+            return pgettext("item in a round", "added")
         if self.change == ItemChange.CHANGED:
-            return _("reworded")
+            return pgettext("item in a round", "reworded")
         if self.change == ItemChange.REMOVED:
-            return _("removed")
-        return _("unchanged")
+            return pgettext("item in a round", "removed")
+        return pgettext("item in a round", "unchanged")
 
 
 @dataclass

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import FormView, TemplateView
 
 from wagtail.admin import messages
@@ -894,13 +894,15 @@ def study_site_deletion_refused(request: HttpRequest, sites: list[StudySite]) ->
     in_use = [site for site in sites if site.is_in_use()]
     if not in_use:
         return False
+    # Translators: a name in quotation marks; use your language's quotation marks.
+    names = [pgettext("quoted name", "“%(name)s”") % {"name": site} for site in in_use]
     messages.error(
         request,
         _(
             "Nothing was deleted. Members or invitations are at %(sites)s. Choose another "
             "site for them first, or keep it."
         )
-        % {"sites": ", ".join(f"“{site}”" for site in in_use)},
+        % {"sites": ", ".join(names)},
     )
     return True
 

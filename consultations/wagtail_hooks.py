@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -78,7 +79,8 @@ def _pseudonym(member_id: object) -> str:
     # Her present pseudonym (a neutral label once she has withdrawn): the entry itself
     # keeps only her id.
     pseudonym = Member.objects.filter(pk=member_id).values_list("pseudonym", flat=True).first()
-    return pseudonym or _("member %(number)s") % {"number": member_id}
+    # Translators: in the history, a member whose record is gone, by her member number.
+    return pseudonym or gettext("member %(number)s") % {"number": member_id}
 
 
 @hooks.register("register_log_actions")
@@ -94,8 +96,8 @@ def register_moderation_log_actions(actions: LogActionRegistry) -> None:
         def format_message(self, log_entry: object) -> str:
             reason = log_entry.data.get("reason")
             if not reason:
-                return _("Comment hidden from other members")
-            return _("Comment hidden from other members: %(reason)s") % {"reason": reason}
+                return gettext("Comment hidden from other members")
+            return gettext("Comment hidden from other members: %(reason)s") % {"reason": reason}
 
     class AnswerFormatter(LogFormatter):
         answered = _("Comment answered")
@@ -104,7 +106,8 @@ def register_moderation_log_actions(actions: LogActionRegistry) -> None:
             status = log_entry.data.get("status")
             if not status:
                 return self.answered
-            return _("%(action)s: %(status)s") % {
+            # Translators: a comment's answer in the history: "Comment answered: Accepted".
+            return gettext("%(action)s: %(status)s") % {
                 "action": self.answered,
                 "status": _choice_label(AnswerStatus, status),
             }
@@ -124,8 +127,9 @@ def register_moderation_log_actions(actions: LogActionRegistry) -> None:
 
         def format_message(self, log_entry: object) -> str:
             if "member" not in log_entry.data:
-                return _("Comment entered for a member")
-            return _("Comment entered for %(member)s, who gave it by: %(via)s") % {
+                return gettext("Comment entered for a member")
+            # Translators: "via" is how the member gave it (phone, meeting, writing).
+            return gettext("Comment entered for %(member)s, who gave it by: %(via)s") % {
                 "member": _pseudonym(log_entry.data["member"]),
                 "via": _choice_label(EnteredVia, log_entry.data.get("via")).lower(),
             }
@@ -136,12 +140,22 @@ def register_moderation_log_actions(actions: LogActionRegistry) -> None:
 
         def format_message(self, log_entry: object) -> str:
             if "member" not in log_entry.data:
-                return _("Ratings entered for a member")
-            return _("%(count)s ratings entered for %(member)s, who gave them by: %(via)s") % {
-                "count": log_entry.data.get("ratings", ""),
+                return gettext("Ratings entered for a member")
+            count = log_entry.data.get("ratings")
+            values = {
                 "member": _pseudonym(log_entry.data["member"]),
                 "via": _choice_label(EnteredVia, log_entry.data.get("via")).lower(),
             }
+            if not isinstance(count, int):
+                message = gettext("Ratings entered for %(member)s, who gave them by: %(via)s")
+                return message % values
+            return ngettext(
+                # Translators: "via" is how the member gave them (phone, meeting, writing).
+                # The plural follows the count; the English says "ratings" for any count.
+                "%(count)s ratings entered for %(member)s, who gave them by: %(via)s",
+                "%(count)s ratings entered for %(member)s, who gave them by: %(via)s",
+                count,
+            ) % {"count": count, **values}
 
 
 @hooks.register("register_log_actions")
@@ -170,13 +184,15 @@ def deletion_refused(request: HttpRequest, pages: list[Page]) -> bool:
     rounds = list(rounds_covering(pages))
     if not rounds:
         return False
+    # Translators: a name in quotation marks; use your language's quotation marks.
+    titles = [pgettext("quoted name", "“%(name)s”") % {"name": round.title} for round in rounds]
     messages.error(
         request,
-        _(
+        gettext(
             "Nothing was deleted. %(rounds)s covers this page or a page below it, and "
             "members' comments and ratings are tied to it. Unpublish the page instead."
         )
-        % {"rounds": ", ".join(f"“{round.title}”" for round in rounds)},
+        % {"rounds": ", ".join(titles)},
     )
     return True
 
@@ -195,7 +211,7 @@ def user_deletion_refused(request: HttpRequest, users: list) -> bool:
         return False
     messages.error(
         request,
-        _(
+        gettext(
             "Nothing was deleted. An advisory member has taken part with this account, and "
             "the study keeps her comments and ratings. To stop her taking part, deactivate "
             "the account instead."

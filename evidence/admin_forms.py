@@ -1,6 +1,8 @@
 """Forms of the page editor, apart from the public forms so that page models can name them."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
@@ -26,7 +28,10 @@ class FrameworkSectionForm(WagtailAdminPageForm):
             .first()
         )
         if clash is not None:
-            raise forms.ValidationError(f"Section {number} is already ‘{clash.title}’.")
+            raise forms.ValidationError(
+                gettext("Section %(number)s is already ‘%(title)s’.")
+                % {"number": number, "title": clash.title}
+            )
         return number
 
 
@@ -51,17 +56,21 @@ class LayTextPageForm(WagtailAdminPageForm):
     """
 
     lay_text_below_target_reason = forms.CharField(
-        label="Why publish below the reading target?",
+        label=_("Why publish below the reading target?"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only needed to publish lay text that is below the reading target. "
-        "It is kept in the page's history.",
+        help_text=_(
+            "Only needed to publish lay text that is below the reading target. "
+            "It is kept in the page's history."
+        ),
     )
 
     error_messages = {
-        "reason_required": "The lay text is below the reading target ({scores}). Make it "
-        "easier to read, or say here why it should be published as it is.",
+        "reason_required": _(
+            "The lay text is below the reading target (%(scores)s). Make it "
+            "easier to read, or say here why it should be published as it is."
+        ),
     }
 
     def clean(self) -> dict:
@@ -71,7 +80,7 @@ class LayTextPageForm(WagtailAdminPageForm):
             if not readability.meets_target:
                 self.add_error(
                     BELOW_TARGET_REASON_FIELD,
-                    self.error_messages["reason_required"].format(scores=readability.describe()),
+                    self.error_messages["reason_required"] % {"scores": readability.describe()},
                 )
         return cleaned_data
 

@@ -1,4 +1,5 @@
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.models import Page
@@ -9,15 +10,15 @@ from consultations.models import CONTENT_NOTE_MAX_LENGTH
 
 
 class KeyFindingBlock(blocks.StructBlock):
-    finding = blocks.TextBlock(help_text="One finding, in one or two sentences.")
+    finding = blocks.TextBlock(help_text=_("One finding, in one or two sentences."))
     detail = blocks.RichTextBlock(
-        features=RICH_TEXT_FEATURES, required=False, help_text="Figures, caveats, context."
+        features=RICH_TEXT_FEATURES, required=False, help_text=_("Figures, caveats, context.")
     )
 
     class Meta:
         template = "blocks/key_finding_block.html"
         icon = "tick"
-        label = "Key finding"
+        label = _("Key finding")
         preview_value = {
             "finding": "Women valued one named midwife who knew their history.",
             "detail": "<p>Reported at all four sites.</p>",
@@ -51,24 +52,26 @@ class RequirementBlock(blocks.StructBlock):
     content_note = blocks.CharBlock(
         required=False,
         max_length=CONTENT_NOTE_MAX_LENGTH,
-        help_text="If the item is about something painful, say so in a few words. Readers "
-        "see this first and choose whether to open the item.",
+        help_text=_(
+            "If the item is about something painful, say so in a few words. Readers see this "
+            "first and choose whether to open the item."
+        ),
     )
-    statement = blocks.TextBlock(help_text="What services must do, as one clear sentence.")
+    statement = blocks.TextBlock(help_text=_("What services must do, as one clear sentence."))
     rationale = blocks.RichTextBlock(
-        features=RICH_TEXT_FEATURES, required=False, help_text="Why: what the evidence shows."
+        features=RICH_TEXT_FEATURES, required=False, help_text=_("Why: what the evidence shows.")
     )
     domain = SnippetChooserBlock("evidence.Domain")
     evidence = blocks.ListBlock(
         blocks.PageChooserBlock(page_type="evidence.EvidenceSummaryPage"),
         default=[],
-        label="Evidence behind it",
+        label=_("Evidence behind it"),
     )
 
     class Meta:
         template = "blocks/requirement_block.html"
         icon = "list-ol"
-        label = "Requirement"
+        label = _("Requirement")
         form_classname = "struct-block requirement-block"
         value_class = RequirementValue
 

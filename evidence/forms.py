@@ -8,7 +8,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import FileExtensionValidator
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.html import escape
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.rich_text import get_text_for_indexing
 
@@ -18,12 +21,12 @@ from evidence.models import EvidenceIndexPage, EvidenceSummaryPage
 from evidence.models.taxonomy import Theme
 from evidence.selectors import EvidenceFilters
 
-UNKNOWN_CHOICE = {"invalid_choice": "We do not have “%(value)s”: choose from the list."}
-UNKNOWN_THEME = {"invalid_choice": "We do not have a theme “%(value)s”: choose from the list."}
+UNKNOWN_CHOICE = {"invalid_choice": _("We do not have “%(value)s”: choose from the list.")}
+UNKNOWN_THEME = {"invalid_choice": _("We do not have a theme “%(value)s”: choose from the list.")}
 YEAR_ERRORS = {
-    "invalid": "Enter a year as 4 digits, like 2015.",
-    "min_value": "Enter a year from %(limit_value)s onwards.",
-    "max_value": "Enter a year up to %(limit_value)s.",
+    "invalid": _("Enter a year as 4 digits, like 2015."),
+    "min_value": _("Enter a year from %(limit_value)s onwards."),
+    "max_value": _("Enter a year up to %(limit_value)s."),
 }
 
 
@@ -35,20 +38,20 @@ class EvidenceFilterForm(forms.Form):
     """
 
     q = forms.CharField(
-        label="Search the evidence",
+        label=_("Search the evidence"),
         required=False,
         max_length=200,
-        error_messages={"max_length": "Search for %(limit_value)d characters or fewer."},
+        error_messages={"max_length": _("Search for %(limit_value)d characters or fewer.")},
     )
     kind = forms.MultipleChoiceField(
-        label="Kind of source",
+        label=_("Kind of source"),
         choices=EvidenceKind.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages=UNKNOWN_CHOICE,
     )
     theme = forms.ModelMultipleChoiceField(
-        label="Theme",
+        label=_("Theme"),
         queryset=Theme.objects.all(),
         to_field_name="slug",
         required=False,
@@ -56,26 +59,38 @@ class EvidenceFilterForm(forms.Form):
         error_messages=UNKNOWN_THEME,
     )
     nation = forms.MultipleChoiceField(
-        label="Nation",
+        label=_("Nation"),
         choices=Nation.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages=UNKNOWN_CHOICE,
     )
     year_from = forms.IntegerField(
-        label="From", required=False, min_value=1900, max_value=2100, error_messages=YEAR_ERRORS
+        # Translators: the first year of a range of years published.
+        label=pgettext_lazy("years", "From"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages=YEAR_ERRORS,
     )
     year_to = forms.IntegerField(
-        label="To", required=False, min_value=1900, max_value=2100, error_messages=YEAR_ERRORS
+        # Translators: the last year of a range of years published.
+        label=pgettext_lazy("years", "To"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages=YEAR_ERRORS,
     )
     sort = forms.ChoiceField(
-        label="Sort by",
+        label=_("Sort by"),
         choices=EvidenceSort.choices,
         required=False,
         error_messages=UNKNOWN_CHOICE,
     )
 
-    error_messages = {"years": "The 'to' year must be the same as or after the 'from' year."}
+    error_messages = {
+        "years": _("The 'to' year must be the same as or after the 'from' year."),
+    }
 
     def clean_q(self) -> str:
         return search_query_clean(self.cleaned_data["q"])
@@ -131,13 +146,23 @@ THEME_SEPARATOR = ";"
 KEY_FINDING_SEPARATORS = re.compile(r"[|\n]")
 
 
+def _not_one_of(choices: list[tuple[str, str]]) -> str:
+    labels = ", ".join(str(label) for _value, label in choices)
+    # %(value)s is left for the field to fill in with the value it was given.
+    return gettext("“%(value)s” is not one of: %(labels)s.") % {
+        "value": "%(value)s",
+        "labels": labels.replace("%", "%%"),
+    }
+
+
 class ChoiceByNameField(forms.ChoiceField):
     """A choice typed as a person would: its value or its label, in any case."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        labels = ", ".join(str(label) for _value, label in self.choices)
-        self.error_messages["invalid_choice"] = f"“%(value)s” is not one of: {labels}."
+        # Lazy: the field is made once, when the module is imported, and the message is read
+        # in the language of each request.
+        self.error_messages["invalid_choice"] = lazy(_not_one_of, str)(self.choices)
 
     def to_python(self, value: object) -> str:
         text = super().to_python(value).strip()
@@ -160,11 +185,19 @@ class ThemeListField(forms.Field):
         }
         unknown = [name for name in names if name.casefold() not in themes]
         if unknown:
+            # Translators: joins the names of themes not found: “Housing” or “Work”.
+            separator = pgettext("between alternatives", " or ")
             raise ValidationError(
-                "There is no theme %(names)s. Use the names or slugs listed under "
-                "Vocabularies › Themes, separated by semicolons.",
+                gettext(
+                    "There is no theme %(names)s. Use the names or slugs listed under "
+                    "Vocabularies › Themes, separated by semicolons."
+                ),
                 code="unknown_theme",
-                params={"names": " or ".join(f"“{name}”" for name in unknown)},
+                params={
+                    "names": separator.join(
+                        gettext("“%(name)s”") % {"name": name} for name in unknown
+                    )
+                },
             )
         return list(dict.fromkeys(themes[name.casefold()] for name in names))
 
@@ -198,7 +231,7 @@ class EvidenceImportRowForm(forms.ModelForm):
 
     kind = ChoiceByNameField(choices=EvidenceKind.choices)
     nation = ChoiceByNameField(choices=Nation.choices)
-    source_url = forms.URLField(label="URL", required=False, assume_scheme="https")
+    source_url = forms.URLField(label=_("URL"), required=False, assume_scheme="https")
     themes = ThemeListField(required=False)
     technical_summary = ParagraphsField()
     implications_for_care = ParagraphsField()
@@ -243,17 +276,17 @@ class EvidenceImportForm(forms.Form):
     MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 
     csv_file = forms.FileField(
-        label="CSV file",
-        validators=[FileExtensionValidator(["csv"], "Choose a CSV file (its name ends .csv).")],
-        help_text="Save the extraction table from your spreadsheet as “CSV UTF-8”.",
+        label=_("CSV file"),
+        validators=[FileExtensionValidator(["csv"], _("Choose a CSV file (its name ends .csv)."))],
+        help_text=_("Save the extraction table from your spreadsheet as “CSV UTF-8”."),
     )
     index_page = forms.ModelChoiceField(
-        label="Import into", queryset=EvidenceIndexPage.objects.none(), empty_label=None
+        label=_("Import into"), queryset=EvidenceIndexPage.objects.none(), empty_label=None
     )
     dry_run = forms.BooleanField(
-        label="Dry run",
+        label=_("Dry run"),
         required=False,
-        help_text="Check the file and show what would change, without saving anything.",
+        help_text=_("Check the file and show what would change, without saving anything."),
     )
 
     def __init__(self, *args, index_pages: QuerySet[EvidenceIndexPage], **kwargs) -> None:
@@ -274,7 +307,7 @@ class EvidenceImportForm(forms.Form):
         csv_file = self.cleaned_data["csv_file"]
         if csv_file.size > self.MAX_UPLOAD_SIZE:
             raise ValidationError(
-                "The file is %(size)s; the largest file you can import is %(limit)s.",
+                gettext("The file is %(size)s; the largest file you can import is %(limit)s."),
                 code="too_big",
                 params={
                     "size": filesizeformat(csv_file.size),

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 
 from wagtail.blocks import StreamValue
 from wagtail.blocks.list_block import ListValue
@@ -102,15 +103,31 @@ class ReadabilityResult:
         below target"."""
         if not self.has_score:
             return []
-        ease = f"Reading ease {self.reading_ease}"
-        if self.target.reading_ease is not None:
-            verdict = "meets target" if self.meets_reading_ease_target else "below target"
-            ease += f" — target {_number(self.target.reading_ease)} or more: {verdict}"
-        grade = f"Grade {self.grade:.1f}"
-        if self.target.grade is not None:
-            verdict = "meets target" if self.meets_grade_target else "above target"
-            grade += f" — target {_number(self.target.grade)} or less: {verdict}"
-        return [ease, grade]
+        ease = {"score": self.reading_ease, "target": _number(self.target.reading_ease)}
+        if self.target.reading_ease is None:
+            # Translators: the Flesch reading ease of lay text; higher is easier to read.
+            ease_verdict = gettext("Reading ease %(score)s") % ease
+        elif self.meets_reading_ease_target:
+            ease_verdict = (
+                gettext("Reading ease %(score)s — target %(target)s or more: meets target") % ease
+            )
+        else:
+            ease_verdict = (
+                gettext("Reading ease %(score)s — target %(target)s or more: below target") % ease
+            )
+        grade = {"score": f"{self.grade:.1f}", "target": _number(self.target.grade)}
+        if self.target.grade is None:
+            # Translators: the Flesch-Kincaid grade of lay text, a US school year; lower is easier.
+            grade_verdict = gettext("Grade %(score)s") % grade
+        elif self.meets_grade_target:
+            grade_verdict = (
+                gettext("Grade %(score)s — target %(target)s or less: meets target") % grade
+            )
+        else:
+            grade_verdict = (
+                gettext("Grade %(score)s — target %(target)s or less: above target") % grade
+            )
+        return [ease_verdict, grade_verdict]
 
     def describe(self) -> str:
         """The scores against their targets in one line, for messages and the audit log."""
@@ -217,5 +234,5 @@ def _round_half_up(number: float, places: str) -> Decimal:
     return Decimal(str(number)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"

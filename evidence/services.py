@@ -8,6 +8,7 @@ from typing import IO
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry, Revision
@@ -94,8 +95,12 @@ class EvidenceImportError:
     message: str
 
     def __str__(self) -> str:
-        where = f"Row {self.row}, column {self.column}" if self.column else f"Row {self.row}"
-        return f"{where}: {self.message}"
+        if self.column:
+            # Translators: where an imported file has a problem, the column named as in the file.
+            text = gettext("Row %(row)s, column %(column)s: %(message)s")
+        else:
+            text = gettext("Row %(row)s: %(message)s")
+        return text % {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -119,18 +124,52 @@ class EvidenceImportReport:
 
     @property
     def outcomes(self) -> list[tuple[str, list[ImportedSummary]]]:
-        created, updated = ("Created", "Updated")
+        """Each list of summaries with its heading, for the report's tables."""
         if self.dry_run:
-            created, updated = ("Would be created", "Would be updated")
-        return [(created, self.created), (updated, self.updated), ("Unchanged", self.unchanged)]
+            # Translators: headings over the evidence summaries a dry run would make or change.
+            created, updated = gettext("Would be created"), gettext("Would be updated")
+        else:
+            # Translators: headings over the evidence summaries an import made or changed.
+            created, updated = gettext("Created"), gettext("Updated")
+        return [
+            (created, self.created),
+            (updated, self.updated),
+            (gettext("Unchanged"), self.unchanged),
+        ]
 
     @property
     def summary(self) -> str:
-        text = ", ".join(f"{len(summaries)} {label.lower()}" for label, summaries in self.outcomes)
+        """What the import did in one line: "2 created, 1 updated, 0 unchanged"."""
+        if self.dry_run:
+            # Translators: a part of the one-line summary of a dry run of an evidence import.
+            created = ngettext(
+                "%(count)s would be created", "%(count)s would be created", len(self.created)
+            )
+            updated = ngettext(
+                "%(count)s would be updated", "%(count)s would be updated", len(self.updated)
+            )
+        else:
+            # Translators: a part of the one-line summary of an evidence import.
+            created = ngettext("%(count)s created", "%(count)s created", len(self.created))
+            updated = ngettext("%(count)s updated", "%(count)s updated", len(self.updated))
+        unchanged = ngettext("%(count)s unchanged", "%(count)s unchanged", len(self.unchanged))
+        parts = [
+            created % {"count": len(self.created)},
+            updated % {"count": len(self.updated)},
+            unchanged % {"count": len(self.unchanged)},
+        ]
         if self.errors:
-            rows = "row" if self.rows_with_errors == 1 else "rows"
-            text += f", {self.rows_with_errors} {rows} with errors"
-        return f"{text}."
+            parts.append(
+                ngettext(
+                    "%(count)s row with errors",
+                    "%(count)s rows with errors",
+                    self.rows_with_errors,
+                )
+                % {"count": self.rows_with_errors}
+            )
+        # Translators: the one-line summary of an evidence import, as a sentence: its parts
+        # ("2 created", "1 updated") separated by the second string.
+        return gettext("%(parts)s.") % {"parts": gettext(", ").join(parts)}
 
 
 def evidence_import(
@@ -171,7 +210,9 @@ def evidence_import(
             source_id = row["source_id"]
             if source_id in first_row_of:
                 first = first_row_of[source_id]
-                message = f"{source_id} is also on row {first}; each source has one row."
+                message = gettext(
+                    "%(source_id)s is also on row %(row)s; each source has one row."
+                ) % {"source_id": source_id, "row": first}
                 report.errors.append(EvidenceImportError(number, "source_id", message))
                 continue
             if source_id:
@@ -200,7 +241,9 @@ def _import_row(
     report: EvidenceImportReport,
 ) -> None:
     if page is not None and user is not None and not page.permissions_for_user(user).can_edit():
-        message = f"“{page.title}” has this identifier, and you may not edit it."
+        message = gettext("“%(title)s” has this identifier, and you may not edit it.") % {
+            "title": page.title
+        }
         report.errors.append(EvidenceImportError(number, "source_id", message))
         return
 
@@ -241,19 +284,21 @@ def _read_table(csv_file: IO[bytes]) -> tuple[list[str], list[tuple[int, dict[st
         text = csv_file.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise EvidenceImportFileError(
-            "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+            gettext("The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”.")
         ) from error
     try:
         table = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
-        raise EvidenceImportFileError(f"The file cannot be read as CSV: {error}.") from error
+        raise EvidenceImportFileError(
+            gettext("The file cannot be read as CSV: %(error)s.") % {"error": error}
+        ) from error
     numbered = [
         (number, [cell.replace("\r\n", "\n").strip() for cell in cells])
         for number, cells in enumerate(table, start=1)
         if any(cell.strip() for cell in cells)
     ]
     if not numbered:
-        raise EvidenceImportFileError("The file is empty.")
+        raise EvidenceImportFileError(gettext("The file is empty."))
 
     (_header_row, header), *rows = numbered
     columns = [name.casefold().replace(" ", "_").replace("-", "_") for name in header]
@@ -264,13 +309,18 @@ def _read_table(csv_file: IO[bytes]) -> tuple[list[str], list[tuple[int, dict[st
     ]
     if missing:
         raise EvidenceImportFileError(
-            f"The first row must name the columns; it has no {', '.join(missing)}."
+            gettext("The first row must name the columns; it has no %(columns)s.")
+            % {"columns": ", ".join(missing)}
         )
     repeated = sorted({name for name in columns if name and columns.count(name) > 1})
     if repeated:
-        raise EvidenceImportFileError(f"The first row names {', '.join(repeated)} twice.")
+        raise EvidenceImportFileError(
+            gettext("The first row names %(columns)s twice.") % {"columns": ", ".join(repeated)}
+        )
     if not rows:
-        raise EvidenceImportFileError("The file has column names but no rows of evidence.")
+        raise EvidenceImportFileError(
+            gettext("The file has column names but no rows of evidence.")
+        )
 
     def cells_by_column(cells: list[str]) -> dict[str, str]:
         cells = cells + [""] * (len(columns) - len(cells))  # spreadsheets may drop empty cells

@@ -7,6 +7,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
@@ -33,6 +38,7 @@ from evidence.services import EvidenceImportFileError, evidence_import
 RESULTS_PER_PAGE = 20
 
 # The import's columns, so an export can be edited and imported back, and the page's address.
+# They are names the import reads, not words to translate.
 CSV_COLUMNS = (*EVIDENCE_IMPORT_COLUMNS, "page_url")
 
 
@@ -142,7 +148,7 @@ class EvidenceImportView(WagtailAdminTemplateMixin, FormView):
 
     form_class = EvidenceImportForm
     template_name = "evidence/admin/evidence_import.html"
-    page_title = "Import evidence"
+    page_title = _("Import evidence")
     header_icon = "upload"
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -160,17 +166,22 @@ class EvidenceImportView(WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(
             action_url=reverse("evidence_import"),
-            submit_button_label="Import",
-            submit_button_active_label="Importing…",
-            columns=EVIDENCE_IMPORT_COLUMNS,
-            optional_columns=EVIDENCE_IMPORT_OPTIONAL_COLUMNS,
+            # Translators: the button that imports the chosen file.
+            submit_button_label=gettext("Import"),
+            submit_button_active_label=gettext("Importing…"),
+            columns=_code_list(EVIDENCE_IMPORT_COLUMNS),
+            optional_columns=_code_list(
+                EVIDENCE_IMPORT_OPTIONAL_COLUMNS,
+                # Translators: joins the last two column names in a list: “a, b and c”.
+                last_word=gettext("and"),
+            ),
             kinds=EvidenceKind.labels,
             nations=Nation.labels,
             **kwargs,
         )
 
     def form_invalid(self, form: EvidenceImportForm) -> HttpResponse:
-        messages.validation_error(self.request, "The file could not be imported.", form)
+        messages.validation_error(self.request, gettext("The file could not be imported."), form)
         return super().form_invalid(form)
 
     def form_valid(self, form: EvidenceImportForm) -> HttpResponse:
@@ -194,3 +205,10 @@ class EvidenceImportView(WagtailAdminTemplateMixin, FormView):
             index_pages=self.index_pages, initial={"index_page": form.cleaned_data["index_page"]}
         )
         return self.render_to_response(self.get_context_data(form=form, report=report))
+
+
+def _code_list(names: tuple[str, ...], *, last_word: str | None = None) -> SafeString:
+    """Column names as code, separated by commas, or the last by ``last_word``: a, b and c."""
+    codes = [format_html("<code>{}</code>", name) for name in names]
+    text = ", ".join(codes) if last_word is None else get_text_list(codes, last_word)
+    return mark_safe(text)  # noqa: S308 (each name is escaped by format_html)

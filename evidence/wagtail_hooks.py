@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -32,7 +34,7 @@ from evidence.views import EvidenceImportView, lay_text_readability
 class ThemeViewSet(SnippetViewSet):
     model = Theme
     icon = "tag"
-    menu_label = "Themes"
+    menu_label = _("Themes")
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
@@ -40,14 +42,14 @@ class ThemeViewSet(SnippetViewSet):
 class DomainViewSet(SnippetViewSet):
     model = Domain
     icon = "folder-open-inverse"
-    menu_label = "Requirement domains"
+    menu_label = _("Requirement domains")
     list_display = ["name", "description"]
 
 
 class GlossaryTermViewSet(SnippetViewSet):
     model = GlossaryTerm
     icon = "help"
-    menu_label = "Glossary"
+    menu_label = _("Glossary")
     list_display = ["term", "explanation"]
     search_fields = ["term", "explanation"]
 
@@ -55,7 +57,7 @@ class GlossaryTermViewSet(SnippetViewSet):
 class EvidenceVocabularyGroup(SnippetViewSetGroup):
     items = (ThemeViewSet, DomainViewSet, GlossaryTermViewSet)
     menu_icon = "tag"
-    menu_label = "Vocabularies"
+    menu_label = _("Vocabularies")
     menu_name = "vocabularies"
 
 
@@ -74,8 +76,8 @@ def register_lay_text_urls() -> list[URLPattern]:
 
 
 class LayTextBelowTargetFormatter(LogFormatter):
-    label = "Publish lay text below the reading target"
-    headline = "Published lay text below the reading target"
+    label = _("Publish lay text below the reading target")
+    headline = _("Published lay text below the reading target")
 
     def format_message(self, log_entry: PageLogEntry) -> str:
         data = log_entry.data
@@ -86,12 +88,18 @@ class LayTextBelowTargetFormatter(LogFormatter):
                 reading_ease=data.get("target_reading_ease"), grade=data.get("target_grade")
             ),
         )
-        return f"{self.headline} ({readability.describe()}). Reason: {data.get('reason', '')}"
+        # Translators: an entry in a page's history. The headline says what was done
+        # ("Published lay text below the reading target"); the scores are how easy it is to read.
+        return gettext("%(headline)s (%(scores)s). Reason: %(reason)s") % {
+            "headline": self.headline,
+            "scores": readability.describe(),
+            "reason": data.get("reason", ""),
+        }
 
 
 class LayTextBelowTargetScheduleFormatter(LayTextBelowTargetFormatter):
-    label = "Schedule lay text below the reading target"
-    headline = "Scheduled lay text below the reading target to publish later"
+    label = _("Schedule lay text below the reading target")
+    headline = _("Scheduled lay text below the reading target to publish later")
 
 
 @hooks.register("register_log_actions")
@@ -124,7 +132,7 @@ def register_evidence_import_url() -> list[URLPattern]:
 def register_evidence_import_menu_item() -> MenuItem:
     # Beside Pages, where the summaries it creates live.
     return EvidenceImportMenuItem(
-        "Import evidence", reverse("evidence_import"), icon_name="upload", order=210
+        _("Import evidence"), reverse("evidence_import"), icon_name="upload", order=210
     )
 
 
@@ -136,8 +144,11 @@ def refuse_to_copy_evidence_summaries(request: HttpRequest, page: Page) -> HttpR
         return None
     messages.error(
         request,
-        f"“{page.title}” was not copied: each evidence summary stands for one source, with "
-        "its own identifier. Add a new summary for another source instead.",
+        gettext(
+            "“%(title)s” was not copied: each evidence summary stands for one source, with "
+            "its own identifier. Add a new summary for another source instead."
+        )
+        % {"title": page.title},
     )
     return redirect("wagtailadmin_explore", page.get_parent().pk)
 
@@ -160,11 +171,19 @@ def refuse_to_bulk_publish_lay_text_below_target(
     ]
     if not below_target:
         return None
+    # Translators: joins the titles of pages in a message: “First”, “Second”.
+    separator = pgettext("between titles", ", ")
+    titles = separator.join(gettext("“%(title)s”") % {"title": title} for title in below_target)
     messages.error(
         request,
-        "Nothing was published. The lay text of "
-        + ", ".join(f"“{title}”" for title in below_target)
-        + " is below the reading target: publish it from its edit page, giving a reason.",
+        ngettext(
+            "Nothing was published. The lay text of %(titles)s is below the reading target: "
+            "publish it from its edit page, giving a reason.",
+            "Nothing was published. The lay text of %(titles)s is below the reading target: "
+            "publish it from its edit page, giving a reason.",
+            len(below_target),
+        )
+        % {"titles": titles},
     )
     next_url = request.GET.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -22,7 +24,7 @@ from evidence.models.lay_text import LayTextPageMixin
 from evidence.panels import lay_text_readability_panels
 
 DOI_VALIDATOR = RegexValidator(
-    r"^10\.\d{4,9}/\S+$", "Enter a DOI such as 10.1136/bmj.k1234, without https://doi.org/."
+    r"^10\.\d{4,9}/\S+$", _("Enter a DOI such as 10.1136/bmj.k1234, without https://doi.org/.")
 )
 
 
@@ -34,7 +36,7 @@ class EvidenceIndexPage(RoutablePageMixin, Page):
     max_count_per_parent = 1
 
     class Meta:
-        verbose_name = "evidence index page"
+        verbose_name = _("evidence index page")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from evidence.views import evidence_listing_context
@@ -57,31 +59,32 @@ class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
     consultation_template = "evidence/includes/evidence_summary_body.html"
 
     source_id = models.CharField(
-        "source identifier",
+        _("source identifier"),
         max_length=40,
         db_index=True,
-        help_text="The review's identifier for the source, such as G017 or S104. Imports "
-        "match on it.",
+        help_text=_(
+            "The review's identifier for the source, such as G017 or S104. Imports match on it."
+        ),
     )
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     nation = models.CharField(max_length=20, choices=Nation.choices)
     themes = ParentalManyToManyField("evidence.Theme", blank=True, related_name="summaries")
 
-    authors = models.CharField(max_length=500, help_text="As cited: Smith J, Jones A.")
-    source_title = models.CharField("title of the source", max_length=500)
+    authors = models.CharField(max_length=500, help_text=_("As cited: Smith J, Jones A."))
+    source_title = models.CharField(_("title of the source"), max_length=500)
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
-    publisher = models.CharField("publisher or journal", max_length=255)
-    doi = models.CharField("DOI", max_length=255, blank=True, validators=[DOI_VALIDATOR])
-    source_url = models.URLField("URL", max_length=500, blank=True)
+    publisher = models.CharField(_("publisher or journal"), max_length=255)
+    doi = models.CharField(_("DOI"), max_length=255, blank=True, validators=[DOI_VALIDATOR])
+    source_url = models.URLField(_("URL"), max_length=500, blank=True)
 
     lay_summary = models.TextField(
-        help_text="What the source found, in plain words for anyone to read."
+        help_text=_("What the source found, in plain words for anyone to read.")
     )
     technical_summary = RichTextField(features=RICH_TEXT_FEATURES)
     key_findings = StreamField(KeyFindingsBlock(), blank=True)
-    implications_for_care = RichTextField("what it means for care", features=RICH_TEXT_FEATURES)
+    implications_for_care = RichTextField(_("what it means for care"), features=RICH_TEXT_FEATURES)
 
     content_panels = [
         *Page.content_panels,
@@ -92,7 +95,7 @@ class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
                 FieldRowPanel([FieldPanel("nation"), FieldPanel("year")]),
                 FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
             ],
-            heading="About the source",
+            heading=_("About the source"),
         ),
         MultiFieldPanel(
             [
@@ -101,10 +104,10 @@ class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
                 FieldPanel("publisher"),
                 FieldRowPanel([FieldPanel("doi"), FieldPanel("source_url")]),
             ],
-            heading="Citation",
+            heading=_("Citation"),
         ),
         FieldPanel("lay_summary"),
-        lay_text_readability_panels(heading="Readability of the lay summary"),
+        lay_text_readability_panels(heading=_("Readability of the lay summary")),
         FieldPanel("technical_summary"),
         FieldPanel("key_findings"),
         FieldPanel("implications_for_care"),
@@ -145,21 +148,28 @@ class EvidenceSummaryPage(ConsultablePageMixin, LayTextPageMixin, Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = "evidence summary"
-        verbose_name_plural = "evidence summaries"
+        verbose_name = _("evidence summary")
+        verbose_name_plural = _("evidence summaries")
 
     def clean(self) -> None:
         super().clean()
         errors = {}
         if not self.doi and not self.source_url:
-            errors["source_url"] = "Give the source's DOI or a URL where readers can find it."
+            errors["source_url"] = gettext(
+                "Give the source's DOI or a URL where readers can find it."
+            )
         duplicate = (
             EvidenceSummaryPage.objects.filter(source_id=self.source_id, locale_id=self.locale_id)
             .exclude(pk=self.pk)
             .first()
         )
         if self.source_id and duplicate is not None:
-            errors["source_id"] = f"{duplicate.title} already has the identifier {self.source_id}."
+            errors["source_id"] = gettext(
+                "%(title)s already has the identifier %(source_id)s."
+            ) % {
+                "title": duplicate.title,
+                "source_id": self.source_id,
+            }
         if errors:
             raise ValidationError(errors)
 

@@ -1,6 +1,7 @@
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
 from wagtail.api import APIField
@@ -23,7 +24,7 @@ class LayFindingsIndexPage(Page):
     max_count_per_parent = 1
 
     class Meta:
-        verbose_name = "lay findings index page"
+        verbose_name = _("lay findings index page")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from evidence.selectors import lay_findings_published
@@ -37,7 +38,7 @@ class LayFindingsPage(LayTextPageMixin, Page):
     """What the study found, in plain language, for anyone to read."""
 
     summary = models.TextField(
-        help_text="Two or three plain sentences: shown in lists and at the top of the page."
+        help_text=_("Two or three plain sentences: shown in lists and at the top of the page.")
     )
     body = StreamField(BodyStreamBlock())
 
@@ -45,8 +46,12 @@ class LayFindingsPage(LayTextPageMixin, Page):
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
-        lay_text_readability_panels(heading="Readability of the lay findings"),
-        InlinePanel("evidence_links", heading="Evidence behind these findings", label="Source"),
+        lay_text_readability_panels(heading=_("Readability of the lay findings")),
+        InlinePanel(
+            "evidence_links",
+            heading=_("Evidence behind these findings"),
+            label=_("Source"),
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -60,7 +65,7 @@ class LayFindingsPage(LayTextPageMixin, Page):
     subpage_types = []
 
     class Meta:
-        verbose_name = "lay findings page"
+        verbose_name = _("lay findings page")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
@@ -88,7 +93,7 @@ class LayFindingEvidence(Orderable):
     panels = [PageChooserPanel("evidence", "evidence.EvidenceSummaryPage")]
 
     class Meta(Orderable.Meta):
-        verbose_name = "evidence link"
+        verbose_name = _("evidence link")
         constraints = [
             models.UniqueConstraint(fields=["page", "evidence"], name="lay_finding_evidence_once")
         ]

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.blocks import StreamValue
@@ -36,7 +37,7 @@ class FrameworkIndexPage(Page):
     max_count_per_parent = 1
 
     class Meta:
-        verbose_name = "framework index page"
+        verbose_name = _("framework index page")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from evidence.selectors import framework_sections_published
@@ -50,7 +51,7 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
     """One section of the draft framework: numbered requirement items, each with its evidence."""
 
     section_number = models.PositiveSmallIntegerField(
-        help_text="Readers see items numbered section.item: 3.1, 3.2 and so on."
+        help_text=_("Readers see items numbered section.item: 3.1, 3.2 and so on.")
     )
     introduction = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
     requirements = StreamField(RequirementsBlock(), blank=True)
@@ -73,7 +74,7 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
     consultation_template = "evidence/includes/framework_section_body.html"
 
     class Meta:
-        verbose_name = "framework section"
+        verbose_name = _("framework section")
         ordering = ["section_number"]
 
     @property

@@ -4,6 +4,7 @@ import re
 
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -11,7 +12,7 @@ from wagtail.search import index
 
 class Theme(index.Indexed, models.Model):
     name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True, help_text="Used in filter addresses.")
+    slug = models.SlugField(max_length=120, unique=True, help_text=_("Used in filter addresses."))
     description = models.TextField(blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
@@ -34,7 +35,7 @@ class Domain(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "requirement domain"
+        verbose_name = _("requirement domain")
 
     def __str__(self) -> str:
         return self.name
@@ -48,11 +49,11 @@ class GlossaryTerm(index.Indexed, models.Model):
     """
 
     term = models.CharField(max_length=80)
-    explanation = models.TextField(help_text="What the term means, in plain words.")
+    explanation = models.TextField(help_text=_("What the term means, in plain words."))
     other_forms = models.CharField(
         max_length=255,
         blank=True,
-        help_text="Other ways of writing it, separated by commas: opioid substitution therapy.",
+        help_text=_("Other ways of writing it, separated by commas: opioid substitution therapy."),
     )
 
     panels = [FieldPanel("term"), FieldPanel("explanation"), FieldPanel("other_forms")]

@@ -6,6 +6,7 @@ every count, so a screen reader hears the whole chart."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from consultations.enums import ScaleDefinition
 from consultations.results import GroupResult
@@ -84,11 +85,20 @@ def distribution_chart(
                 is_own=score == own_score,
             )
         )
-    counts = ", ".join(
-        _("%(score)s: %(count)s") % {"score": bar.score, "count": bar.count} for bar in bars
+    # Translators: the separator between the counts in a list such as "1: 0, 2: 3, 3: 1".
+    separator = pgettext("list separator", ", ")
+    counts = separator.join(
+        # Translators: how many members gave one score, "7: 3" (score 7, 3 members).
+        _("%(score)s: %(count)s") % {"score": bar.score, "count": bar.count}
+        for bar in bars
     )
-    description = _("How many gave each score, %(minimum)s to %(maximum)s: %(counts)s.")
-    description %= {"minimum": scale.minimum, "maximum": scale.maximum, "counts": counts}
-    if own_score is not None:
-        description += " " + _("Your rating: %(score)s.") % {"score": own_score}
-    return Chart(id=id, bars=tuple(bars), description=description)
+    values = {"minimum": scale.minimum, "maximum": scale.maximum, "counts": counts}
+    if own_score is None:
+        description = _("How many gave each score, %(minimum)s to %(maximum)s: %(counts)s.")
+    else:
+        description = _(
+            "How many gave each score, %(minimum)s to %(maximum)s: %(counts)s. "
+            "Your rating: %(score)s."
+        )
+        values["score"] = own_score
+    return Chart(id=id, bars=tuple(bars), description=description % values)

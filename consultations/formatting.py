@@ -3,25 +3,46 @@
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from consultations.selectors import Progress
 
+NHS_CLOCK = "NHS"
+
 
 def clock_time(moment: datetime) -> str:
-    """ "5pm", "9:30am", "midday", "midnight": the NHS.UK style, not "17:00" or "5 p.m."."""
+    """ "5pm", "9:30am", "midday", "midnight": the NHS.UK style, not "17:00" or "5 p.m.".
+    A language that writes times otherwise gives its own date format instead."""
     local = timezone.localtime(moment)
+    # Translators: how a time of day is written, as a Django date format such as "H:i"
+    # (17:05) or "G:i". Keep "NHS" for the NHS.UK style of English: 5pm, 9:30am, midday,
+    # midnight.
+    style = pgettext("clock time format", "NHS")
+    if style != NHS_CLOCK:
+        return date_format(local, style)
     if local.minute == 0 and local.hour == 0:
         return _("midnight")
     if local.minute == 0 and local.hour == 12:
         return _("midday")
-    hour = local.hour % 12 or 12
-    minutes = f":{local.minute:02d}" if local.minute else ""
-    suffix = _("am") if local.hour < 12 else _("pm")
-    return f"{hour}{minutes}{suffix}"
+    morning = local.hour < 12
+    values = {
+        "hour": local.hour % 12 or 12,
+        "minute": f"{local.minute:02d}",
+        "suffix": pgettext("before noon", "am") if morning else pgettext("after noon", "pm"),
+    }
+    if local.minute == 0:
+        # Translators: a time on the hour in the NHS.UK style, "5pm".
+        return pgettext("clock time", "%(hour)s%(suffix)s") % values
+    # Translators: a time in the NHS.UK style, "9:30am".
+    return pgettext("clock time", "%(hour)s:%(minute)s%(suffix)s") % values
+
+
+def grouped(number: int) -> str:
+    """A count with its thousands marked as her language marks them: "20,000"."""
+    return number_format(number, force_grouping=True)
 
 
 def day_and_date(moment: datetime, now: datetime) -> str:
@@ -83,7 +104,19 @@ def round_timing_sentence(
         phrase = deadline_phrase(closes_at, now)
     else:
         phrase = closed_phrase(closes_at)
-    return f"{capfirst(phrase)}."
+    return sentence(phrase)
+
+
+def deadline_sentence(closes_at: datetime, now: datetime | None = None) -> str:
+    """ "Closes in 3 days, on Thursday 3 December at 5pm.": an open round's deadline."""
+    return sentence(deadline_phrase(closes_at, now))
+
+
+def sentence(phrase: str) -> str:
+    """A phrase made a sentence of its own: a capital first letter and a full stop."""
+    # Translators: a phrase such as "Closes in 3 days, on Thursday 3 December at 5pm"
+    # made a sentence on its own: end it as your language ends a sentence.
+    return pgettext("sentence", "%(phrase)s.") % {"phrase": capfirst(phrase)}
 
 
 def progress_sentence(progress: Progress) -> str:

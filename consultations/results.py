@@ -160,6 +160,8 @@ class ItemResult:
         no consensus."), or nothing if they are the same."""
         if not self.is_divergent:
             return ""
+        # Translators: the two groups' outcomes as one sentence, "Professionals agree;
+        # service users reach no consensus.", from the phrases below.
         return _("%(professionals)s; %(service_users)s.") % {
             "professionals": capfirst(
                 outcome_phrase(Constituency.PROFESSIONAL, self.professionals.consensus)

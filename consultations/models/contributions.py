@@ -192,7 +192,11 @@ class CommentVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.comment} ({self.get_kind_display()})"
+        # Translators: one version of a comment, "Comment 12 (Changed)".
+        return _("%(comment)s (%(kind)s)") % {
+            "comment": self.comment,
+            "kind": self.get_kind_display(),
+        }
 
 
 class RatingQuerySet(models.QuerySet):
@@ -256,4 +260,8 @@ class RatingVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating} ({self.get_kind_display()})"
+        # Translators: one version of a rating, "Rating 12 (Changed)".
+        return _("%(rating)s (%(kind)s)") % {
+            "rating": self.rating,
+            "kind": self.get_kind_display(),
+        }

@@ -25,4 +25,5 @@ class ModerationVisit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.round}"
+        # Translators: an editor's visit to a round's moderation queue, "Sam Jones – Round 2".
+        return _("%(user)s – %(round)s") % {"user": self.user, "round": self.round}

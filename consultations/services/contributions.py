@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from consultations.enums import Abstention, EnteredVia, RoundStatus, VersionKind
-from consultations.formatting import clock_time, day_and_date
+from consultations.formatting import clock_time, day_and_date, grouped
 from consultations.models import (
     COMMENT_MAX_LENGTH,
     QUOTE_MAX_LENGTH,
@@ -126,7 +126,7 @@ def text_clean(*, value: str, field: str, max_length: int, required_message: str
                     "This must be %(max)s characters or fewer. It has %(count)s.",
                     max_length,
                 )
-                % {"max": f"{max_length:,}", "count": f"{len(value):,}"}
+                % {"max": grouped(max_length), "count": grouped(len(value))}
             }
         )
     return value

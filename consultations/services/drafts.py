@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from consultations.formatting import grouped
 from consultations.models import DRAFT_MAX_LENGTH, Comment, Draft, Member, Round, RoundPage
 from consultations.selectors import (
     comment_version_by_token,
@@ -108,7 +109,7 @@ def _text_check(*, field: str, value: str) -> str:
                     "A draft can keep %(max)s characters. This has %(count)s.",
                     DRAFT_MAX_LENGTH,
                 )
-                % {"max": f"{DRAFT_MAX_LENGTH:,}", "count": f"{len(value):,}"}
+                % {"max": grouped(DRAFT_MAX_LENGTH), "count": grouped(len(value))}
             }
         )
     return value

@@ -3,6 +3,7 @@
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -24,4 +25,7 @@ def figure(value: float | None) -> str:
 
 @register.filter
 def percent(share: float | None) -> str:
-    return NONE if share is None else f"{_trimmed(share * 100, 1)}%"
+    if share is None:
+        return NONE
+    # Translators: a percentage, "70%". Write it as your language does, such as "70 %".
+    return _("%(number)s%%") % {"number": _trimmed(share * 100, 1)}

@@ -18,7 +18,7 @@ from consultations.enums import Withdrawal
 from consultations.formatting import (
     answers_sentence,
     closed_phrase,
-    deadline_phrase,
+    deadline_sentence,
     progress_sentence,
 )
 from consultations.forms import JoinForm, ProfileForm, WithdrawForm
@@ -68,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["open_rounds"] = [
             {
                 "round": round,
-                "deadline": deadline_phrase(round.closes_at, now),
+                "deadline": deadline_sentence(round.closes_at, now),
                 "progress": progress,
                 "progress_text": progress_sentence(progress),
             }

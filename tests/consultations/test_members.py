@@ -11,6 +11,7 @@ from django.utils import timezone
 import pytest
 from bs4 import BeautifulSoup
 
+from consultations import formatting
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import Audience, Constituency
 from consultations.formatting import deadline_phrase
@@ -357,6 +358,17 @@ def test_dashboard_lists_closed_rounds_with_their_closing_date(
 )
 def test_deadlines_are_written_in_plain_words(now, closes, phrase):
     assert deadline_phrase(closes, now) == phrase
+
+
+def test_a_language_can_write_times_with_its_own_date_format(monkeypatch):
+    # A translation of the clock's style replaces the NHS.UK "5pm" with a Django format.
+    monkeypatch.setattr(
+        formatting,
+        "pgettext",
+        lambda context, message: "H:i" if context == "clock time format" else message,
+    )
+    assert formatting.clock_time(datetime(2026, 12, 3, 17, 5, tzinfo=LONDON)) == "17:05"
+    assert formatting.clock_time(datetime(2026, 12, 3, 12, 0, tzinfo=LONDON)) == "12:00"
 
 
 # Profile and withdrawal ------------------------------------------------------------------

@@ -130,5 +130,10 @@ def demo_page_translate(*, page: Page, locale: Locale, catalogue: polib.POFile) 
         if translated is not None and translated.msgstr:
             entry.msgstr = translated.msgstr
     translation.import_po(po, tool_name="seed_demo")
-    translation.save_target(publish=True)
-    return translation.get_target_instance()
+    # wagtail-localize publishes a translation when the transaction commits, from the page
+    # as it was then; the demo is one transaction, and by its end the page would be saved
+    # over its children's count. So: save a draft, and publish it from the database now.
+    translation.save_target(publish=False)
+    target = translation.get_target_instance()
+    target.get_latest_revision().publish()
+    return target

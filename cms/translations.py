@@ -105,8 +105,6 @@ class OutOfDateTranslationsView(ReportView):
         UpdateLinkColumn("update_url", label=_("Bring up to date")),
     ]
 
-    def get_queryset(self) -> QuerySet[Translation]:
-        return translations_out_of_date()
-
-    def decorate_paginated_queryset(self, object_list) -> list[OutOfDateTranslation]:
-        return _rows(list(object_list))
+    def get_queryset(self) -> list[OutOfDateTranslation]:
+        # One row per translation; there are a few per page at most, so all are built.
+        return _rows(list(translations_out_of_date()))

@@ -44,8 +44,8 @@ def language_dir(code: str) -> str:
 def home_url_in(context: template.Context, language: str) -> str:
     """The home page in a language: its translation, or the English one under that
     language's prefix."""
-    request: HttpRequest = context["request"]
-    site = Site.find_for_request(request)
+    request: HttpRequest | None = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
     if site is None:
         return url_in_language("/", url_language=settings.LANGUAGE_CODE, language=language)
     home = site.root_page
@@ -55,3 +55,22 @@ def home_url_in(context: template.Context, language: str) -> str:
         return translated.get_url(request=request)
     home_url = home.get_url(request=request) or "/"
     return url_in_language(home_url, url_language=settings.LANGUAGE_CODE, language=language)
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context: template.Context) -> str:
+    """The home page in the language the page is shown in."""
+    return home_url_in(context, translation.get_language())
+
+
+@register.simple_tag(takes_context=True)
+def reader_page_url(context: template.Context, page) -> str | None:
+    """A page's address for this reader: under her language's prefix when the page is in
+    another language, so that she is told it is not translated yet."""
+    request: HttpRequest | None = context.get("request")
+    url = page.get_url(request=request)
+    language = translation.get_language()
+    page_language = page.locale.language_code
+    if url is None or page_language == language:
+        return url
+    return url_in_language(url, url_language=page_language, language=language)

@@ -75,7 +75,7 @@ def test_seed_demo_leaves_what_editors_changed(demo_site):
     about = StandardPage.objects.get(slug="about")
     about.title = "About Stepping Stones"
     about.save_revision().publish()
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en-gb")
     home.introduction = "Our own words."
     home.save_revision().publish()
     get_user_model().objects.filter(username="editor").update(first_name="Rename")
@@ -83,7 +83,7 @@ def test_seed_demo_leaves_what_editors_changed(demo_site):
     call_command("seed_demo", stdout=StringIO())
 
     assert StandardPage.objects.get(slug="about").title == "About Stepping Stones"
-    assert HomePage.objects.get().introduction == "Our own words."
+    assert HomePage.objects.get(locale__language_code="en-gb").introduction == "Our own words."
     assert get_user_model().objects.get(username="editor").first_name == "Rename"
 
 
@@ -101,14 +101,14 @@ def test_seed_demo_leaves_study_details_that_editors_cleared(demo_site, site):
 
 
 def test_seed_demo_leaves_a_home_page_that_editors_emptied(demo_site):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en-gb")
     home.introduction = ""
     home.body = []
     home.save_revision().publish()
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert HomePage.objects.get().introduction == ""
+    assert HomePage.objects.get(locale__language_code="en-gb").introduction == ""
 
 
 def test_demo_editor_signs_in_to_the_wagtail_admin_and_may_publish(demo_site, client):
@@ -116,7 +116,7 @@ def test_demo_editor_signs_in_to_the_wagtail_admin_and_may_publish(demo_site, cl
 
     assert client.get("/admin/").status_code == 200
     editor = get_user_model().objects.get(username="editor")
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en-gb")
     assert home.permissions_for_user(editor).can_publish()
 
 

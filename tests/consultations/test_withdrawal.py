@@ -4,7 +4,6 @@ to her, and no device stays signed in."""
 
 import threading
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
@@ -322,7 +321,7 @@ def test_withdrawing_ends_her_sessions_on_every_device(
     assert sessions_of(marnie.user_id) == []
     response = phone.get(reverse("consultations:dashboard"))
     assert response.status_code == 302
-    assert response["Location"].startswith(settings.LOGIN_URL)
+    assert response["Location"].startswith(reverse("login"))
     # Only hers: another member stays signed in.
     assert len(sessions_of(professional.user_id)) == 1
 

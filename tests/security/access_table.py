@@ -274,6 +274,9 @@ ROWS = [
     row("wagtailadmin_reports:site_history", "/admin/reports/site-history/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_reports:site_history", "/admin/reports/site-history/?export=csv",     ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_reports:site_history_results", "/admin/reports/site-history/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    # Translations out of date: page titles and languages only, for anyone in the admin.
+    row("cms_translations_out_of_date", "/admin/reports/translations-out-of-date/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("cms_translations_out_of_date_results", "/admin/reports/translations-out-of-date/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     # Two-factor sign-in (cms/two_factor.py, wagtail-2fa's views): her own devices; only a
     # superuser sees or removes another account's. The QR code exists only while she sets
     # up a device, so its line comes before the set-up page's, which starts one.
@@ -290,6 +293,7 @@ ROWS = [
     row("wagtailadmin_password_reset_confirm", "/admin/password_reset/confirm/{reset_uid}/wrong-token/", OK, OK, OK, OK, OK, OK, OK, OK),
     row("wagtailadmin_password_reset_complete", "/admin/password_reset/complete/",          OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),
     row("wagtailadmin_javascript_catalog", "/admin/jsi18n/",                                OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("wagtail_localize:javascript_catalog", "/admin/localize/jsi18n/",                  ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("wagtailadmin_error_test",    "/admin/failwhale/",                                  ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E500, E500, E500),
     row("wagtailadmin_pages:revisions_compare", "/admin/pages/{section}/revisions/compare/earliest...latest/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("admin/test404/",             "/admin/test404/",                                    ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK,    OK,    OK),
@@ -305,10 +309,13 @@ IDENTITY_NAMESPACES = {"wagtailusers_users"}
 
 
 def wagtail_admin_family(pattern: UrlPattern) -> tuple[Outcome, ...] | None:
-    """Wagtail's own admin: only editors get in, and none of its views breaks for them."""
+    """Wagtail's own admin (and wagtail-localize's): only editors get in, and none of its
+    views breaks for them."""
     if (
         pattern.route.startswith("admin/")
-        and pattern.lookup.startswith("wagtail.")
+        # wagtail-localize's views (translating pages, PO files, locales) are registered
+        # as Wagtail's admin views are, behind its sign-in, and show only page content.
+        and pattern.lookup.startswith(("wagtail.", "wagtail_localize."))
         and pattern.namespace not in OWN_ADMIN_NAMESPACES | IDENTITY_NAMESPACES
         # Wagtail's generic views showing the consultation plugin's models (where members
         # and what they wrote live) are ours to declare, whatever their code.

@@ -18,7 +18,7 @@ def catalogue_dirs() -> list[Path]:
     own_apps = [
         Path(config.path)
         for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(settings.BASE_DIR)
+        if Path(config.path).parent == settings.BASE_DIR
     ]
     dirs = [Path(path) for path in settings.LOCALE_PATHS]
     dirs += [app / "locale" for app in own_apps]

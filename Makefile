@@ -36,14 +36,10 @@ STATIC_SOURCES := $(shell find cms/static home evidence consultations -path '*/s
 
 setup: $(VENV)/.installed node_modules/.installed static translations
 
-# The site's translation catalogues, compiled with Python alone (no GNU gettext needed).
-CATALOGUES := $(shell find locale cms home evidence consultations -path '*/LC_MESSAGES/*.po' 2>/dev/null)
-
-translations: var/.translations-compiled
-
-var/.translations-compiled: $(VENV)/.installed $(CATALOGUES)
+# The site's translation catalogues, compiled with Python alone (no GNU gettext needed);
+# the command compiles only those whose .po is newer than their .mo (or that have none).
+translations: $(VENV)/.installed
 	$(MANAGE) compile_translations --verbosity 0
-	touch $@
 
 # For developers after changing words in the code: needs xgettext (GNU gettext). Each app
 # keeps its catalogue in <app>/locale/; templates/ and cms/ share the one in locale/.

@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Stepping Stones site")
 
     def ready(self) -> None:
+        from cms import checks  # noqa: F401 - registers the checks
         from cms.admin_scripts import chooser_scripts_as_data_install
         from cms.spreadsheets import csv_formula_guard_install
 

@@ -3,9 +3,10 @@ page has not been translated yet.
 
 Pages in other languages than English (United Kingdom) live under their language code
 (/pl/...), in their own tree, as wagtail-localize makes them. A page missing from that tree
-is served from the English tree instead, in English, with a notice in the reader's
-language (``HomePage.route`` and the ``before_serve_page`` hook), so the reader never
-meets a "page not found".
+is served from the English tree instead (``HomePage.route``): its words in English, marked
+so, with a notice, while the menus and everything around them stay in the reader's
+language (the ``before_serve_page`` hook), so she never meets a "page not found" and
+stays in her language as she goes on.
 """
 
 from collections.abc import Iterable
@@ -16,8 +17,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,18 @@ def language_name(code: str) -> str:
 
 def is_bidi(code: str) -> bool:
     return translation.get_language_info(code)["bidi"]
+
+
+_LANGUAGE_CODES: dict[int, str] = {}
+
+
+def language_code_of(locale_id: int) -> str:
+    """A locale's language code without a query per page: the few locales are read once,
+    and again when one is added."""
+    if locale_id not in _LANGUAGE_CODES:
+        _LANGUAGE_CODES.clear()
+        _LANGUAGE_CODES.update(Locale.objects.values_list("pk", "language_code"))
+    return _LANGUAGE_CODES[locale_id]
 
 
 def content_language(page: Page) -> str:
@@ -70,25 +84,52 @@ def _translations_by_language(page: Page) -> dict[str, Page]:
     }
 
 
+def home_url(request: HttpRequest | None, language: str) -> str:
+    """The home page in a language: its translation, or the English one under that
+    language's prefix (where the fallback shows it)."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return url_in_language("/", url_language=settings.LANGUAGE_CODE, language=language)
+    home = site.root_page
+    locale = Locale.objects.filter(language_code=language).first()
+    translated = home.get_translation_or_none(locale) if locale is not None else None
+    if translated is not None and translated.live:
+        return translated.get_url(request=request)
+    home_url = home.get_url(request=request) or "/"
+    return url_in_language(home_url, url_language=settings.LANGUAGE_CODE, language=language)
+
+
+def _with_query(url: str, request: HttpRequest) -> str:
+    """The reader's filters and page number go with her to the other language."""
+    return f"{url}?{request.GET.urlencode()}" if request.GET else url
+
+
 def page_language_links(page: Page, request: HttpRequest) -> list[LanguageLink]:
     """For each of the site's languages, where the page is in it: its translation where
-    there is one, otherwise the page under that language's prefix (shown with a notice)."""
+    there is one; otherwise, for an English page, the same address under that language's
+    prefix (shown with a notice), and for a page that exists only in other languages, the
+    home page in that language."""
     translations = _translations_by_language(page)
-    shown = content_language(page)
+    current = translation.get_language()
+    page_language = page.locale.language_code
     own_url = page.get_url(request=request) or "/"
     links = []
     for code, _name in settings.LANGUAGES:
         if code in translations:
-            url = translations[code].get_url(request=request)
+            url = _with_query(translations[code].get_url(request=request), request)
+        elif page_language == settings.LANGUAGE_CODE:
+            url = _with_query(
+                url_in_language(own_url, url_language=page_language, language=code), request
+            )
         else:
-            url = url_in_language(own_url, url_language=page.locale.language_code, language=code)
+            url = home_url(request, code)
         links.append(
             LanguageLink(
                 code=code,
                 name=language_name(code),
                 bidi=is_bidi(code),
                 url=url,
-                current=code == shown,
+                current=code == current,
                 translated=code in translations,
             )
         )
@@ -97,20 +138,27 @@ def page_language_links(page: Page, request: HttpRequest) -> list[LanguageLink]:
 
 def view_language_links(request: HttpRequest) -> list[LanguageLink]:
     """For pages that are not Wagtail pages (search, members' pages): the same address in
-    each language, as every language has them."""
+    each language, as every language has them. None for an address that matched nothing
+    (an error page), and never a link off the site (a path such as ``//elsewhere/``)."""
+    if request.resolver_match is None:
+        return []
     current = translation.get_language()
-    path = request.get_full_path()
-    return [
-        LanguageLink(
-            code=code,
-            name=language_name(code),
-            bidi=is_bidi(code),
-            url=translate_url(path, code),
-            current=code == current,
-            translated=True,
+    links = []
+    for code, _name in settings.LANGUAGES:
+        url = _with_query(translate_url(request.path, code), request)
+        if not url.startswith("/") or not url_has_allowed_host_and_scheme(url, None):
+            return []
+        links.append(
+            LanguageLink(
+                code=code,
+                name=language_name(code),
+                bidi=is_bidi(code),
+                url=url,
+                current=code == current,
+                translated=True,
+            )
         )
-        for code, _name in settings.LANGUAGES
-    ]
+    return links
 
 
 def localized_pages(pages: Iterable[Page], request: HttpRequest) -> list[tuple[Page, str]]:
@@ -148,28 +196,27 @@ def localized_pages(pages: Iterable[Page], request: HttpRequest) -> list[tuple[P
 
 
 def readable_in(pages: QuerySet, locale: Locale) -> QuerySet:
-    """The pages a reader of a language is offered: those in it, and those in the
-    default language not translated into it yet (shown in English, with a notice)."""
+    """The pages a reader of a language is offered: those translated into it, and those
+    in the default language not translated into it yet (shown in English, marked so).
+    Aliases wagtail-localize keeps of untranslated pages are not translations."""
     default = Locale.get_default()
-    in_language = pages.filter(locale=locale)
+    own = pages.filter(alias_of__isnull=True)
+    in_language = own.filter(locale=locale)
     if locale.pk == default.pk:
         return in_language
-    untranslated = pages.filter(locale=default).exclude(
-        translation_key__in=pages.filter(locale=locale).values("translation_key")
+    untranslated = own.filter(locale=default).exclude(
+        translation_key__in=in_language.values("translation_key")
     )
     return in_language | untranslated
 
 
-def serve_in_content_language(page: Page, request: HttpRequest) -> None:
-    """Show a page whose words are in another language than the reader's (a page not
-    translated yet) wholly in its own language, so that its menus, dates and ``lang``
-    match its words; ``request.fallback_language`` keeps hers, for the notice."""
+def note_page_language(page: Page, request: HttpRequest) -> None:
+    """Mark a page whose words are in another language than the reader's (a page not
+    translated yet): base.html shows the notice and marks its content with that
+    language, while the rest stays in hers."""
     shown = content_language(page)
-    reader = translation.get_language()
-    if shown != reader:
-        request.fallback_language = reader
-        translation.activate(shown)
-        request.LANGUAGE_CODE = shown
+    if shown != translation.get_language():
+        request.page_language = shown
 
 
 def route_to_default_language(home: Page, request: HttpRequest, path_components: list[str]):

@@ -24,7 +24,9 @@ def search(request: HttpRequest) -> TemplateResponse:
     results = Page.objects.none()
     if query:
         page_types = [apps.get_model(label) for label in settings.SITE_SEARCH_PAGE_TYPES]
-        pages = readable_in(Page.objects.live().public().type(*page_types), Locale.get_active())
+        readable = readable_in(Page.objects.live().public().type(*page_types), Locale.get_active())
+        # The search backend filters on indexed fields only: the choice is made first.
+        pages = Page.objects.filter(pk__in=list(readable.values_list("pk", flat=True)))
         results = pages.specific().search(query)
     paginator = Paginator(results, SEARCH_RESULTS_PER_PAGE)
     return TemplateResponse(

@@ -17,7 +17,7 @@ from wagtail.log_actions import LogActionRegistry
 from wagtail.models import Page
 
 from cms import translations, two_factor
-from cms.languages import serve_in_content_language
+from cms.languages import note_page_language
 
 
 @hooks.register("insert_global_admin_js")
@@ -86,10 +86,10 @@ def two_factor_listing_button(
 def serve_in_reader_language_or_fall_back(
     page: Page, request: HttpRequest, serve_args: list, serve_kwargs: dict
 ) -> None:
-    """Note which page is served (for the language links), and show a page not yet
-    translated into the reader's language in its own, with a notice in hers."""
+    """Note which page is served (for the language links), and whether its words are in
+    another language than the reader's (for the notice)."""
     request.served_page = page
-    serve_in_content_language(page, request)
+    note_page_language(page, request)
 
 
 @hooks.register("register_admin_urls")

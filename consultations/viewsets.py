@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -643,9 +643,13 @@ def invitation_link(request: HttpRequest, token: str) -> str:
 def invitation_send(request: HttpRequest, invitation: Invitation, token: str) -> None:
     """Email the link, and show it to the editor this once, to pass on another way if the
     email goes astray."""
-    link = invitation_link(request, token)
+    # The site does not know the invitee's language yet: the email and its link are in the
+    # default language, whatever the admin's language is for the editor who sends it.
+    with translation.override(settings.LANGUAGE_CODE):
+        link = invitation_link(request, token)
     try:
-        invitation_email_send(invitation=invitation, link=link)
+        with translation.override(settings.LANGUAGE_CODE):
+            invitation_email_send(invitation=invitation, link=link)
     except (SMTPException, OSError):
         messages.warning(
             request,

@@ -5,11 +5,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
-from wagtail.models import Locale, Site
-
+from cms import languages
 from cms.languages import (
     LanguageLink,
     is_bidi,
+    localized_pages,
     page_language_links,
     url_in_language,
     view_language_links,
@@ -41,36 +41,36 @@ def language_dir(code: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def home_url_in(context: template.Context, language: str) -> str:
-    """The home page in a language: its translation, or the English one under that
-    language's prefix."""
-    request: HttpRequest | None = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
-        return url_in_language("/", url_language=settings.LANGUAGE_CODE, language=language)
-    home = site.root_page
-    with translation.override(language):
-        translated = home.get_translation_or_none(Locale.get_active())
-    if translated is not None and translated.live:
-        return translated.get_url(request=request)
-    home_url = home.get_url(request=request) or "/"
-    return url_in_language(home_url, url_language=settings.LANGUAGE_CODE, language=language)
-
-
-@register.simple_tag(takes_context=True)
 def home_url(context: template.Context) -> str:
-    """The home page in the language the page is shown in."""
-    return home_url_in(context, translation.get_language())
+    """The home page in the reader's language."""
+    return languages.home_url(context.get("request"), translation.get_language())
+
+
+@register.simple_tag
+def page_language(page) -> str:
+    return languages.language_code_of(page.locale_id)
 
 
 @register.simple_tag(takes_context=True)
 def reader_page_url(context: template.Context, page) -> str | None:
     """A page's address for this reader: under her language's prefix when the page is in
-    another language, so that she is told it is not translated yet."""
+    another language, so that she stays in hers and is told it is not translated yet.
+    For pages already chosen for her language (lists, search results): no query."""
     request: HttpRequest | None = context.get("request")
     url = page.get_url(request=request)
     language = translation.get_language()
-    page_language = page.locale.language_code
+    page_language = languages.language_code_of(page.locale_id)
     if url is None or page_language == language:
         return url
     return url_in_language(url, url_language=page_language, language=language)
+
+
+@register.simple_tag(takes_context=True)
+def localized_page_url(context: template.Context, page) -> str | None:
+    """A page's address in the reader's language: its translation's where there is one,
+    else the page under her prefix. One query: for single links, not lists."""
+    request: HttpRequest | None = context.get("request")
+    if request is None or page is None:
+        return page.get_url() if page is not None else None
+    [(_shown, url)] = localized_pages([page], request)
+    return url

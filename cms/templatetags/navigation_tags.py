@@ -56,13 +56,16 @@ def breadcrumbs(context: template.Context) -> list[dict]:
     site = Site.find_for_request(request)
     if site is None:
         return []
+    # Each language's home page is a root of its own tree, at the English one's depth.
     ancestors = page.get_ancestors().live().filter(depth__gte=site.root_page.depth)
     return [
         {
-            "title": _("Home") if ancestor.pk == site.root_page_id else ancestor.title,
-            "url": ancestor.get_url(request=request),
+            "title": _("Home") if ancestor.depth == site.root_page.depth else shown.title,
+            "url": url,
         }
-        for ancestor in ancestors
+        for ancestor, (shown, url) in zip(
+            ancestors, localized_pages(ancestors, request), strict=True
+        )
     ]
 
 

@@ -17,6 +17,7 @@ from wagtail_localize.models import StringTranslation, Translation
 
 from cms.demo import DEMO_PASSWORD
 from cms.settings.base import content_languages
+from home.models import StandardPage
 
 FINDING = "/findings/what-women-told-us-about-their-care/"
 INTRODUCTION = {
@@ -124,15 +125,32 @@ def test_page_not_translated_falls_back_to_english_with_a_notice_in_her_language
     response = client.get(f"/{code}/about/")
     page = soup(response)
 
-    assert page.h1.get_text(strip=True) == "About the study"
-    assert page.html["lang"] == "en-gb"
-    assert page.html["dir"] == "ltr"
+    # The page's words, in English and marked so; the rest of the page in hers.
+    assert page.html["lang"] == code
+    assert page.html["dir"] == DIRECTION[code]
+    content = page.find("main").find(lang="en-gb")
+    assert content["dir"] == "ltr"
+    assert content.h1.get_text(strip=True) == "About the study"
     notice = page.find(class_="app-translation-notice")
-    assert notice["lang"] == code
-    assert notice["dir"] == DIRECTION[code]
+    assert not notice.find_parent(lang="en-gb")
     assert NOTICE[code] in notice.get_text()
     assert notice.a["href"] == f"/{code}/"
     assert page.find("link", rel="canonical")["href"] == "http://testserver/about/"
+    assert switcher(page) == {"en-gb": "/about/", "pl": "/pl/about/", "ar": "/ar/about/"} | {
+        code: None
+    }
+
+
+def test_she_stays_in_her_language_after_a_page_not_translated(demo_site, client):
+    page = soup(client.get("/pl/about/"))
+
+    menu = [a["href"] for a in page.select("a.nhsuk-header__navigation-link")]
+    assert "/pl/findings/" in menu
+    assert "/pl/get-involved/" in menu
+    assert page.find("a", class_="nhsuk-header__service-name")["href"] == "/pl/"
+    assert page.find("form", id="search")["action"] == "/pl/search/"
+    footer = [a["href"] for a in page.select("footer a[href^='/']")]
+    assert footer and all(href.startswith("/pl/") for href in footer)
 
 
 def test_page_below_an_untranslated_section_falls_back_too(demo_site, client):
@@ -360,3 +378,88 @@ def test_site_chrome_is_in_the_readers_language(demo_site, client, code):
     assert page.find("a", class_="nhsuk-skip-link").get_text(strip=True) == in_language(
         code, "Skip to main content"
     )
+
+
+def test_demo_editor_translates_a_page_into_polish_in_the_admin(demo_site, client):
+    client.login(username="editor", password=DEMO_PASSWORD)
+    about = Page.objects.get(url_path="/home/about/")
+    polish = Locale.objects.get(language_code="pl")
+
+    response = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[about.pk]),
+        {"locales": [polish.pk]},
+    )
+
+    translated = about.get_translation(polish)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[translated.pk])
+    # The translation editor opens on it, with the PO file links for offline translators.
+    editor = client.get(response["Location"]).content.decode()
+    assert reverse("wagtail_localize:download_pofile", args=[_translation_of(translated).pk]) in (
+        editor
+    )
+    assert translated.get_parent().specific.locale == polish
+
+
+def _translation_of(page: Page) -> Translation:
+    return Translation.objects.get(
+        source__object_id=page.translation_key, target_locale_id=page.locale_id
+    )
+
+
+def test_breadcrumbs_of_a_translated_page_start_at_home_in_her_language(demo_site, client):
+    page = soup(client.get(f"/pl{FINDING}"))
+
+    crumbs = page.select("a.nhsuk-breadcrumb__link")
+    assert crumbs[0]["href"] == "/pl/"
+    assert crumbs[0].get_text(strip=True) == in_language("pl", "Home")
+
+
+def test_search_results_not_translated_keep_her_language(demo_site, client):
+    page = soup(client.get("/pl/search/", {"q": "midwives"}))
+
+    links = [a["href"] for a in page.select(".app-results__item h3 a")]
+    assert links
+    assert all(link.startswith("/pl/") for link in links)
+    assert all(h3["lang"] == "en-gb" for h3 in page.select(".app-results__item h3"))
+
+
+def test_switcher_keeps_the_filters(demo_site, client):
+    page = soup(client.get("/evidence/", {"kind": "guideline"}))
+
+    assert switcher(page)["pl"] == "/pl/evidence/?kind=guideline"
+
+
+def test_switcher_on_a_page_only_in_polish_leads_to_the_other_home_pages(demo_site, client):
+    polish_home = Page.objects.get(depth=2, locale__language_code="pl").specific
+    only_polish = polish_home.add_child(
+        instance=StandardPage(title="Tylko po polsku", slug="tylko-po-polsku")
+    )
+
+    page = soup(client.get(only_polish.url))
+
+    assert switcher(page) == {"en-gb": "/", "pl": None, "ar": "/ar/"}
+    assert alternates(page) == {"pl": "http://testserver/pl/tylko-po-polsku/"}
+
+
+def test_a_path_naming_another_host_gets_no_language_links_to_it(demo_site, client):
+    response = client.get("//elsewhere.example/search/")
+
+    assert b"elsewhere.example" not in response.content
+
+
+def test_deploy_check_warns_of_catalogues_not_compiled(tmp_path, monkeypatch, settings):
+    from cms import checks
+
+    settings.BASE_DIR = tmp_path
+    catalogue = tmp_path / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+    catalogue.parent.mkdir(parents=True)
+    catalogue.write_text('msgid ""\nmsgstr ""\n')
+    monkeypatch.setattr(checks, "catalogue_dirs", lambda: [tmp_path / "locale"])
+
+    [warning] = checks.translations_compiled(None)
+    assert warning.id == "cms.W001"
+    assert "locale/pl/LC_MESSAGES/django.po" in warning.msg
+
+    catalogue.with_suffix(".mo").write_bytes(b"")
+    assert checks.translations_compiled(None) == []

@@ -13,7 +13,7 @@ def invitation_email_send(*, invitation: Invitation, link: str) -> None:
     context = {
         "invitation": invitation,
         "link": link,
-        "expires": date_format(timezone.localtime(invitation.expires_at), "l j F Y, H:i"),
+        "expires": date_format(timezone.localtime(invitation.expires_at), "l j E Y, H:i"),
         "contact_email": settings.CONSULTATIONS_CONTACT_EMAIL,
     }
     subject = render_to_string("consultations/emails/invitation_subject.txt", context)

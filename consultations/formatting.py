@@ -49,7 +49,7 @@ def day_and_date(moment: datetime, now: datetime) -> str:
     """ "Thursday 3 December", with the year only when it is not this year."""
     local = timezone.localtime(moment)
     same_year = local.year == timezone.localtime(now).year
-    return date_format(local, "l j F" if same_year else "l j F Y")
+    return date_format(local, "l j E" if same_year else "l j E Y")
 
 
 def deadline_phrase(closes_at: datetime, now: datetime | None = None) -> str:
@@ -78,7 +78,7 @@ def closed_phrase(closes_at: datetime) -> str:
     """ "Closed on Thursday 3 December 2026 at 5pm": a closed round always shows its year."""
     local = timezone.localtime(closes_at)
     return _("Closed on %(date)s at %(time)s") % {
-        "date": date_format(local, "l j F Y"),
+        "date": date_format(local, "l j E Y"),
         "time": clock_time(closes_at),
     }
 

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.html import format_html
 
 from cms import languages
 from cms.languages import (
@@ -74,3 +75,15 @@ def localized_page_url(context: template.Context, page) -> str | None:
         return page.get_url() if page is not None else None
     [(_shown, url)] = localized_pages([page], request)
     return url
+
+
+@register.simple_tag
+def lang_attrs(page) -> str:
+    """` lang="…" dir="…"` for words of a page in another language than the reader's
+    (an English draft on a Polish member page), so they are read and laid out as such."""
+    if page is None or not getattr(page, "locale_id", None):
+        return ""
+    code = languages.language_code_of(page.locale_id)
+    if code == translation.get_language():
+        return ""
+    return format_html(' lang="{}" dir="{}"', code, "rtl" if is_bidi(code) else "ltr")

@@ -118,7 +118,7 @@ def round_follows_check(*, round: Round, follows: Round | None, opens_at: dateti
                 "this empty."
             ) % {
                 "round": follows,
-                "date": date_format(timezone.localtime(follows.opens_at), "j F Y, H:i"),
+                "date": date_format(timezone.localtime(follows.opens_at), "j E Y, H:i"),
             }
     if round.pk is not None and opens_at is not None:
         followers = Round.objects.filter(follows=round, opens_at__lte=opens_at)
@@ -129,7 +129,7 @@ def round_follows_check(*, round: Round, follows: Round | None, opens_at: dateti
                 "open before then."
             ) % {
                 "round": follower,
-                "date": date_format(timezone.localtime(follower.opens_at), "j F Y, H:i"),
+                "date": date_format(timezone.localtime(follower.opens_at), "j E Y, H:i"),
             }
     if errors:
         raise ValidationError(errors)

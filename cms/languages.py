@@ -139,8 +139,9 @@ def page_language_links(page: Page, request: HttpRequest) -> list[LanguageLink]:
 def view_language_links(request: HttpRequest) -> list[LanguageLink]:
     """For pages that are not Wagtail pages (search, members' pages): the same address in
     each language, as every language has them. None for an address that matched nothing
-    (an error page), and never a link off the site (a path such as ``//elsewhere/``)."""
-    if request.resolver_match is None:
+    (an error page) or that holds a secret (an invitation's, whose view hides them), and
+    never a link off the site (a path such as ``//elsewhere/``)."""
+    if request.resolver_match is None or getattr(request, "language_links_hidden", False):
         return []
     current = translation.get_language()
     links = []

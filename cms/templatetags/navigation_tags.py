@@ -1,11 +1,12 @@
 from django import template
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page, Site
 
-from cms.languages import localized_pages
+from cms.languages import language_code_of, localized_pages
 
 register = template.Library()
 
@@ -28,10 +29,20 @@ def main_navigation(context: template.Context) -> list[dict]:
     # The menu is the English home page's, each entry in the reader's language where
     # it has been translated.
     menu = site.root_page.get_children().live().public().in_menu()
-    return [
-        {"title": page.title, "url": url, "current": _aria_current(page, current)}
-        for page, url in localized_pages(menu, request)
-    ]
+    reader = translation.get_language()
+    items = []
+    for page, url in localized_pages(menu, request):
+        language = language_code_of(page.locale_id)
+        items.append(
+            {
+                "title": page.title,
+                "url": url,
+                "current": _aria_current(page, current),
+                # A section not translated yet is named in English, and marked so.
+                "lang": "" if language == reader else language,
+            }
+        )
+    return items
 
 
 def _aria_current(item: Page, current: Page | None) -> str:

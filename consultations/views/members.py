@@ -89,6 +89,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
+    # Nor does the page hold it: no language links, which would repeat the address.
+    request.language_links_hidden = True
     response = join_response(request, token)
     # The token is in the address: no page reached from here may learn it.
     response["Referrer-Policy"] = "no-referrer"

@@ -206,6 +206,9 @@ def test_menu_in_polish_links_each_section_in_polish(demo_site, client):
     }
     assert menu["Czego się dowiedzieliśmy"] == "/pl/findings/"
     assert menu["About the study"] == "/pl/about/"
+    about = page.find("a", string="About the study")
+    assert about["lang"] == "en-gb"
+    assert not page.find("a", string="Czego się dowiedzieliśmy").has_attr("lang")
 
 
 def test_member_pages_have_language_prefixes_and_sign_in_keeps_the_language(demo_site, client):

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
+from django.conf import settings
 from django.test import Client
 
 from bs4 import BeautifulSoup
@@ -18,6 +19,9 @@ SITE = "http://testserver"
 # Never fetched: signing out would end the crawl's session; static files and uploads
 # are the same for everyone.
 SKIPPED = re.compile(r"logout|/static/|/media/|/jsi18n/|/sprite/")
+LANGUAGE_PREFIX = re.compile(
+    r"^/(?:{})/".format("|".join(re.escape(code) for code, _name in settings.LANGUAGES))
+)
 # Two of each kind of page (ids and sort orders aside) are enough to see what it shows;
 # the pages a crawl starts from are always fetched.
 VISITS_PER_SHAPE = 2
@@ -163,8 +167,11 @@ def normal(url: str, *, base: str = "/") -> str | None:
 
 def url_shape(url: str) -> str:
     """The kind of page an address is: numbers become N, and only the names of query
-    parameters count, so that pagination and sorting do not each become a new page."""
+    parameters count, so that pagination and sorting do not each become a new page. The
+    same page in another language (/pl/..., /ar/...) is the same kind: the switcher on
+    every page would otherwise triple the crawl for the same templates."""
     parts = urlsplit(url)
-    path = re.sub(r"\d+", "N", parts.path)
+    path = LANGUAGE_PREFIX.sub("/", parts.path)
+    path = re.sub(r"\d+", "N", path)
     names = sorted({name for name, _value in parse_qsl(parts.query, keep_blank_values=True)})
     return f"{path}?{'&'.join(names)}"

@@ -446,8 +446,11 @@ def test_switcher_on_a_page_only_in_polish_leads_to_the_other_home_pages(demo_si
 
 
 def test_a_path_naming_another_host_gets_no_language_links_to_it(demo_site, client):
-    response = client.get("//elsewhere.example/search/")
+    # The test client would read "//elsewhere.example" as a host: the path is set as a
+    # server receives it.
+    response = client.get("/search/", PATH_INFO="//elsewhere.example/search/")
 
+    assert response.wsgi_request.path == "//elsewhere.example/search/"
     assert b"elsewhere.example" not in response.content
 
 

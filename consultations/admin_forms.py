@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.formsets import ORDERING_FIELD_NAME
 from django.utils import timezone
@@ -29,7 +30,7 @@ from consultations.enums import (
     Withdrawal,
     YouSaidWeDid,
 )
-from consultations.forms import FormTokenMixin
+from consultations.forms import FormTokenMixin, language_choices
 from consultations.models import ConsultablePageMixin, Member, Round, RoundPage
 from consultations.permissions import can_view_member_identity
 from consultations.selectors import (
@@ -488,6 +489,20 @@ class MemberForm(WagtailAdminModelForm):
 
 
 class InvitationForm(WagtailAdminModelForm):
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=language_choices,
+        required=False,
+        initial=settings.LANGUAGE_CODE,
+        help_text=gettext_lazy(
+            "The invitation email is in this language, and so are the pages its link opens. "
+            "She can change it later in her profile."
+        ),
+    )
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or settings.LANGUAGE_CODE
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         # A new invitation is checked by invitation_create; a changed one is checked here.

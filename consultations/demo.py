@@ -48,6 +48,7 @@ from consultations.services import (
     comment_edit,
     comment_post,
     invitation_create,
+    notifications_off,
     rating_set,
     round_page_pin,
 )
@@ -126,12 +127,16 @@ CONSENTED_DAYS_AGO = 90
 
 
 def seed(*, log: Log) -> None:
-    _study_sites_ensure(log=log)
-    members = [member for spec in DEMO_MEMBERS if (member := _member_ensure(spec=spec, log=log))]
-    earlier = _earlier_round_ensure(members=members, log=log)
-    _round_ensure(members=members, follows=earlier, log=log)
-    _invitation_ensure(log=log)
-    _support_services_ensure(log=log)
+    # The demo's comments, answers and invitation are history, not news: nobody is emailed.
+    with notifications_off():
+        _study_sites_ensure(log=log)
+        members = [
+            member for spec in DEMO_MEMBERS if (member := _member_ensure(spec=spec, log=log))
+        ]
+        earlier = _earlier_round_ensure(members=members, log=log)
+        _round_ensure(members=members, follows=earlier, log=log)
+        _invitation_ensure(log=log)
+        _support_services_ensure(log=log)
 
 
 def _study_sites_ensure(*, log: Log) -> None:

@@ -209,3 +209,28 @@ class ExportIdentity(models.TextChoices):
     PSEUDONYM = "pseudonym", _("Pseudonym")
     STUDY_ID = "study_id", _("Study id")
     REAL_NAMES = "real_names", _("Study id, pseudonym, real name, email address and study site")
+
+
+class NotificationKind(models.TextChoices):
+    """The emails the consultation sends. Each but the invitation and the digest goes to a
+    member who can turn it off; the digest goes to editors, who can too."""
+
+    INVITATION = "invitation", _("Invitation")
+    ROUND_OPENED = "round_opened", _("Round opened")
+    REMINDER = "reminder", _("Reminder before a round closes")
+    ANSWER = "answer", _("Research team's answer")
+    REPLY = "reply", _("Reply to a comment")
+    DIGEST = "digest", _("Daily digest of new comments")
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    RETRYING = "retrying", _("Failed, will be tried again")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not sent")
+    CANCELLED = "cancelled", _("No longer needed")
+
+
+# A notification in one of these may still be sent by the task or the next sweep.
+NOTIFICATION_STATUSES_PENDING = (NotificationStatus.QUEUED, NotificationStatus.RETRYING)

@@ -8,11 +8,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from consultations import form_tokens
@@ -145,9 +147,15 @@ class JoinForm(auth_forms.SetPasswordMixin, forms.Form):
 
 NOTIFICATION_FIELDS = {
     "new_rounds": "notify_new_rounds",
+    "reminders": "notify_reminders",
     "replies": "notify_replies",
     "responses": "notify_responses",
 }
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages, each named in itself, as the language switcher names them."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
 
 
 class WithdrawForm(forms.Form):
@@ -173,12 +181,30 @@ class ProfileForm(forms.Form):
         label=_("Email me"),
         choices=[
             ("new_rounds", _("when a round opens for me")),
+            ("reminders", _("before a round closes, if I have not rated every item")),
             ("replies", _("when someone replies to my comment")),
             ("responses", _("when the research team answers my comment")),
         ],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("Choose from the list.")},
+    )
+    email_comment_text = forms.BooleanField(
+        label=_("Put the words of comments and answers in my emails"),
+        help_text=_(
+            "If this is not ticked, emails only say that there is something new, and you "
+            "read it on the site after signing in. Leave it unticked if others can read "
+            "your email."
+        ),
+        required=False,
+    )
+    language = forms.ChoiceField(
+        label=_("Language of emails"),
+        choices=language_choices,
+        widget=forms.RadioSelect,
+        # Left out, her emails stay in the language they were in.
+        required=False,
+        error_messages={"invalid_choice": _("Choose the language of your emails.")},
     )
 
     def __init__(self, *args: object, member: Member, **kwargs: object) -> None:
@@ -192,6 +218,8 @@ class ProfileForm(forms.Form):
                     for choice, attribute in NOTIFICATION_FIELDS.items()
                     if getattr(member, attribute)
                 ],
+                "email_comment_text": member.email_comment_text,
+                "language": member.email_language,
             },
         )
         super().__init__(*args, **kwargs)
@@ -209,6 +237,8 @@ class ProfileForm(forms.Form):
         return {
             "pseudonym": self.cleaned_data["pseudonym"],
             **{attribute: choice in chosen for choice, attribute in NOTIFICATION_FIELDS.items()},
+            "email_comment_text": self.cleaned_data["email_comment_text"],
+            "language": self.cleaned_data["language"] or self.member.email_language,
         }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations.views import care, members, rounds, you_said_we_did
+from consultations.views import care, members, rounds, unsubscribe, you_said_we_did
 
 app_name = "consultations"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("profile/", members.profile, name="profile"),
     path("profile/withdraw/", members.withdraw, name="withdraw"),
     path("support/", care.support, name="support"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("<int:round_pk>/", rounds.round_detail, name="round"),
     path("<int:round_pk>/drafts/", care.drafts, name="drafts"),
     path("<int:round_pk>/results/", rounds.round_results, name="results"),

@@ -6,7 +6,6 @@ permission: in listings, searches, forms and exports alike.
 """
 
 from datetime import datetime
-from smtplib import SMTPException
 from typing import Any
 
 from django import forms
@@ -56,8 +55,7 @@ from consultations.admin_forms import (
 )
 from consultations.admin_report import ParticipationView, ReportCSVView, ReportView
 from consultations.admin_results import RoundResultsView
-from consultations.emails import invitation_email_send
-from consultations.enums import RoundStatus, Withdrawal
+from consultations.enums import NotificationStatus, RoundStatus, Withdrawal
 from consultations.export_views import ExportView
 from consultations.models import Invitation, Member, Round, StudySite, SupportService
 from consultations.moderation_views import AnswerView, EnterView, HideView, QueueView, ShowView
@@ -641,35 +639,46 @@ def invitation_link(request: HttpRequest, token: str) -> str:
 
 
 def invitation_send(request: HttpRequest, invitation: Invitation, token: str) -> None:
-    """Email the link, and show it to the editor this once, to pass on another way if the
-    email goes astray."""
-    # The site does not know the invitee's language yet: the email and its link are in the
-    # default language, whatever the admin's language is for the editor who sends it.
-    with translation.override(settings.LANGUAGE_CODE):
+    """Say what became of the invitation's email, and show the link this once, for the
+    editor to pass on another way if the email goes astray."""
+    with translation.override(invitation.language):
         link = invitation_link(request, token)
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            invitation_email_send(invitation=invitation, link=link)
-    except (SMTPException, OSError):
+    notification = invitation.notifications.order_by("-pk").first()
+    status = notification.status if notification else None
+    if status is None:
         messages.warning(
             request,
             _(
-                "The invitation email could not be sent. Pass this link on another way; it is "
-                "shown only now: %(link)s"
+                "She asked for no more emails about this invitation, so none was sent. Pass "
+                "this link on another way; it is shown only now: %(link)s"
+            )
+            % {"link": link},
+        )
+        return
+    if status in {NotificationStatus.RETRYING, NotificationStatus.FAILED}:
+        messages.warning(
+            request,
+            _(
+                "The invitation email could not be sent; it will be tried again, and Reports "
+                "› Emails not sent will show it if it still fails. Pass this link on another "
+                "way; it is shown only now: %(link)s"
             )
             % {"link": link},
         )
         return
     # Her address only for those who may see it: messages outlive the page that set them.
     recipient = invitation.email if can_view_member_identity(request.user) else str(invitation)
-    messages.success(
-        request,
-        _(
+    if status == NotificationStatus.SENT:
+        text = _(
             "Invitation sent to %(recipient)s. If it does not arrive, you can pass this link "
             "on another way; it is shown only now: %(link)s"
         )
-        % {"recipient": recipient, "link": link},
-    )
+    else:
+        text = _(
+            "Invitation to %(recipient)s is being sent. If it does not arrive, you can pass "
+            "this link on another way; it is shown only now: %(link)s"
+        )
+    messages.success(request, text % {"recipient": recipient, "link": link})
 
 
 class InvitationIndexView(IdentityListingLogged, generic.IndexView):
@@ -732,6 +741,7 @@ class InvitationCreateView(IdentityRequiredMixin, generic.CreateView):
                 constituency=data["constituency"],
                 study_site=data.get("study_site"),
                 professional_role=data.get("professional_role", ""),
+                language=data.get("language") or settings.LANGUAGE_CODE,
                 invited_by=self.request.user,
             )
         except ValidationError as error:
@@ -877,6 +887,7 @@ class InvitationViewSet(ModelViewSet):
             FieldPanel("constituency"),
             FieldPanel("study_site", widget=forms.Select),
             FieldPanel("professional_role"),
+            FieldPanel("language"),
         ],
         base_form_class=InvitationForm,
     )

@@ -2,18 +2,25 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogActionRegistry, LogFormatter
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from consultations import admin_emails
 from consultations.enums import AnswerStatus, EnteredVia
 from consultations.models import Invitation, Member, StudySite
-from consultations.permissions import invitation_permission_policy, member_permission_policy
+from consultations.permissions import (
+    MODERATE_PERMISSION,
+    invitation_permission_policy,
+    member_permission_policy,
+)
 from consultations.selectors import members_who_took_part, rounds_covering
 
 # Before the viewsets below: registering them makes a default policy for any model that
@@ -31,6 +38,46 @@ from consultations.viewsets import (  # noqa: E402
 @hooks.register("register_admin_viewset")
 def register_consultations_viewsets() -> ConsultationsViewSetGroup:
     return ConsultationsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_email_report_urls() -> list[URLPattern]:
+    view = admin_emails.EmailsNotSentView
+    return [
+        path("reports/emails-not-sent/", view.as_view(), name=view.index_url_name),
+        path(
+            "reports/emails-not-sent/results/",
+            view.as_view(results_only=True),
+            name=view.index_results_url_name,
+        ),
+        path(
+            "reports/emails-not-sent/<int:pk>/send-again/",
+            admin_emails.SendAgainView.as_view(),
+            name="consultations_email_send_again",
+        ),
+    ]
+
+
+class EmailsNotSentMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def emails_not_sent_menu_item() -> MenuItem:
+    return EmailsNotSentMenuItem(
+        _("Emails not sent"),
+        reverse("consultations_emails_not_sent"),
+        icon_name="mail",
+        order=9020,
+    )
+
+
+@hooks.register("register_account_settings_panel")
+def editor_email_settings_panel(
+    request: HttpRequest, user: object, profile: object
+) -> admin_emails.EditorEmailSettingsPanel:
+    return admin_emails.EditorEmailSettingsPanel(request, user, profile)
 
 
 register_snippet(SupportServiceViewSet)
@@ -54,6 +101,12 @@ def register_consultation_log_actions(actions: LogActionRegistry) -> None:
         _("Members' real names or contact details shown"),
     )
     actions.register_action("consultations.export", _("Export"), _("Spreadsheet downloaded"))
+    actions.register_action(
+        "consultations.unsubscribe", _("Unsubscribe"), _("Emails turned off from an email's link")
+    )
+    actions.register_action(
+        "consultations.notification_retry", _("Send email again"), _("Email sent again")
+    )
     actions.register_action(
         "consultations.invitation_expire",
         _("Delete unused invitation"),

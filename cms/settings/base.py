@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     # with locale synchronisation added) for the Locales admin.
     "wagtail_localize",
     "wagtail_localize.locales",
+    # Background work (emails, Wagtail's reference index) through Django's task framework;
+    # the database queue and its `db_worker` command for production.
+    "django_tasks",
+    "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -182,6 +186,13 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stepping-stones@localhost")
+# A mail server that stops answering fails the send (which is tried again later) rather
+# than holding the worker for good.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# Tasks wait in the database for `manage.py db_worker` (django-tasks-db). dev and test run
+# them at once, in the request that queued them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGGING = {
     "version": 1,
@@ -334,4 +345,11 @@ CONSULTATIONS_MIN_GROUP_SIZE = int(os.environ.get("CONSULTATIONS_MIN_GROUP_SIZE"
 # How many comments (replies included) and ratings (changes included) one member may send
 # in ten minutes: a person reading and typing stays far below; a script does not.
 # Drafts are saved as she types (a pause of a second or two), so their limit is higher.
+# Emails (`manage.py send_notifications`, from cron every few minutes): members who have
+# not rated every item are reminded this many hours before a round closes; editors' digest
+# of the day before goes from this hour (site time); a send that fails is tried this many
+# times in all (5 minutes, 30 minutes, 3 hours apart) before editors see it as not sent.
+CONSULTATIONS_REMINDER_HOURS = int(os.environ.get("CONSULTATIONS_REMINDER_HOURS", "48"))
+CONSULTATIONS_DIGEST_HOUR = int(os.environ.get("CONSULTATIONS_DIGEST_HOUR", "8"))
+CONSULTATIONS_EMAIL_ATTEMPTS = int(os.environ.get("CONSULTATIONS_EMAIL_ATTEMPTS", "4"))
 CONSULTATIONS_RATE_LIMITS = {"comment": "20/10m", "rating": "60/10m", "draft": "600/10m"}

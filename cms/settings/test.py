@@ -9,6 +9,7 @@ DEMO_CONTENT_ALLOWED = True
 LANGUAGES = content_languages(["en-gb", "pl", "ar"])
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 

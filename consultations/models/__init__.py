@@ -17,6 +17,7 @@ from consultations.models.mixins import (
     ConsultationItem,
 )
 from consultations.models.moderation import ModerationVisit
+from consultations.models.notifications import EditorEmailSettings, Notification
 from consultations.models.rounds import Round, RoundPage
 from consultations.models.traceability import ChangeResponse
 
@@ -34,9 +35,11 @@ __all__ = [
     "ConsultablePageMixin",
     "ConsultationItem",
     "Draft",
+    "EditorEmailSettings",
     "Invitation",
     "Member",
     "ModerationVisit",
+    "Notification",
     "Rating",
     "RatingVersion",
     "Round",

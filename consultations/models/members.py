@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.search import index
@@ -105,6 +106,16 @@ class Member(models.Model):
     notify_responses = models.BooleanField(
         _("email me when the research team answers my comment"), default=True
     )
+    notify_reminders = models.BooleanField(
+        _("email me before a round closes if I have not finished"), default=True
+    )
+    # Off unless she asks: an email is read on shared phones and kept in inboxes she does
+    # not control, so it says that there is something new, not what it says.
+    email_comment_text = models.BooleanField(
+        _("put the words of comments and answers in my emails"), default=False
+    )
+    # Blank: the site's default language.
+    language = models.CharField(_("language of emails"), max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MemberQuerySet.as_manager()
@@ -135,6 +146,10 @@ class Member(models.Model):
     def is_taking_part(self) -> bool:
         return self.consent_given_at is not None and self.withdrawn_at is None
 
+    @property
+    def email_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
+
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -163,7 +178,17 @@ class Invitation(models.Model):
         related_name="invitations",
     )
     professional_role = models.CharField(_("professional role"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The invitation email and the pages it leads to are in this language."),
+    )
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The link's token is made from this and the site's secret key, so the email can be
+    # sent (and sent again after a failure) by a worker, while the database alone, which
+    # holds only the salt and the token's digest, still cannot be used to join.
+    token_salt = models.CharField(max_length=64, blank=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -182,6 +207,9 @@ class Invitation(models.Model):
         blank=True,
         related_name="invitation",
         editable=False,
+    )
+    emails_stopped_at = models.DateTimeField(
+        _("asked for no more emails"), null=True, blank=True, editable=False
     )
 
     objects = InvitationQuerySet.as_manager()
@@ -203,10 +231,18 @@ class Invitation(models.Model):
         # permission may read, so it names the invitation, never the person.
         return _("Invitation %(number)s") % {"number": self.pk}
 
-    @staticmethod
-    def new_token() -> tuple[str, str]:
-        token = secrets.token_urlsafe(32)
-        return token, token_digest(token)
+    def token_new(self) -> str:
+        """Give the invitation a new link, which replaces any earlier one."""
+        self.token_salt = secrets.token_hex(16)
+        token = self.token
+        self.token_digest = token_digest(token)
+        return token
+
+    @property
+    def token(self) -> str:
+        return salted_hmac(
+            "consultations.invitation", self.token_salt, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def is_accepted(self) -> bool:
@@ -222,4 +258,6 @@ class Invitation(models.Model):
             return _("Accepted")
         if self.is_expired:
             return _("Expired")
+        if self.emails_stopped_at:
+            return _("Waiting; asked for no more emails")
         return _("Waiting")

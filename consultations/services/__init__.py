@@ -65,6 +65,17 @@ from consultations.services.moderation import (
     moderation_visit_record,
     ratings_enter,
 )
+from consultations.services.notifications import (
+    Sweep,
+    Unsubscription,
+    language_check,
+    notification_deliver,
+    notification_retry,
+    notifications_due_queue,
+    notifications_off,
+    unsubscribe,
+    unsubscription_find,
+)
 from consultations.services.rounds import (
     RULE_FIELDS,
     round_follows_check,
@@ -138,4 +149,13 @@ __all__ = [
     "round_page_pin",
     "round_settings_check",
     "text_clean",
+    "Sweep",
+    "Unsubscription",
+    "language_check",
+    "notification_deliver",
+    "notification_retry",
+    "notifications_due_queue",
+    "notifications_off",
+    "unsubscribe",
+    "unsubscription_find",
 ]

@@ -38,6 +38,7 @@ from consultations.models import (
 from consultations.permissions import ENTER_FOR_MEMBER_PERMISSION
 from consultations.selectors import comment_version_by_token, rating_version_by_token
 from consultations.services.audit import user_unwrapped
+from consultations.services.notifications import reply_notify
 
 
 class AlreadySaved(Exception):  # noqa: N818 (an outcome she is told about, not a fault)
@@ -201,7 +202,7 @@ def comment_post(
                 late=timing.late,
                 **entered_fields(entered_for_her),
             )
-            return CommentVersion.objects.create(
+            version = CommentVersion.objects.create(
                 comment=comment,
                 kind=VersionKind.CREATED,
                 quote=quote,
@@ -210,6 +211,9 @@ def comment_post(
                 form_token=form_token,
                 **entered_fields(entered_for_her),
             )
+            if parent is not None:
+                reply_notify(reply=comment)
+            return version
     except IntegrityError:
         # The same form arrived twice at once: the copy that committed first holds the
         # token, and this one's comment was rolled back with its version.

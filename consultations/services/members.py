@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import Constituency
 from consultations.models import Invitation, Member, StudySite
+from consultations.services.notifications import invitation_notify, language_check
 from consultations.services.withdrawal import WITHDRAWN_PSEUDONYM
 
 PSEUDONYM_PATTERN = re.compile(r"^[^\W_](?:[\w' -]*[^\W_])?$")
@@ -74,39 +75,43 @@ def invitation_create(
     constituency: str,
     study_site: StudySite | None = None,
     professional_role: str = "",
+    language: str = settings.LANGUAGE_CODE,
     invited_by: AbstractBaseUser | None,
 ) -> tuple[Invitation, str]:
-    """Create an invitation and return it with its token, which is shown only this once."""
+    """Create an invitation and email it; returns it with its token, for the editor to
+    pass on another way if the email goes astray."""
     email = invitation_email_clean(email=email)
     if constituency != Constituency.PROFESSIONAL:
         professional_role = ""
-    token, digest = Invitation.new_token()
+    invitation = Invitation(
+        full_name=full_name.strip(),
+        email=email,
+        constituency=constituency,
+        study_site=study_site,
+        professional_role=professional_role.strip(),
+        language=language_check(language),
+        invited_by=invited_by,
+        expires_at=timezone.now() + invitation_lifetime(),
+    )
+    token = invitation.token_new()
     with transaction.atomic():
-        invitation = Invitation.objects.create(
-            full_name=full_name.strip(),
-            email=email,
-            constituency=constituency,
-            study_site=study_site,
-            professional_role=professional_role.strip(),
-            token_digest=digest,
-            invited_by=invited_by,
-            expires_at=timezone.now() + invitation_lifetime(),
-        )
+        invitation.save()
         log(invitation, "consultations.invite", user=invited_by)
+        invitation_notify(invitation=invitation)
     return invitation, token
 
 
 def invitation_renew(*, invitation: Invitation, by: AbstractBaseUser | None) -> str:
     """Give an invitation that was not accepted a new link and a new expiry; the old link
     stops working."""
-    token, digest = Invitation.new_token()
     with transaction.atomic():
         if Invitation.objects.select_for_update().get(pk=invitation.pk).is_accepted:
             raise ValidationError(_("This invitation was accepted, so it cannot be sent again."))
-        invitation.token_digest = digest
+        token = invitation.token_new()
         invitation.expires_at = timezone.now() + invitation_lifetime()
-        invitation.save(update_fields=["token_digest", "expires_at"])
+        invitation.save(update_fields=["token_digest", "token_salt", "expires_at"])
         log(invitation, "consultations.invite_renew", user=by)
+        invitation_notify(invitation=invitation)
     return token
 
 
@@ -165,6 +170,7 @@ def invitation_accept(*, invitation: Invitation, pseudonym: str, password: str) 
                 professional_role=invitation.professional_role,
                 consent_given_at=now,
                 consent_version=CONSENT_VERSION,
+                language=invitation.language,
             )
         invitation.accepted_at = now
         invitation.member = member
@@ -250,6 +256,9 @@ def member_update(
     notify_new_rounds: bool,
     notify_replies: bool,
     notify_responses: bool,
+    notify_reminders: bool,
+    email_comment_text: bool,
+    language: str,
 ) -> Member:
     user = member.user
     member.pseudonym = pseudonym_clean(
@@ -260,6 +269,9 @@ def member_update(
     member.notify_new_rounds = notify_new_rounds
     member.notify_replies = notify_replies
     member.notify_responses = notify_responses
+    member.notify_reminders = notify_reminders
+    member.email_comment_text = email_comment_text
+    member.language = language_check(language)
     with transaction.atomic(), pseudonym_taken_guard():
         member.save()
     return member

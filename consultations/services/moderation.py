@@ -43,6 +43,7 @@ from consultations.services.contributions import (
     round_page_get,
     text_clean,
 )
+from consultations.services.notifications import answer_notify
 
 COMMENT_HIDE = "consultations.comment_hide"
 COMMENT_SHOW = "consultations.comment_show"
@@ -144,6 +145,8 @@ def comment_answer(
             user=by,
             data={"comment": comment.pk, "status": status, "response": response},
         )
+        if action == COMMENT_ANSWER:
+            answer_notify(comment=comment)
     return comment
 
 

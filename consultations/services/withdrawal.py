@@ -97,6 +97,7 @@ def identity_erase(*, member: Member) -> None:
     member.study_site = None
     member.professional_role = ""
     member.notify_new_rounds = member.notify_replies = member.notify_responses = False
+    member.notify_reminders = member.email_comment_text = False
     member.save()
 
     user = member.user

@@ -983,6 +983,7 @@ def test_send_a_new_link_makes_the_old_one_stop_working(coordinator_client, coor
         constituency=Constituency.SERVICE_USER,
         invited_by=coordinator,
     )
+    mail.outbox.clear()  # the first invitation's email
     renew = reverse("invitations:renew", args=[invitation.pk])
 
     assert coordinator_client.get(renew).status_code == 200
@@ -1061,6 +1062,7 @@ def test_an_accepted_invitation_cannot_be_edited_or_renewed(coordinator_client, 
         invited_by=coordinator,
     )
     Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+    mail.outbox.clear()  # the invitation's own email
 
     edit = coordinator_client.get(reverse("invitations:edit", args=[invitation.pk]), follow=True)
     renew = coordinator_client.post(
@@ -1079,6 +1081,7 @@ def test_send_a_new_link_needs_the_identity_permission(invitation_changer_client
         constituency=Constituency.SERVICE_USER,
         invited_by=coordinator,
     )
+    mail.outbox.clear()  # the first invitation's email
     renew = reverse("invitations:renew", args=[invitation.pk])
 
     listing = invitation_changer_client.get(reverse("invitations:index"))

@@ -361,6 +361,9 @@ def her_audit_trail(marnie: Member, coordinator) -> None:
         notify_new_rounds=True,
         notify_replies=True,
         notify_responses=True,
+        notify_reminders=True,
+        email_comment_text=False,
+        language="en-gb",
     )
     identity_listing_log(user=coordinator, listing="Members", shown=[marnie])
 

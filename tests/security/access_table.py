@@ -151,6 +151,10 @@ ROWS = [
     row("consultations:you_said_we_did", "/consultations/999999/you-said-we-did/",        E404,    E404,  E404,  E404,  E404,  E404,  E404,  E404),
     # Kept drafts: posted as she types (POST only); the view finds the round after the method check
     row("consultations:drafts",       "/consultations/{shared_round}/drafts/",              SIGN_IN, E405,  E405,  E405,  E405,  E403,  E403,  E403),
+    # Turning an email off from its link: the signed token is the permission, for whoever
+    # holds the email; without a good token, nothing.
+    row("consultations:unsubscribe",  "/consultations/unsubscribe/{unsubscribe_token}/",    OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    row("consultations:unsubscribe",  "/consultations/unsubscribe/not-a-token/",            E404,    E404,  E404,  E404,  E404,  E404,  E404,  E404),
     # Support services: for anyone
     row("consultations:support",      "/consultations/support/",                            OK,      OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # The consultation admin: rounds
@@ -277,6 +281,11 @@ ROWS = [
     # Translations out of date: page titles and languages only, for anyone in the admin.
     row("cms_translations_out_of_date", "/admin/reports/translations-out-of-date/",      ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
     row("cms_translations_out_of_date_results", "/admin/reports/translations-out-of-date/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    # Emails not sent: for those who moderate comments (every editor); pseudonyms, never
+    # addresses. Sending one again is a POST.
+    row("consultations_emails_not_sent", "/admin/reports/emails-not-sent/",                ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("consultations_emails_not_sent_results", "/admin/reports/emails-not-sent/results/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, OK, OK, OK),
+    row("consultations_email_send_again", "/admin/reports/emails-not-sent/999999/send-again/", ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, ADMIN_IN, E405, E405, E405),
     # Two-factor sign-in (cms/two_factor.py, wagtail-2fa's views): her own devices; only a
     # superuser sees or removes another account's. The QR code exists only while she sets
     # up a device, so its line comes before the set-up page's, which starts one.

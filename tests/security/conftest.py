@@ -40,11 +40,18 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 import pytest
 
-from consultations.enums import Audience, Constituency, SupportArea, YouSaidWeDid
+from consultations.enums import (
+    Audience,
+    Constituency,
+    NotificationKind,
+    SupportArea,
+    YouSaidWeDid,
+)
 from consultations.models import (
     Comment,
     Invitation,
     Member,
+    Notification,
     Rating,
     Round,
     StudySite,
@@ -56,6 +63,7 @@ from consultations.services import (
     invitation_create,
     rating_set,
 )
+from consultations.services.notifications import unsubscribe_token
 from evidence.models import Domain
 from tests.factories import (
     EditorFactory,
@@ -254,6 +262,10 @@ def cast_build() -> Cast:
         "study_site": service_user.study_site_id,
         "spare_study_site": StudySite.objects.create(name="Spare site", nation="wales").pk,
         "accepted_token": _token,
+        # The link in a reminder to Willow, which turns her reminders off.
+        "unsubscribe_token": unsubscribe_token(
+            Notification(kind=NotificationKind.REMINDER, member=service_user)
+        ),
         "reset_uid": urlsafe_base64_encode(force_bytes(resetting.pk)),
         "reset_token": default_token_generator.make_token(resetting),
         **{role: member.pk for role, member in members.items()},

@@ -9,12 +9,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wagtail.models import ModelLogEntry, PageLogEntry
 
@@ -26,9 +29,12 @@ from consultations.enums import (
     ExportDataset,
     ExportFormat,
     ExportIdentity,
+    NotificationKind,
+    NotificationStatus,
     YouSaidWeDid,
 )
-from consultations.models import Comment, Invitation, Member, Round, StudySite
+from consultations.models import Comment, Invitation, Member, Notification, Round, StudySite
+from consultations.services import comment_answer, comment_post, notifications_due_queue
 from tests.factories import EditorFactory
 
 from .canary_crawl import Crawl, crawl
@@ -378,12 +384,15 @@ def test_emails_name_no_one_but_the_person_they_go_to(people, identity_editor):
         },
     )
     everyone = [*people, newcomer]
+    consultation_emails_send()
 
     # Two password resets for each member (the site's and the admin's form both answer
-    # an address they know), and the two invitations.
+    # an address they know), the two invitations, and every kind of consultation email.
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients.count(people[0].email) >= 1
     assert people[-1].email in recipients and newcomer.email in recipients
+    sent = Notification.objects.filter(status=NotificationStatus.SENT)
+    assert set(sent.values_list("kind", flat=True)) == set(NotificationKind.values)
     for message in mail.outbox:
         text = "\n".join(
             [
@@ -398,8 +407,38 @@ def test_emails_name_no_one_but_the_person_they_go_to(people, identity_editor):
             ]
         )
         (recipient,) = message.to
-        addressee = next(person for person in everyone if person.email == recipient)
+        # The digest goes to editors, who are none of these people: it may name no one.
+        addressee = next((person for person in everyone if person.email == recipient), None)
         assert markers_in(text, everyone, except_for=addressee) == set(), message.subject
+
+
+def consultation_emails_send() -> None:
+    """Every kind of consultation email, with the words of comments in them: the round
+    opening and the reminder to every member, a reply and an answer between members who
+    carry markers, and the digest."""
+    Member.objects.update(email_comment_text=True)
+    round = Round.objects.open().get()
+    round.comments_visible_to_members = True
+    round.save()
+    notifications_due_queue()
+    notifications_due_queue(now=round.closes_at - timedelta(hours=1))
+    marked = Member.objects.taking_part().filter(user__email__startswith=CANARY)
+    comment = Comment.objects.filter(round=round, parent=None, author__in=marked).first()
+    comment_post(
+        round=round,
+        member=marked.exclude(pk=comment.author_id).first(),
+        page_id=comment.page_id,
+        parent=comment,
+        body="A reply, to be emailed to the comment's author.",
+    )
+    comment_answer(
+        comment=comment,
+        by=get_user_model().objects.get(username="editor"),
+        status="noted",
+        response="Noted, thank you.",
+    )
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    notifications_due_queue(now=tomorrow.replace(hour=settings.CONSULTATIONS_DIGEST_HOUR))
 
 
 def test_the_exports_with_real_names_hold_the_markers(people, identity_editor):

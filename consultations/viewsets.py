@@ -75,6 +75,7 @@ from consultations.services import (
     identity_listing_log,
     identity_view_log,
     invitation_create,
+    invitation_notification,
     invitation_renew,
     member_withdraw,
 )
@@ -643,7 +644,7 @@ def invitation_send(request: HttpRequest, invitation: Invitation, token: str) ->
     editor to pass on another way if the email goes astray."""
     with translation.override(invitation.language):
         link = invitation_link(request, token)
-    notification = invitation.notifications.order_by("-pk").first()
+    notification = invitation_notification(invitation)
     status = notification.status if notification else None
     if status is None:
         messages.warning(

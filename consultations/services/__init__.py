@@ -68,6 +68,7 @@ from consultations.services.moderation import (
 from consultations.services.notifications import (
     Sweep,
     Unsubscription,
+    invitation_notification,
     language_check,
     notification_deliver,
     notification_retry,
@@ -151,6 +152,7 @@ __all__ = [
     "text_clean",
     "Sweep",
     "Unsubscription",
+    "invitation_notification",
     "language_check",
     "notification_deliver",
     "notification_retry",

@@ -108,16 +108,23 @@ def notification_enqueue(notification: Notification, *, at: datetime | None = No
     notification_send_task.enqueue(notification.pk)
 
 
+def _invitation_key(invitation: Invitation) -> str:
+    return f"invitation:{invitation.pk}:{invitation.token_salt}"
+
+
 def invitation_notify(*, invitation: Invitation) -> Notification | None:
     """Email an invitation's link; a renewed invitation is emailed again, with its new
     link, unless she asked for no more emails."""
     if invitation.emails_stopped_at is not None:
         return None
     return notification_queue(
-        kind=NotificationKind.INVITATION,
-        key=f"invitation:{invitation.pk}:{invitation.token_salt}",
-        invitation=invitation,
+        kind=NotificationKind.INVITATION, key=_invitation_key(invitation), invitation=invitation
     )
+
+
+def invitation_notification(invitation: Invitation) -> Notification | None:
+    """The email of the invitation's current link, if one was queued."""
+    return Notification.objects.filter(key=_invitation_key(invitation)).first()
 
 
 def answer_notify(*, comment: Comment) -> Notification | None:
@@ -268,11 +275,11 @@ def _claim(notification_id: int, now: datetime) -> bool:
     )
 
 
-def notification_deliver(*, notification_id: int) -> str:
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
     """Send one email if it is due and still wanted; returns its status afterwards."""
     from consultations.emails import notification_message
 
-    now = timezone.now()
+    now = now or timezone.now()
     if not _claim(notification_id, now):
         return Notification.objects.get(pk=notification_id).status
     notification = Notification.objects.select_related(
@@ -341,11 +348,11 @@ def retries_due_send(*, now: datetime) -> int:
     due = Notification.objects.filter(
         status=NotificationStatus.RETRYING, next_attempt_at__lte=now
     ).values_list("pk", flat=True)
-    sent = 0
+    tried = 0
     for pk in due:
-        notification_deliver(notification_id=pk)
-        sent += 1
-    return sent
+        notification_deliver(notification_id=pk, now=now)
+        tried += 1
+    return tried
 
 
 def notification_unwanted(notification: Notification, *, now: datetime) -> str:

@@ -27,3 +27,27 @@ def translations_compiled(app_configs: object, **kwargs: object) -> list[CheckMe
             id="cms.W001",
         )
     ]
+
+
+@register(deploy=True)
+def email_configured(app_configs: object, **kwargs: object) -> list[CheckMessage]:
+    """Emails go through a real mail server, from a real address: otherwise invitations
+    and reminders fail (or leave from an address nobody can answer), tried again and
+    then listed in Emails not sent, with nobody told why before."""
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend":
+        return []
+    problems = []
+    if settings.EMAIL_HOST in ("", "localhost", "127.0.0.1"):
+        problems.append("no mail server (EMAIL_HOST)")
+    if settings.DEFAULT_FROM_EMAIL.endswith("@localhost"):
+        problems.append(f"a sender address nobody can reply to ({settings.DEFAULT_FROM_EMAIL})")
+    if not problems:
+        return []
+    return [
+        Warning(
+            f"Emails have {' and '.join(problems)}.",
+            hint="Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD) and "
+            "DEFAULT_FROM_EMAIL in the environment.",
+            id="cms.W002",
+        )
+    ]

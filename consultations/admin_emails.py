@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
@@ -16,6 +18,7 @@ from django.views.generic import View
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.account import BaseSettingsPanel, notifications_tab
 from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import SwitchInput
 
 from consultations.enums import NotificationStatus
 from consultations.models import EditorEmailSettings, Notification
@@ -33,12 +36,20 @@ def recipient_label(notification: Notification) -> str:
 
 
 class SendAgainColumn(Column):
+    """A button that posts: its cell is drawn without the request's context, so it is
+    given the CSRF token itself."""
+
     cell_template_name = "consultations/admin/includes/send_again_cell.html"
+
+    def get_cell_context_data(self, instance: Notification, parent_context: dict) -> dict:
+        context = super().get_cell_context_data(instance, parent_context)
+        context["csrf_token"] = get_token(context["request"])
+        return context
 
 
 class EmailsNotSentView(ReportView):
-    """Emails that failed and wait for another try, or gave up. Sending one again starts
-    its tries afresh."""
+    """Emails that failed and wait for another try, or gave up, and emails no worker has
+    picked up for a while. Sending one again starts its tries afresh."""
 
     page_title = gettext_lazy("Emails not sent")
     header_icon = "warning"
@@ -62,9 +73,9 @@ class EmailsNotSentView(ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Notification]:
-        return Notification.objects.filter(
-            status__in=[NotificationStatus.FAILED, NotificationStatus.RETRYING]
-        ).select_related("member", "invitation", "user", "round")
+        return Notification.objects.not_sent(timezone.now()).select_related(
+            "member", "invitation", "user", "round"
+        )
 
 
 class SendAgainView(View):
@@ -104,6 +115,8 @@ class EditorEmailSettingsForm(forms.ModelForm):
     class Meta:
         model = EditorEmailSettings
         fields = ["daily_digest"]
+        # As Wagtail's own notification settings beside it.
+        widgets = {"daily_digest": SwitchInput()}
 
 
 class EditorEmailSettingsPanel(BaseSettingsPanel):

@@ -17,7 +17,8 @@ from consultations.models import Comment, Notification, Round
 from consultations.selectors import rounds_progress
 from consultations.services.notifications import digest_window, unsubscribe_token
 
-DATE_TIME_FORMAT = "l j E Y, H:i"
+# No weekday: languages that decline it (Polish) would need it in another case.
+DATE_TIME_FORMAT = "j E Y, H:i"
 
 
 def absolute(path: str) -> str:
@@ -37,7 +38,11 @@ def notification_language(notification: Notification) -> str:
 
 def notification_message(notification: Notification) -> EmailMultiAlternatives:
     kind = notification.kind
-    with translation.override(notification_language(notification)):
+    # The study's clock, not the admin's user's, who may be sending it again from abroad.
+    with (
+        translation.override(notification_language(notification)),
+        timezone.override(settings.TIME_ZONE),
+    ):
         unsubscribe_url = absolute(
             reverse("consultations:unsubscribe", args=[unsubscribe_token(notification)])
         )

@@ -342,9 +342,6 @@ CONSULTATIONS_UNUSED_INVITATION_DAYS = int(
 # Members (and anyone outside the research team) never see the results of a group of
 # fewer raters than this: "too few to show", so no one's rating can be picked out.
 CONSULTATIONS_MIN_GROUP_SIZE = int(os.environ.get("CONSULTATIONS_MIN_GROUP_SIZE", "5"))
-# How many comments (replies included) and ratings (changes included) one member may send
-# in ten minutes: a person reading and typing stays far below; a script does not.
-# Drafts are saved as she types (a pause of a second or two), so their limit is higher.
 # Emails (`manage.py send_notifications`, from cron every few minutes): members who have
 # not rated every item are reminded this many hours before a round closes; editors' digest
 # of the day before goes from this hour (site time); a send that fails is tried this many
@@ -352,4 +349,7 @@ CONSULTATIONS_MIN_GROUP_SIZE = int(os.environ.get("CONSULTATIONS_MIN_GROUP_SIZE"
 CONSULTATIONS_REMINDER_HOURS = int(os.environ.get("CONSULTATIONS_REMINDER_HOURS", "48"))
 CONSULTATIONS_DIGEST_HOUR = int(os.environ.get("CONSULTATIONS_DIGEST_HOUR", "8"))
 CONSULTATIONS_EMAIL_ATTEMPTS = int(os.environ.get("CONSULTATIONS_EMAIL_ATTEMPTS", "4"))
+# How many comments (replies included) and ratings (changes included) one member may send
+# in ten minutes: a person reading and typing stays far below; a script does not.
+# Drafts are saved as she types (a pause of a second or two), so their limit is higher.
 CONSULTATIONS_RATE_LIMITS = {"comment": "20/10m", "rating": "60/10m", "draft": "600/10m"}

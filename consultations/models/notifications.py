@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
@@ -7,6 +9,25 @@ from consultations.enums import NotificationKind, NotificationStatus
 from consultations.models.contributions import Comment
 from consultations.models.members import Invitation, Member
 from consultations.models.rounds import Round
+
+# Longer than a working queue ever takes: a worker that is down, or a task never saved.
+WAITING_TOO_LONG = timedelta(minutes=15)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def waiting_for_worker(self, now: datetime) -> "NotificationQuerySet":
+        """Queued emails no worker has picked up for a while."""
+        return self.filter(status=NotificationStatus.QUEUED).filter(
+            models.Q(next_attempt_at__lt=now - WAITING_TOO_LONG)
+            | models.Q(next_attempt_at=None, created_at__lt=now - WAITING_TOO_LONG)
+        )
+
+    def not_sent(self, now: datetime) -> "NotificationQuerySet":
+        """What editors should know about: failed, waiting to be tried again, or stuck."""
+        return self.filter(
+            models.Q(status__in=[NotificationStatus.FAILED, NotificationStatus.RETRYING])
+            | models.Q(pk__in=self.waiting_for_worker(now).values("pk"))
+        )
 
 
 class Notification(models.Model):
@@ -57,6 +78,8 @@ class Notification(models.Model):
     error = models.CharField(_("what went wrong"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("queued"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("email")

@@ -11,12 +11,14 @@ or turned that email off, in the meantime gets nothing.
 """
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,7 +26,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +38,7 @@ from consultations.enums import (
     NOTIFICATION_STATUSES_PENDING,
     NotificationKind,
     NotificationStatus,
+    RoundStatus,
 )
 from consultations.models import (
     Comment,
@@ -42,15 +46,21 @@ from consultations.models import (
     Invitation,
     Member,
     Notification,
+    Rating,
     Round,
 )
+from consultations.models.members import token_digest
 from consultations.permissions import MODERATE_PERMISSION
-from consultations.selectors import rounds_progress
 
 logger = logging.getLogger(__name__)
 
 ERROR_MAX_LENGTH = 500
 UNSUBSCRIBE_SALT = "consultations.unsubscribe"
+# A send still marked as going after this long was cut short (the worker stopped).
+STUCK_AFTER = timedelta(hours=1)
+# Reasons recorded on the row, for editors (in English, like the mail server's words).
+LINK_REPLACED = "A newer link was sent instead."
+STOPPED_HALFWAY = "The send was cut short (the worker stopped)."
 
 # What turns each kind of member email off.
 MEMBER_PREFERENCES = {
@@ -86,13 +96,15 @@ def notification_queue(*, kind: str, key: str, **about: object) -> Notification 
     """Queue one email and start sending it; ``None`` if that email was queued before."""
     if not _queueing.get():
         return None
+    # One transaction for the row and its task: with the database queue they are saved
+    # together, or not at all if whatever queued the email rolls back.
     with transaction.atomic():
         notification, created = Notification.objects.get_or_create(
             key=key, defaults={"kind": kind, **about}
         )
-    if not created:
-        return None
-    notification_enqueue(notification)
+        if not created:
+            return None
+        notification_enqueue(notification)
     return notification
 
 
@@ -114,7 +126,14 @@ def _invitation_key(invitation: Invitation) -> str:
 
 def invitation_notify(*, invitation: Invitation) -> Notification | None:
     """Email an invitation's link; a renewed invitation is emailed again, with its new
-    link, unless she asked for no more emails."""
+    link, unless she asked for no more emails. Emails of its earlier links that have not
+    gone yet never will: they would carry the new link a second time."""
+    Notification.objects.filter(
+        invitation=invitation,
+        status__in=[*NOTIFICATION_STATUSES_PENDING, NotificationStatus.FAILED],
+    ).exclude(key=_invitation_key(invitation)).update(
+        status=NotificationStatus.CANCELLED, next_attempt_at=None, error=LINK_REPLACED
+    )
     if invitation.emails_stopped_at is not None:
         return None
     return notification_queue(
@@ -159,6 +178,32 @@ def _members_for(round: Round, preference: str) -> QuerySet[Member]:
     )
 
 
+def _took_part(round: Round) -> Q:
+    """True of a member who has rated or commented in the round: she knows it is open."""
+    return Q(Exists(Rating.objects.filter(round=round, member=OuterRef("pk")))) | Q(
+        Exists(Comment.objects.filter(round=round, author=OuterRef("pk")))
+    )
+
+
+def round_items_count(round: Round) -> int:
+    return len(
+        {(rp.page_id, item.block_id) for rp in round.round_pages.all() for item in rp.items}
+    )
+
+
+def members_not_finished(round: Round, members: QuerySet[Member]) -> QuerySet[Member]:
+    """Those of ``members`` who have not rated every item of the round: one query, with
+    the round's items counted once (ratings exist only for its items)."""
+    rated = (
+        Rating.objects.filter(round=round, member=OuterRef("pk"))
+        .values("member")
+        .annotate(items=Count(Concat("page_id", Value(":"), "block_id"), distinct=True))
+        .values("items")
+    )
+    total = round_items_count(round)
+    return members.annotate(rated=Coalesce(Subquery(rated), 0)).filter(rated__lt=total)
+
+
 def _queue_new(*, kind: str, keys: dict[str, dict[str, object]]) -> list[Notification]:
     """Queue those of ``keys`` not queued before; a sweep run again queues nothing."""
     known = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
@@ -179,7 +224,11 @@ def round_openings_queue(*, now: datetime) -> list[Notification]:
     open is told at the next sweep."""
     queued = []
     for round in Round.objects.open(now).filter(closes_at__gt=now + reminder_before()):
-        members = _members_for(round, "notify_new_rounds").values_list("pk", flat=True)
+        members = (
+            _members_for(round, "notify_new_rounds")
+            .exclude(_took_part(round))
+            .values_list("pk", flat=True)
+        )
         keys = {
             f"round_opened:{round.pk}:{pk}": {"member_id": pk, "round": round} for pk in members
         }
@@ -192,24 +241,31 @@ def reminders_queue(*, now: datetime) -> list[Notification]:
     ``CONSULTATIONS_REMINDER_HOURS`` hours."""
     queued = []
     closing = Round.objects.open(now).filter(closes_at__lte=now + reminder_before())
-    for round in closing:
-        reminded = set(
-            Notification.objects.filter(kind=NotificationKind.REMINDER, round=round).values_list(
-                "member_id", flat=True
-            )
+    for round in closing.prefetch_related("round_pages__revision"):
+        reminded = Notification.objects.filter(kind=NotificationKind.REMINDER, round=round)
+        members = _members_for(round, "notify_reminders").exclude(
+            pk__in=reminded.values("member_id")
         )
-        keys = {}
-        for member in _members_for(round, "notify_reminders").exclude(pk__in=reminded):
-            if not rounds_progress(rounds=[round], member=member)[round.pk].is_complete:
-                keys[f"reminder:{round.pk}:{member.pk}"] = {"member": member, "round": round}
+        keys = {
+            f"reminder:{round.pk}:{pk}": {"member_id": pk, "round": round}
+            for pk in members_not_finished(round, members).values_list("pk", flat=True)
+        }
         queued += _queue_new(kind=NotificationKind.REMINDER, keys=keys)
     return queued
 
 
+def site_time_zone() -> ZoneInfo:
+    """The study's clock (``TIME_ZONE``), whatever the admin's user has chosen."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
 def digest_window(day: date) -> tuple[datetime, datetime]:
-    """The day before ``day``, midnight to midnight, in the site's time zone."""
-    end = timezone.make_aware(datetime.combine(day, time.min))
-    return end - timedelta(days=1), end
+    """The day before ``day``, midnight to midnight, in the site's time zone (23 or 25
+    hours long when the clocks change)."""
+    zone = site_time_zone()
+    end = datetime.combine(day, time.min, tzinfo=zone)
+    start = datetime.combine(day - timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
 
 
 def digest_recipients() -> QuerySet[AbstractBaseUser]:
@@ -223,7 +279,7 @@ def digest_recipients() -> QuerySet[AbstractBaseUser]:
 def digests_queue(*, now: datetime) -> list[Notification]:
     """Once a day, from ``CONSULTATIONS_DIGEST_HOUR``, tell editors how many comments came
     in the day before, per round; no email on a day with none."""
-    local = timezone.localtime(now)
+    local = timezone.localtime(now, site_time_zone())
     if local.hour < settings.CONSULTATIONS_DIGEST_HOUR:
         return []
     day = local.date()
@@ -243,6 +299,7 @@ class Sweep:
     reminders: int
     digests: int
     retried: int
+    waiting: int = 0
 
 
 def notifications_due_queue(*, now: datetime | None = None) -> Sweep:
@@ -254,6 +311,7 @@ def notifications_due_queue(*, now: datetime | None = None) -> Sweep:
         reminders=len(reminders_queue(now=now)),
         digests=len(digests_queue(now=now)),
         retried=retries_due_send(now=now),
+        waiting=Notification.objects.waiting_for_worker(now).count(),
     )
 
 
@@ -276,55 +334,67 @@ def _claim(notification_id: int, now: datetime) -> bool:
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str:
-    """Send one email if it is due and still wanted; returns its status afterwards."""
+    """Send one email if it is due and still wanted; returns its status afterwards.
+
+    Whatever goes wrong after the row is claimed, in putting the email together or in
+    sending it, is recorded on the row and tried again; none of it is raised."""
     from consultations.emails import notification_message
 
     now = now or timezone.now()
     if not _claim(notification_id, now):
         return Notification.objects.get(pk=notification_id).status
-    notification = Notification.objects.select_related(
-        "member__user", "user", "invitation", "round", "comment"
-    ).get(pk=notification_id)
-    if reason := notification_unwanted(notification, now=now):
-        return _finish(notification, status=NotificationStatus.CANCELLED, error=reason)
     try:
-        message = notification_message(notification)
-        message.send()
-    except Exception as error:  # noqa: BLE001 -- the mail server's failure is recorded, never raised into whatever queued it
-        return _failed(notification, error=error, now=now)
-    return _finish(notification, status=NotificationStatus.SENT, sent_at=now)
+        # A savepoint: a database error in here is undone before it is recorded, so the
+        # transaction of whatever queued the email (tasks run at once in development)
+        # carries on.
+        with transaction.atomic():
+            notification = Notification.objects.select_related(
+                "member__user", "user", "invitation", "round", "comment__parent"
+            ).get(pk=notification_id)
+            reason = notification_unwanted(notification, now=now)
+            message = None if reason else notification_message(notification)
+        if message is not None:
+            message.send()
+    except Exception as error:  # noqa: BLE001 -- recorded and tried again, never raised into whatever queued it
+        return _failed(notification_id, error=error, now=now)
+    if reason:
+        return _finish(notification_id, status=NotificationStatus.CANCELLED, error=reason)
+    return _finish(notification_id, status=NotificationStatus.SENT, sent_at=now, error="")
 
 
-def _finish(notification: Notification, **fields: object) -> str:
+def _finish(notification_id: int, **fields: object) -> str:
     fields.setdefault("next_attempt_at", None)
-    Notification.objects.filter(pk=notification.pk).update(**fields)
+    Notification.objects.filter(pk=notification_id).update(**fields)
     return str(fields["status"])
 
 
-def _failed(notification: Notification, *, error: Exception, now: datetime) -> str:
-    attempts = notification.attempts
-    described = error_described(error, address=notification.address)
+def _failed(notification_id: int, *, error: Exception, now: datetime) -> str:
+    attempts = Notification.objects.values_list("attempts", flat=True).get(pk=notification_id)
+    described = error_described(error)
     # The notification's number and the error's kind only: what the mail server said may
     # name the address.
     logger.warning(
         "Email notification %s not sent (attempt %s): %s",
-        notification.pk,
+        notification_id,
         attempts,
         type(error).__name__,
     )
     if attempts >= settings.CONSULTATIONS_EMAIL_ATTEMPTS:
-        return _finish(notification, status=NotificationStatus.FAILED, error=described)
+        return _finish(notification_id, status=NotificationStatus.FAILED, error=described)
     at = now + retry_delay(attempts)
     status = _finish(
-        notification, status=NotificationStatus.RETRYING, error=described, next_attempt_at=at
+        notification_id, status=NotificationStatus.RETRYING, error=described, next_attempt_at=at
     )
-    notification_enqueue(notification, at=at)
+    notification_enqueue(Notification(pk=notification_id), at=at)
     return status
 
 
-def error_described(error: Exception, *, address: str) -> str:
-    """What went wrong, for editors, without the address (editors who may not see
-    members' identities read it)."""
+ADDRESS = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
+
+
+def error_described(error: Exception) -> str:
+    """What went wrong, for editors, with any address taken out (editors who may not see
+    members' identities read it, and mail servers repeat addresses as they please)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         text = "The mail server refused the address."
     elif isinstance(error, smtplib.SMTPResponseException):
@@ -333,20 +403,23 @@ def error_described(error: Exception, *, address: str) -> str:
         text = f"The mail server answered {error.smtp_code}: {said}"
     else:
         text = f"{type(error).__name__}: {error}"
-    if address:
-        text = text.replace(address, "[address]").replace(address.lower(), "[address]")
-    return text[:ERROR_MAX_LENGTH]
+    return ADDRESS.sub("[address]", text)[:ERROR_MAX_LENGTH]
 
 
 def retries_due_send(*, now: datetime) -> int:
-    """Send what failed before and is due again; and what a worker that stopped halfway
-    left marked as being sent for an hour."""
+    """Send what failed before and is due again; what waited for the worker for too long
+    (the worker is down, or the process that queued it stopped before its task was
+    saved); and what a worker that stopped halfway left marked as being sent."""
     stuck = Notification.objects.filter(
-        status=NotificationStatus.SENDING, last_attempt_at__lt=now - timedelta(hours=1)
+        status=NotificationStatus.SENDING, last_attempt_at__lt=now - STUCK_AFTER
     )
-    stuck.update(status=NotificationStatus.RETRYING, next_attempt_at=now)
+    stuck.filter(attempts__gte=settings.CONSULTATIONS_EMAIL_ATTEMPTS).update(
+        status=NotificationStatus.FAILED, next_attempt_at=None, error=STOPPED_HALFWAY
+    )
+    stuck.update(status=NotificationStatus.RETRYING, next_attempt_at=now, error=STOPPED_HALFWAY)
     due = Notification.objects.filter(
-        status=NotificationStatus.RETRYING, next_attempt_at__lte=now
+        Q(status=NotificationStatus.RETRYING, next_attempt_at__lte=now)
+        | Q(pk__in=Notification.objects.waiting_for_worker(now).values("pk"))
     ).values_list("pk", flat=True)
     tried = 0
     for pk in due:
@@ -364,7 +437,13 @@ def notification_unwanted(notification: Notification, *, now: datetime) -> str:
             return "The invitation was accepted or has expired."
         if invitation.emails_stopped_at:
             return "She asked for no more emails."
+        if notification.key != _invitation_key(invitation):
+            return LINK_REPLACED
+        if token_digest(invitation.token) != invitation.token_digest:
+            return "The site's secret key has changed since the link was made: send a new link."
         return ""
+    if not notification.address:
+        return "No email address."
     if kind == NotificationKind.DIGEST:
         user = notification.user
         if not digest_recipients().filter(pk=user.pk).exists():
@@ -376,19 +455,21 @@ def notification_unwanted(notification: Notification, *, now: datetime) -> str:
     if not getattr(member, MEMBER_PREFERENCES[kind]):
         return "The member turned these emails off."
     round = notification.round
-    if kind in {NotificationKind.ROUND_OPENED, NotificationKind.REMINDER} and (
-        round.closes_at <= now
-    ):
-        return "The round has closed."
-    if kind == NotificationKind.REMINDER and (
-        rounds_progress(rounds=[round], member=member)[round.pk].is_complete
-    ):
-        return "She has rated every item."
+    if kind in {NotificationKind.ROUND_OPENED, NotificationKind.REMINDER}:
+        if round.status_at(now) != RoundStatus.OPEN or not round.is_for(member):
+            return "The round is not open to her now."
+        if kind == NotificationKind.REMINDER and not members_not_finished(
+            round, Member.objects.filter(pk=member.pk)
+        ):
+            return "She has rated every item."
+        return ""
     comment = notification.comment
-    if kind in {NotificationKind.ANSWER, NotificationKind.REPLY} and (
-        comment.is_withdrawn or comment.hidden_at is not None
-    ):
-        return "The comment was withdrawn or hidden."
+    if comment.is_withdrawn or (comment.parent and comment.parent.is_withdrawn):
+        return "The comment was withdrawn."
+    # A reply the research team hid is not passed on; her own comment, hidden from the
+    # others, still gets its answer.
+    if kind == NotificationKind.REPLY and comment.hidden_at is not None:
+        return "The reply was hidden."
     return ""
 
 
@@ -397,11 +478,13 @@ def notification_retry(*, notification: Notification, by: AbstractBaseUser) -> N
     with transaction.atomic():
         updated = Notification.objects.filter(
             pk=notification.pk, status=NotificationStatus.FAILED
-        ).update(status=NotificationStatus.QUEUED, attempts=0, next_attempt_at=None, error="")
+        ).update(
+            status=NotificationStatus.QUEUED, attempts=0, next_attempt_at=timezone.now(), error=""
+        )
         if not updated:
             raise ValidationError(_("This email is not waiting to be sent again."))
         log(notification, "consultations.notification_retry", user=by)
-    notification_enqueue(notification)
+        notification_enqueue(notification)
     notification.refresh_from_db()
     return notification
 

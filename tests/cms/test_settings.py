@@ -18,6 +18,8 @@ CONFIG_VARIABLES = (
     "REDIS_URL",
     "CSP_REPORT_URI",
     "TRUSTED_PROXY_COUNT",
+    "EMAIL_HOST",
+    "DEFAULT_FROM_EMAIL",
 )
 GOOD_KEY = "k3y-" + "x7Q9" * 15
 PRODUCTION_ENV = {
@@ -25,6 +27,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "consult.example.org, www.consult.example.org",
     "DATABASE_URL": "postgres://someone:pw@db.internal/study",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "EMAIL_HOST": "smtp.example.org",
+    "DEFAULT_FROM_EMAIL": "stepping-stones@consult.example.org",
 }
 
 
@@ -145,6 +149,21 @@ def test_production_settings_pass_djangos_deployment_checks():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_deployment_checks_warn_of_a_missing_mail_server():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if not key.endswith("EMAIL")}
+    del env["EMAIL_HOST"]
+
+    result = run_with_settings(
+        "cms.settings.production",
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **env,
+    )
+
+    assert result.returncode != 0
+    assert "cms.W002" in result.stderr and "EMAIL_HOST" in result.stderr
+    assert "stepping-stones@localhost" in result.stderr
 
 
 def test_production_settings_share_a_redis_cache_and_keep_cookies_to_https():

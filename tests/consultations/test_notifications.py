@@ -1,8 +1,9 @@
 """The consultation's emails: who gets which, when, in which language, once; turning them
 off from the link in them; and what happens when the mail server fails."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import mail
@@ -127,7 +128,8 @@ def test_a_round_opening_is_emailed_once_to_each_member_taking_part(open_round, 
     assert sweep.round_openings == 2
     for name in ("service_user", "professional"):
         (email,) = emails_to(members[name])
-        assert open_round.title in email.subject
+        assert email.subject == "A new consultation round is open for you"
+        assert open_round.title not in email.subject  # read on lock screens
         assert link_to(email, "consultations:round").endswith(f"/consultations/{open_round.pk}/")
         assert members[name].pseudonym in email.body
         assert "<html" in html_of(email) and open_round.title in html_of(email)
@@ -598,9 +600,12 @@ def test_a_failed_send_loses_nothing_is_retried_then_shown_to_editors_to_send_ag
     assert members["service_user"].user.email not in report.text
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    sent = client.post(
-        reverse("consultations_email_send_again", args=[notification.pk]), follow=True
-    )
+    # The button as a browser sends it, CSRF token and all.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    page = browser.get(reverse("consultations_emails_not_sent")).text
+    action = reverse("consultations_email_send_again", args=[notification.pk])
+    sent = browser.post(action, form_data(page, f'form[action="{action}"]'), follow=True)
     assert "sent" in sent.text
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.SENT
@@ -629,3 +634,196 @@ def test_an_invitation_whose_email_fails_is_still_made_and_the_editor_gets_the_l
 def test_only_those_who_moderate_see_the_emails_not_sent(client, members):
     client.force_login(members["service_user"].user)
     assert client.get(reverse("consultations_emails_not_sent")).status_code == 302
+
+
+@pytest.fixture
+def admin_without_moderation(client, db):
+    """Someone who may use the admin but not moderate comments."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    return client
+
+
+def test_the_emails_not_sent_need_the_moderation_permission(admin_without_moderation):
+    report = admin_without_moderation.get(reverse("consultations_emails_not_sent"))
+    again = admin_without_moderation.post(reverse("consultations_email_send_again", args=[1]))
+    home = admin_without_moderation.get(reverse("wagtailadmin_home"))
+
+    # Wagtail's admin answers a refusal by sending her to its home page, with a message.
+    for refused in (report, again):
+        assert (refused.status_code, refused.url) == (302, reverse("wagtailadmin_home"))
+    assert "Emails not sent" not in home.text
+
+
+def test_an_email_no_worker_picked_up_is_shown_to_editors_and_sent_by_the_sweep(
+    open_round, members, client, editor
+):
+    """As if the worker were down: the row waits; editors see it; the sweep sends it."""
+    waiting = Notification.objects.create(
+        kind=NotificationKind.ROUND_OPENED,
+        key=f"round_opened:{open_round.pk}:{members['service_user'].pk}",
+        member=members["service_user"],
+        round=open_round,
+    )
+    Notification.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - timedelta(minutes=20)
+    )
+    client.force_login(editor)
+
+    report = client.get(reverse("consultations_emails_not_sent"))
+    assert "Waiting for the task worker" in report.text and "Willow" in report.text
+
+    notifications_due_queue()
+
+    waiting.refresh_from_db()
+    assert waiting.status == NotificationStatus.SENT
+    assert len(emails_to(members["service_user"])) == 1
+
+
+def test_a_send_cut_short_is_tried_again_then_given_up(open_round, members, settings):
+    settings.CONSULTATIONS_EMAIL_ATTEMPTS = 2
+    stuck = Notification.objects.create(
+        kind=NotificationKind.ROUND_OPENED,
+        key="round_opened:stuck",
+        member=members["service_user"],
+        round=open_round,
+        status=NotificationStatus.SENDING,
+        attempts=1,
+        last_attempt_at=timezone.now() - timedelta(hours=2),
+    )
+    gave_up = Notification.objects.create(
+        kind=NotificationKind.ROUND_OPENED,
+        key="round_opened:gave-up",
+        member=members["professional"],
+        round=open_round,
+        status=NotificationStatus.SENDING,
+        attempts=2,
+        last_attempt_at=timezone.now() - timedelta(hours=2),
+    )
+    Member.objects.update(notify_new_rounds=True)
+
+    notifications_due_queue()
+
+    stuck.refresh_from_db()
+    gave_up.refresh_from_db()
+    assert stuck.status == NotificationStatus.SENT
+    assert gave_up.status == NotificationStatus.FAILED
+    assert "cut short" in gave_up.error
+
+
+def test_a_new_link_cancels_the_earlier_links_email_so_she_gets_the_link_once(
+    coordinator_client, editor, settings
+):
+    settings.EMAIL_BACKEND = REFUSING
+    invitation, _token = invitation_create(
+        full_name="Ada Example",
+        email="ada@example.org",
+        constituency="service_user",
+        invited_by=editor,
+    )
+    first = invitation.notifications.get()
+    assert first.status == NotificationStatus.RETRYING
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    coordinator_client.post(reverse("invitations:renew", args=[invitation.pk]))
+    notifications_due_queue(now=timezone.now() + timedelta(hours=1))
+
+    first.refresh_from_db()
+    assert first.status == NotificationStatus.CANCELLED
+    (email,) = emails_to("ada@example.org")
+    invitation.refresh_from_db()
+    assert f"/consultations/join/{invitation.token}/" in email.body
+
+
+def test_the_digest_counts_the_site_days_comments_from_midnight_to_midnight(
+    shared_round, members, section, item_ids, settings
+):
+    settings.CONSULTATIONS_DIGEST_HOUR = 8
+    moderator = EditorFactory()
+    made = [
+        her_comment(shared_round, members["service_user"], section, item_ids, body=str(n))
+        for n in range(4)
+    ]
+    london = ZoneInfo("Europe/London")
+    today = timezone.localtime(timezone.now(), london).date()
+    midnight = datetime.combine(today, time.min, tzinfo=london)
+    for comment, moment in zip(
+        made,
+        (
+            midnight - timedelta(days=1, minutes=1),  # the day before yesterday
+            midnight - timedelta(days=1) + timedelta(minutes=1),  # yesterday, just after
+            midnight - timedelta(minutes=1),  # yesterday, just before midnight
+            midnight + timedelta(minutes=1),  # today
+        ),
+        strict=True,
+    ):
+        Comment.objects.filter(pk=comment.pk).update(created_at=moment)
+
+    with timezone.override("America/New_York"):  # whoever runs it, the study's clock
+        notifications_due_queue(now=midnight + timedelta(hours=9))
+
+    (digest,) = emails_to(moderator.email)
+    assert f"{shared_round.title}: 2 new comments" in digest.body
+
+
+def test_a_round_moved_or_narrowed_after_its_email_was_queued_is_not_announced(
+    open_round, members
+):
+    queued = {
+        name: Notification.objects.create(
+            kind=NotificationKind.ROUND_OPENED,
+            key=f"round_opened:{open_round.pk}:{members[name].pk}",
+            member=members[name],
+            round=open_round,
+        )
+        for name in ("service_user", "professional")
+    }
+    open_round.audience = Audience.SERVICE_USERS
+    open_round.save()
+
+    assert notification_deliver(notification_id=queued["professional"].pk) == "cancelled"
+    open_round.opens_at = timezone.now() + timedelta(days=1)
+    open_round.save()
+    assert notification_deliver(notification_id=queued["service_user"].pk) == "cancelled"
+    assert mail.outbox == []
+
+
+def test_a_member_who_already_took_part_is_not_told_the_round_opened(
+    open_round, members, section, item_ids
+):
+    rating_set(
+        round=open_round,
+        member=members["service_user"],
+        page_id=section.pk,
+        block_id=item_ids[0],
+        score=5,
+    )
+
+    notifications_due_queue()
+
+    assert emails_to(members["service_user"]) == []
+    assert len(emails_to(members["professional"])) == 1
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        b"Mailbox Ada.Nowak@Example.org unavailable",
+        b"<ada.nowak@example.ORG>: user unknown",
+        b"mailbox full for ADA.NOWAK@EXAMPLE.ORG",
+    ],
+)
+def test_what_the_mail_server_said_reaches_editors_without_any_address(said):
+    import smtplib
+
+    from consultations.services.notifications import error_described
+
+    described = error_described(smtplib.SMTPDataError(550, said))
+
+    assert "550" in described and "[address]" in described
+    assert "@" not in described and "nowak" not in described.lower()

@@ -5,6 +5,7 @@ finds none of them. An editor who holds the identity permission does find them, 
 can fail; and nothing that names anyone is kept by a shared cache."""
 
 import logging
+import smtplib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,8 @@ from consultations.enums import (
 )
 from consultations.models import Comment, Invitation, Member, Notification, Round, StudySite
 from consultations.services import comment_answer, comment_post, notifications_due_queue
-from tests.factories import EditorFactory
+from consultations.services.notifications import error_described
+from tests.factories import EditorFactory, RoundFactory, RoundPageFactory
 
 from .canary_crawl import Crawl, crawl
 
@@ -108,6 +110,17 @@ def people(demo_site) -> list[Person]:
     people.append(
         Person(key, (f"{key}first", f"{key}last", f"{key}mail", f"{key}site", f"{key}role"), email)
     )
+    # Her invitation's email failed, the mail server repeating her address in its own
+    # case: Reports › Emails not sent, which every editor reads, must not show it.
+    invitation = Invitation.objects.get(email=email)
+    Notification.objects.create(
+        kind=NotificationKind.INVITATION,
+        key="invitation:canary-failed",
+        invitation=invitation,
+        status=NotificationStatus.FAILED,
+        attempts=4,
+        error=error_described(smtplib.SMTPDataError(550, f"<{email.upper()}> unknown".encode())),
+    )
     return people
 
 
@@ -136,6 +149,7 @@ def start_pages() -> list[str]:
             "wagtailadmin_reports:site_history",
             "wagtailusers_users:index",
             "consultations:profile",
+            "consultations_emails_not_sent",
         )
     ]
     for member in members():
@@ -420,6 +434,8 @@ def consultation_emails_send() -> None:
     round = Round.objects.open().get()
     round.comments_visible_to_members = True
     round.save()
+    # The demo's members have all taken part in its open round: a new one is announced.
+    RoundPageFactory(round=RoundFactory(), page=round.round_pages.first().page)
     notifications_due_queue()
     notifications_due_queue(now=round.closes_at - timedelta(hours=1))
     marked = Member.objects.taking_part().filter(user__email__startswith=CANARY)

@@ -14,5 +14,11 @@ class Command(BaseCommand):
         sweep = notifications_due_queue()
         self.stdout.write(
             f"Queued {sweep.round_openings} round opening, {sweep.reminders} reminder and "
-            f"{sweep.digests} digest emails; tried {sweep.retried} failed emails again."
+            f"{sweep.digests} digest emails; tried {sweep.retried} failed or waiting emails "
+            "again."
         )
+        if sweep.waiting:
+            self.stderr.write(
+                f"{sweep.waiting} emails are still waiting for the task worker: is "
+                "`manage.py db_worker` running?"
+            )

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
@@ -827,3 +829,19 @@ def test_what_the_mail_server_said_reaches_editors_without_any_address(said):
 
     assert "550" in described and "[address]" in described
     assert "@" not in described and "nowak" not in described.lower()
+
+
+def test_a_sweep_with_nothing_new_costs_the_same_however_many_members(open_round, settings):
+    """Cron runs it every few minutes: it must not cost a query per member."""
+    settings.CONSULTATIONS_REMINDER_HOURS = 48
+    in_window = open_round.closes_at - timedelta(hours=47)
+    counts = []
+    for total in (5, 50):
+        MemberFactory.create_batch(total - Member.objects.count())
+        notifications_due_queue(now=in_window)
+        with CaptureQueriesContext(connection) as queries:
+            notifications_due_queue(now=in_window + timedelta(minutes=5))
+        counts.append(len(queries.captured_queries))
+
+    assert counts[0] == counts[1] <= 12
+    assert Notification.objects.filter(kind=NotificationKind.REMINDER).count() == 50

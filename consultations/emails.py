@@ -139,7 +139,7 @@ def _digest(notification: Notification) -> dict:
     rounds = Round.objects.filter(pk__in=counts).order_by("-opens_at")
     return {
         "editor": notification.user,
-        "day": date_format(start.date(), "l j E Y"),
+        "day": date_format(start.date(), "j E Y"),
         "rounds": [
             {
                 "round": round,

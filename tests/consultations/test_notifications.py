@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 import pytest
 from bs4 import BeautifulSoup
@@ -520,6 +521,8 @@ def test_editors_get_one_digest_a_day_counting_yesterdays_comments_per_round(
     assert notifications_due_queue(now=today.replace(hour=9)).digests == 0
 
     (digest,) = emails_to(moderator.email)
+    yesterday = (today - timedelta(days=1)).date()
+    assert digest.subject == f"New comments on {date_format(yesterday, 'j F Y')}"
     assert f"{shared_round.title}: 2 new comments" in digest.body
     assert urlparse(link_to(digest, "rounds:moderation")).path == reverse(
         "rounds:moderation", args=[shared_round.pk]

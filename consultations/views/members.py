@@ -92,8 +92,10 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     # Nor does the page hold it: no language links, which would repeat the address.
     request.language_links_hidden = True
     response = join_response(request, token)
-    # The token is in the address: no page reached from here may learn it.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: no page reached from here may learn it. Not
+    # "no-referrer": under it browsers send "Origin: null" with the form's POST, and
+    # Django's CSRF check refuses that, so nobody could join.
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 

@@ -91,7 +91,7 @@ def test_join_page_asks_for_pseudonym_password_and_consent(client, join_url, inv
 def test_join_page_keeps_its_token_out_of_the_page_and_referrers(client, join_url, invited):
     response = client.get(join_url)
 
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "strict-origin"
     assert invited[1] not in response.content.decode()
 
 

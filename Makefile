@@ -71,8 +71,10 @@ run: demo
 # worksteal gives each worker one half of the suite in file order, so the data a module builds
 # once for its tests (the demo content, the security tests' cast) is built in one worker,
 # not in both; a worker that runs out takes over the end of the other's queue.
+# The browser tests run in a process of their own (tests/browser/conftest.py says why).
 test: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal --ignore=tests/browser
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal tests/browser
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -6,7 +6,6 @@ it they are skipped, and the run says so at its end; with ``BROWSER_TESTS_REQUIR
 (CI sets it) a missing Chromium fails the run instead."""
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -14,14 +13,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 
 import pytest
-
-# Playwright's synchronous API runs an event loop in this thread; the test's own database
-# calls (setting up what the browser then reads) are still made one at a time.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SKIP_REASON = (
@@ -37,19 +31,32 @@ def is_browser_test(item: pytest.Item) -> bool:
     return Path(str(item.fspath)).is_relative_to(Path(__file__).parent)
 
 
+TOGETHER_REASON = (
+    "the browser tests run in a pytest process of their own, as `make test` runs them: "
+    "pytest tests/browser"
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
+    browser_items = [item for item in items if is_browser_test(item)]
+    if not browser_items:
         return
-    if os.environ.get("BROWSER_TESTS_REQUIRED"):
-        raise pytest.UsageError(SKIP_REASON)
-    for item in items:
-        if is_browser_test(item):
-            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
-
-
-def pytest_terminal_summary(terminalreporter: object) -> None:
     if not CHROMIUM.exists():
-        terminalreporter.write_line(SKIP_REASON, yellow=True, bold=True)
+        if os.environ.get("BROWSER_TESTS_REQUIRED"):
+            raise pytest.UsageError(SKIP_REASON)
+        reason = SKIP_REASON
+    elif len(browser_items) < len(items):
+        # Playwright's session (its event loop, its greenlets) would outlive them and change
+        # how the other tests reach the database.
+        reason = TOGETHER_REASON
+    else:
+        # Playwright's synchronous API runs an event loop in this thread; the tests' own
+        # database calls (setting up what the browser then reads) are made one at a time.
+        # Only in a process of browser tests alone: it would fail the deployment checks.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        return
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -75,25 +82,13 @@ class Site:
         return self.url + path
 
 
-@pytest.fixture(scope="module")
-def migrated_data_kept(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """What the migrations made, put back after the module: its transactional tests end by
-    emptying the database. (The shared ``migrated_data_put_back`` reads the copy Django
-    keeps on the connection, which Playwright's greenlet does not see.)"""
-    with django_db_blocker.unblock():
-        saved = connections[DEFAULT_DB_ALIAS].creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(saved)
-
-
 @pytest.fixture
-def site(migrated_data_kept, live_server, transactional_db) -> Site:
+def site(live_server, transactional_db) -> Site:
     """The demo content, served by pytest-django's live server on the test database.
 
     Loading it takes seconds and the database is emptied after each test (the server's
     thread must see committed data), so each browser test is a whole journey or sweep,
-    not a step of one. Modules use ``migrated_data_put_back``."""
+    not a step of one; ``serialized_rollback`` puts back what the migrations made."""
     call_command("seed_demo", stdout=StringIO())
     return Site(live_server.url)
 

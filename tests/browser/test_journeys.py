@@ -20,7 +20,7 @@ from consultations.enums import Constituency
 from consultations.models import Comment, Round
 from consultations.services import invitation_create
 from tests.browser.conftest import DESKTOP, PHONE, Site, session_cookie
-from tests.browser.pages import MEMBER
+from tests.browser.pages import MEMBER, member_paths, public_paths, token_paths
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -398,17 +398,26 @@ def test_the_keyboard_check_finds_what_it_looks_for(page):
 
 
 def test_every_control_is_reached_by_tab_in_order_with_a_visible_focus(browser, site):
-    context = browser.new_context(viewport=DESKTOP)
-    context.add_cookies([session_cookie(MEMBER, site)])
-    page = context.new_page()
+    """On every public and member page at desktop size, and on the phone for the pages
+    she uses most (the header's menu changes there)."""
     open_round = Round.objects.open().get()
     round_page = open_round.round_pages.first()
-
-    page.goto(site("/"))
-    problems = keyboard_problems(page, "home page")
-    page.goto(site(f"/consultations/{open_round.pk}/pages/{round_page.page_id}/"))
-    problems += keyboard_problems(page, "round page")
-    context.close()
+    round_path = f"/consultations/{open_round.pk}/pages/{round_page.page_id}/"
+    problems = []
+    for viewport, public, member in (
+        (DESKTOP, public_paths() + token_paths(), member_paths()),
+        (PHONE, ["/"], ["/consultations/", round_path]),
+    ):
+        for paths, cookie in ((public, None), (member, session_cookie(MEMBER, site))):
+            context = browser.new_context(viewport=viewport)
+            if cookie:
+                context.add_cookies([cookie])
+            page = context.new_page()
+            for path in paths:
+                page.goto(site(path))
+                size = "phone" if viewport == PHONE else "desktop"
+                problems += keyboard_problems(page, f"{path} ({size})")
+            context.close()
 
     assert problems == [], "\n" + "\n".join(problems)
 

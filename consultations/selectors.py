@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -21,11 +22,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, Concat, RowNumber
 from django.utils import timezone
 
 from wagtail.models import Page, PageQuerySet, Revision, get_page_models
@@ -52,6 +54,7 @@ from consultations.models import (
     SupportService,
 )
 from consultations.models.members import token_digest
+from consultations.permissions import MODERATE_PERMISSION
 
 
 def invitation_find(*, token: str) -> Invitation | None:
@@ -574,3 +577,30 @@ def drafts_expired(*, now: datetime) -> QuerySet[Draft]:
     """Drafts in rounds that closed longer ago than drafts are kept."""
     cutoff = now - timedelta(days=settings.CONSULTATIONS_DRAFT_DAYS)
     return Draft.objects.filter(round__closes_at__lte=cutoff)
+
+
+def round_items_count(round: Round) -> int:
+    return len(
+        {(rp.page_id, item.block_id) for rp in round.round_pages.all() for item in rp.items}
+    )
+
+
+def members_not_finished(round: Round, members: QuerySet[Member]) -> QuerySet[Member]:
+    """Those of ``members`` who have not rated every item of the round: one query, with
+    the round's items counted once (ratings exist only for its items)."""
+    rated = (
+        Rating.objects.filter(round=round, member=OuterRef("pk"))
+        .values("member")
+        .annotate(items=Count(Concat("page_id", Value(":"), "block_id"), distinct=True))
+        .values("items")
+    )
+    total = round_items_count(round)
+    return members.annotate(rated=Coalesce(Subquery(rated), 0)).filter(rated__lt=total)
+
+
+def digest_recipients() -> QuerySet[AbstractBaseUser]:
+    """Editors who moderate comments and have not turned the digest off."""
+    users = get_user_model().objects.with_perm(
+        MODERATE_PERMISSION, is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return users.exclude(email="").exclude(email_settings__daily_digest=False)

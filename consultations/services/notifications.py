@@ -26,8 +26,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,11 +45,11 @@ from consultations.models import (
     Invitation,
     Member,
     Notification,
-    Rating,
     Round,
 )
 from consultations.models.members import token_digest
-from consultations.permissions import MODERATE_PERMISSION
+from consultations.participation import took_part
+from consultations.selectors import digest_recipients, members_not_finished
 
 logger = logging.getLogger(__name__)
 
@@ -178,32 +177,6 @@ def _members_for(round: Round, preference: str) -> QuerySet[Member]:
     )
 
 
-def _took_part(round: Round) -> Q:
-    """True of a member who has rated or commented in the round: she knows it is open."""
-    return Q(Exists(Rating.objects.filter(round=round, member=OuterRef("pk")))) | Q(
-        Exists(Comment.objects.filter(round=round, author=OuterRef("pk")))
-    )
-
-
-def round_items_count(round: Round) -> int:
-    return len(
-        {(rp.page_id, item.block_id) for rp in round.round_pages.all() for item in rp.items}
-    )
-
-
-def members_not_finished(round: Round, members: QuerySet[Member]) -> QuerySet[Member]:
-    """Those of ``members`` who have not rated every item of the round: one query, with
-    the round's items counted once (ratings exist only for its items)."""
-    rated = (
-        Rating.objects.filter(round=round, member=OuterRef("pk"))
-        .values("member")
-        .annotate(items=Count(Concat("page_id", Value(":"), "block_id"), distinct=True))
-        .values("items")
-    )
-    total = round_items_count(round)
-    return members.annotate(rated=Coalesce(Subquery(rated), 0)).filter(rated__lt=total)
-
-
 def _queue_new(*, kind: str, keys: dict[str, dict[str, object]]) -> list[Notification]:
     """Queue those of ``keys`` not queued before; a sweep run again queues nothing."""
     known = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
@@ -226,7 +199,7 @@ def round_openings_queue(*, now: datetime) -> list[Notification]:
     for round in Round.objects.open(now).filter(closes_at__gt=now + reminder_before()):
         members = (
             _members_for(round, "notify_new_rounds")
-            .exclude(_took_part(round))
+            .exclude(took_part(round))
             .values_list("pk", flat=True)
         )
         keys = {
@@ -266,14 +239,6 @@ def digest_window(day: date) -> tuple[datetime, datetime]:
     end = datetime.combine(day, time.min, tzinfo=zone)
     start = datetime.combine(day - timedelta(days=1), time.min, tzinfo=zone)
     return start, end
-
-
-def digest_recipients() -> QuerySet[AbstractBaseUser]:
-    """Editors who moderate comments and have not turned the digest off."""
-    users = get_user_model().objects.with_perm(
-        MODERATE_PERMISSION, is_active=True, backend="django.contrib.auth.backends.ModelBackend"
-    )
-    return users.exclude(email="").exclude(email_settings__daily_digest=False)
 
 
 def digests_queue(*, now: datetime) -> list[Notification]:

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from consultations.enums import Audience, NotificationKind, NotificationStatus
 from consultations.models import Comment, EditorEmailSettings, Invitation, Member, Notification
+from consultations.selectors import digest_recipients
 from consultations.services import (
     comment_answer,
     comment_post,
@@ -29,7 +30,6 @@ from consultations.services import (
     notifications_due_queue,
     rating_set,
 )
-from consultations.services.notifications import digest_recipients
 from tests.factories import EditorFactory, MemberFactory, RoundFactory, RoundPageFactory
 
 REFUSING = "tests.mail_backends.RefusingBackend"

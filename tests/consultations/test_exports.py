@@ -5,6 +5,7 @@ would run as a formula."""
 
 import csv
 import io
+import tracemalloc
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,8 +20,9 @@ from wagtail.models import ModelLogEntry
 import pytest
 from openpyxl import load_workbook
 
-from consultations.enums import Abstention, AnswerStatus, EnteredVia, Withdrawal
-from consultations.models import Comment, CommentVersion, Rating
+from consultations import exports
+from consultations.enums import Abstention, AnswerStatus, EnteredVia, VersionKind, Withdrawal
+from consultations.models import Comment, CommentVersion, Rating, RatingVersion
 from consultations.services import (
     EnteredForHer,
     comment_answer,
@@ -598,6 +600,51 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
 
     assert large > small
     assert more == fewer
+
+
+def versions_add(round, member, item_ids, count: int) -> None:
+    """``count`` more versions of her ratings, written at once as a seeding script would."""
+    ratings = [rate(round, member, block_id, score=5).rating for block_id in item_ids]
+    RatingVersion.objects.bulk_create(
+        RatingVersion(
+            rating=ratings[number % len(ratings)],
+            kind=VersionKind.EDITED,
+            score=1 + number % 9,
+            reason=f"Reason number {number}, long enough to weigh something in memory.",
+        )
+        for number in range(count)
+    )
+
+
+def peak_bytes_of_export(client, round) -> tuple[int, int]:
+    """The most memory the Python heap held above its level before the export, while the
+    whole file was made and sent; and the file's size."""
+    tracemalloc.start()
+    try:
+        response = download(client, round, dataset="ratings")
+        size = sum(len(chunk) for chunk in response.streaming_content)
+        return tracemalloc.get_traced_memory()[1], size
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_csv_export_holds_one_chunk_of_rows_in_memory_however_many_there_are(
+    editor_client, shared_round, service_user, item_ids, monkeypatch
+):
+    # Small chunks, so that the test's few thousand rows are many chunks.
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 100)
+    versions_add(shared_round, service_user, item_ids, 400)
+    download(editor_client, shared_round, dataset="ratings")  # caches what any export reads
+    few, small_file = peak_bytes_of_export(editor_client, shared_round)
+
+    versions_add(shared_round, service_user, item_ids, 3600)
+    many, large_file = peak_bytes_of_export(editor_client, shared_round)
+
+    # Ten times the rows: the file is ten times larger, its peak in memory the same chunk's.
+    # Reading every row at once would hold thousands of versions with their ratings and
+    # members, several times the small export's peak.
+    assert large_file > 9 * small_file
+    assert many < 1.5 * few
 
 
 # Withdrawn members ------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""bench/run's table, from what the run recorded in var/bench/results.jsonl: one line per
+scenario and factor, written by ``python -m bench.report add``; ``python -m bench.report
+table`` prints the markdown table.
+
+Ratios are to the baseline measured at the same factor in the same run: requests per
+second as a share of the static file's, and median latency as a multiple of its median.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+RESULTS = Path("var/bench/results.jsonl")
+
+
+def add(factor: str, scenarios_file: str, name: str, wrk_output: str) -> None:
+    """Records one scenario's wrk summary (the last line of its output) with its queries."""
+    scenario = next(
+        item for item in json.loads(Path(scenarios_file).read_text()) if item["name"] == name
+    )
+    lines = [line for line in Path(wrk_output).read_text().splitlines() if line.startswith("{")]
+    measured = json.loads(lines[-1])
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("a") as results:
+        record = {"factor": int(factor), **scenario, **measured}
+        record.pop("cookies", None)
+        results.write(json.dumps(record) + "\n")
+
+
+def fmt_ms(microseconds: float) -> str:
+    milliseconds = microseconds / 1000
+    return f"{milliseconds:.1f}" if milliseconds < 100 else f"{milliseconds:.0f}"
+
+
+def table() -> str:
+    records = [json.loads(line) for line in RESULTS.read_text().splitlines() if line]
+    baseline = {r["factor"]: r for r in records if r["name"].startswith("static file")}
+    # A scenario's name may say how many rows it holds, which grows with the factor.
+    at_one = {(r["name"].split(" (")[0].split(",")[0]): r for r in records if r["factor"] == 1}
+    lines = [
+        "| scenario | factor | req/s | median ms | p95 ms | queries/req | req/s ÷ baseline "
+        "| median × baseline | median × factor 1 | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for record in sorted(records, key=lambda r: (r["factor"], records.index(r))):
+        seconds = record["duration_us"] / 1e6
+        rps = record["requests"] / seconds if seconds else 0
+        base = baseline.get(record["factor"])
+        base_rps = base["requests"] / (base["duration_us"] / 1e6) if base else 0
+        first = at_one.get(record["name"].split(" (")[0].split(",")[0])
+        versus_one = (
+            f"{record['p50_us'] / first['p50_us']:.2f}"
+            if record["factor"] != 1 and first and first["p50_us"]
+            else ""
+        )
+        errors = record["errors_status"] + record["errors_socket"]
+        lines.append(
+            f"| {record['name']} | {record['factor']} | {rps:,.0f} | {fmt_ms(record['p50_us'])} "
+            f"| {fmt_ms(record['p95_us'])} | {record['queries']} "
+            f"| {rps / base_rps if base_rps else 0:.2f} "
+            f"| {record['p50_us'] / base['p50_us'] if base and base['p50_us'] else 0:.1f} "
+            f"| {versus_one} | {errors or ''} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "add":
+        add(*sys.argv[2:6])
+    elif sys.argv[1] == "reset":
+        RESULTS.unlink(missing_ok=True)
+    else:
+        print(table())  # noqa: T201

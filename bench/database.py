@@ -37,6 +37,11 @@ def main(action: str, factor: str) -> None:
     if action == "url":
         print(with_database(server_url(), name))  # noqa: T201
         return
+    if action == "analyze":
+        url = with_database(server_url(), name)
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+        return
     maintenance = with_database(server_url(), "postgres")
     with psycopg.connect(maintenance, autocommit=True) as connection:
         exists = connection.execute(

@@ -1,6 +1,6 @@
-"""One download, timed: ``python -m bench.fetch URL COOKIE`` prints JSON with the seconds to
-the response's first byte, to the end of the file's second line (a CSV's first row of
-data), and to its end, and its size and status."""
+"""One request, timed: ``python -m bench.fetch URL COOKIE [BODY]`` (a POST of the form body
+BODY if given) prints JSON with the seconds to the response's first byte, to the end of
+its second line (a CSV's first row of data), and to its end, and its size and status."""
 
 import json
 import sys
@@ -9,11 +9,19 @@ from http.client import HTTPConnection
 from urllib.parse import urlsplit
 
 
-def main(url: str, cookie: str) -> None:
+def main(url: str, cookie: str, body: str = "") -> None:
     parts = urlsplit(url)
     connection = HTTPConnection(parts.hostname, parts.port, timeout=600)
+    headers = {"Cookie": cookie}
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     started = time.perf_counter()
-    connection.request("GET", f"{parts.path}?{parts.query}", headers={"Cookie": cookie})
+    connection.request(
+        "POST" if body else "GET",
+        f"{parts.path}?{parts.query}" if parts.query else parts.path,
+        body=body or None,
+        headers=headers,
+    )
     response = connection.getresponse()
     first_byte = first_row = None
     size = newlines = 0
@@ -39,4 +47,4 @@ def main(url: str, cookie: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:4])

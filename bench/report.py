@@ -4,6 +4,8 @@ table`` prints the markdown table.
 
 Ratios are to the baseline measured at the same factor in the same run: requests per
 second as a share of the static file's, and median latency as a multiple of its median.
+"alone" is one request on an idle server, after the warm-up: a scenario's cost without
+queueing, even when few requests finish under load.
 """
 
 import json
@@ -13,8 +15,9 @@ from pathlib import Path
 RESULTS = Path("var/bench/results.jsonl")
 
 
-def add(factor: str, scenarios_file: str, name: str, wrk_output: str) -> None:
-    """Records one scenario's wrk summary (the last line of its output) with its queries."""
+def add(factor: str, scenarios_file: str, name: str, wrk_output: str, alone: str) -> None:
+    """Records one scenario's wrk summary (the last line of its output) with its queries
+    and the seconds one request took alone (``bench.fetch``'s JSON)."""
     scenario = next(
         item for item in json.loads(Path(scenarios_file).read_text()) if item["name"] == name
     )
@@ -22,7 +25,12 @@ def add(factor: str, scenarios_file: str, name: str, wrk_output: str) -> None:
     measured = json.loads(lines[-1])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS.open("a") as results:
-        record = {"factor": int(factor), **scenario, **measured}
+        record = {
+            "factor": int(factor),
+            **scenario,
+            **measured,
+            "alone_us": json.loads(alone)["total_s"] * 1e6,
+        }
         record.pop("cookies", None)
         results.write(json.dumps(record) + "\n")
 
@@ -39,8 +47,8 @@ def table() -> str:
     at_one = {(r["name"].split(" (")[0].split(",")[0]): r for r in records if r["factor"] == 1}
     lines = [
         "| scenario | factor | req/s | median ms | p95 ms | queries/req | req/s ÷ baseline "
-        "| median × baseline | median × factor 1 | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| median × baseline | median × factor 1 | requests | errors | alone ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for record in sorted(records, key=lambda r: (r["factor"], records.index(r))):
         seconds = record["duration_us"] / 1e6
@@ -54,19 +62,27 @@ def table() -> str:
             else ""
         )
         errors = record["errors_status"] + record["errors_socket"]
+        if not record["requests"]:
+            lines.append(
+                f"| {record['name']} | {record['factor']} | none finished in the run | | "
+                f"| {record['queries']} | | | | 0 | {errors or ''} "
+                f"| {fmt_ms(record['alone_us'])} |"
+            )
+            continue
         lines.append(
             f"| {record['name']} | {record['factor']} | {rps:,.0f} | {fmt_ms(record['p50_us'])} "
             f"| {fmt_ms(record['p95_us'])} | {record['queries']} "
             f"| {rps / base_rps if base_rps else 0:.2f} "
             f"| {record['p50_us'] / base['p50_us'] if base and base['p50_us'] else 0:.1f} "
-            f"| {versus_one} | {errors or ''} |"
+            f"| {versus_one} | {record['requests']} | {errors or ''} "
+            f"| {fmt_ms(record['alone_us'])} |"
         )
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "add":
-        add(*sys.argv[2:6])
+        add(*sys.argv[2:7])
     elif sys.argv[1] == "reset":
         RESULTS.unlink(missing_ok=True)
     else:

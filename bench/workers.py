@@ -2,6 +2,10 @@
 
     python -m bench.workers snapshot MASTER_PID > before.json
     python -m bench.workers growth MASTER_PID before.json
+    python -m bench.workers idle MASTER_PID
+
+``idle`` waits until the workers have used no CPU for a second: wrk leaves them finishing
+the requests it had in flight, which would otherwise slow the next measurement.
 
 ``snapshot`` also resets each worker's peak (``clear_refs``), so ``growth`` prints the
 largest rise, in MB, from a worker's resident size before to its peak resident size
@@ -12,6 +16,7 @@ request it served in between made it grow.
 import contextlib
 import json
 import sys
+import time
 from pathlib import Path
 
 
@@ -39,7 +44,26 @@ def peak_reset(pid: int) -> None:
         Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def idle_wait(master: int, timeout: float = 600) -> None:
+    started = time.monotonic()
+    last = None
+    while time.monotonic() - started < timeout:
+        now = sum(cpu_ticks(pid) for pid in children(master))
+        if last is not None and now - last <= 2:
+            return
+        last = now
+        time.sleep(1)
+
+
 def main(action: str, master: str, before_file: str = "") -> None:
+    if action == "idle":
+        idle_wait(int(master))
+        return
     if action == "snapshot":
         for pid in children(int(master)):
             peak_reset(pid)

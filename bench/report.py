@@ -1,6 +1,6 @@
 """bench/run's table, from what the run recorded in var/bench/results.jsonl: one line per
 scenario and factor, written by ``python -m bench.report add``; ``python -m bench.report
-table`` prints the markdown table.
+table`` prints the markdown table, and ``reset FACTOR...`` forgets those factors' lines.
 
 Ratios are to the baseline measured at the same factor in the same run: requests per
 second as a share of the static file's, and median latency as a multiple of its median.
@@ -35,9 +35,27 @@ def add(factor: str, scenarios_file: str, name: str, wrk_output: str, alone: str
         results.write(json.dumps(record) + "\n")
 
 
+def forget(factors: list[str]) -> None:
+    """Drops the records of the factors about to be measured again; a run of one factor
+    keeps the others' from an earlier run."""
+    if not RESULTS.exists():
+        return
+    again = {int(factor) for factor in factors}
+    kept = [
+        line
+        for line in RESULTS.read_text().splitlines()
+        if line and json.loads(line)["factor"] not in again
+    ]
+    RESULTS.write_text("".join(f"{line}\n" for line in kept))
+
+
 def fmt_ms(microseconds: float) -> str:
     milliseconds = microseconds / 1000
     return f"{milliseconds:.1f}" if milliseconds < 100 else f"{milliseconds:.0f}"
+
+
+def fmt_rate(per_second: float) -> str:
+    return f"{per_second:.1f}" if per_second < 10 else f"{per_second:,.0f}"
 
 
 def table() -> str:
@@ -70,7 +88,8 @@ def table() -> str:
             )
             continue
         lines.append(
-            f"| {record['name']} | {record['factor']} | {rps:,.0f} | {fmt_ms(record['p50_us'])} "
+            f"| {record['name']} | {record['factor']} | {fmt_rate(rps)} "
+            f"| {fmt_ms(record['p50_us'])} "
             f"| {fmt_ms(record['p95_us'])} | {record['queries']} "
             f"| {rps / base_rps if base_rps else 0:.2f} "
             f"| {record['p50_us'] / base['p50_us'] if base and base['p50_us'] else 0:.1f} "
@@ -84,6 +103,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "add":
         add(*sys.argv[2:7])
     elif sys.argv[1] == "reset":
-        RESULTS.unlink(missing_ok=True)
+        forget(sys.argv[2:])
     else:
         print(table())  # noqa: T201

@@ -12,10 +12,12 @@ from axes.helpers import get_cool_off
 
 from cms.forms import SearchForm
 from cms.languages import readable_in
+from cms.page_cache import public_page
 
 SEARCH_RESULTS_PER_PAGE = 10
 
 
+@public_page
 def search(request: HttpRequest) -> TemplateResponse:
     """Site search over the published, public pages of the types in SITE_SEARCH_PAGE_TYPES,
     in the reader's language where they are translated into it."""

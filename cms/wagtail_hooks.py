@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from cms import translations, two_factor
 from cms.languages import note_page_language
+from cms.page_cache import page_cacheable
 
 
 @hooks.register("insert_global_admin_js")
@@ -90,6 +91,15 @@ def serve_in_reader_language_or_fall_back(
     another language than the reader's (for the notice)."""
     request.served_page = page
     note_page_language(page, request)
+
+
+@hooks.register("before_serve_page")
+def serve_from_page_cache(
+    page: Page, request: HttpRequest, serve_args: list, serve_kwargs: dict
+) -> None:
+    """A page is the same for every reader not signed in: cms.page_cache may keep it.
+    Private pages are not kept: Wagtail marks them ``no-store``."""
+    page_cacheable(request)
 
 
 @hooks.register("register_admin_urls")

@@ -120,6 +120,32 @@ class EvidenceFilterForm(forms.Form):
         )
 
 
+class LayFindingFilterForm(forms.Form):
+    """The lay findings' filter: the themes of the evidence they draw on. A GET form, like
+    the evidence index's, offering only the themes that some listed finding draws on."""
+
+    theme = forms.ModelMultipleChoiceField(
+        label=_("Theme"),
+        queryset=Theme.objects.none(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_THEME,
+    )
+
+    def __init__(self, *args, themes: QuerySet[Theme], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes
+
+    def themes(self) -> list[str]:
+        """The theme slugs asked for that the form offers; an unknown one is reported and
+        left out, and the others still apply. Call after is_valid(), whatever it returned."""
+        if not self.is_bound:
+            return []
+        offered = {theme.slug for theme in self.fields["theme"].queryset}
+        return [slug for slug in self.data.getlist("theme") if slug in offered]
+
+
 EVIDENCE_IMPORT_COLUMNS = (
     "source_id",
     "title",

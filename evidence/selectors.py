@@ -15,6 +15,7 @@ from evidence.models import (
     EvidenceSummaryPage,
     FrameworkIndexPage,
     FrameworkSectionPage,
+    LayFindingEvidence,
     LayFindingsIndexPage,
     LayFindingsPage,
     Theme,
@@ -107,12 +108,22 @@ def framework_sections_published(*, index_page: FrameworkIndexPage) -> QuerySet:
 
 
 def lay_findings_published(
-    *, locale: Locale, index_page: LayFindingsIndexPage | None = None
+    *,
+    locale: Locale,
+    index_page: LayFindingsIndexPage | None = None,
+    themes: list[str] | None = None,
 ) -> QuerySet:
     """Published lay findings for readers of one language, newest first; below one index
     (in that language), or anywhere on the site. In a language other than the default,
-    those not translated into it yet are listed too, in English."""
+    those not translated into it yet are listed too, in English. With theme slugs, only
+    the findings that draw on published evidence about one of those themes."""
     findings = LayFindingsPage.objects.live().public().select_related("locale")
+    if themes:
+        findings = findings.filter(
+            pk__in=LayFindingEvidence.objects.filter(
+                evidence__live=True, evidence__themes__slug__in=themes
+            ).values("page_id")
+        )
     if index_page is not None:
         default_index = index_page.get_translation_or_none(Locale.get_default())
         below = Q(path__startswith=index_page.path, depth=index_page.depth + 1)
@@ -120,6 +131,17 @@ def lay_findings_published(
             below |= Q(path__startswith=default_index.path, depth=default_index.depth + 1)
         findings = findings.filter(below)
     return readable_in(findings, locale).order_by("-first_published_at")
+
+
+def lay_finding_themes(*, findings: QuerySet) -> QuerySet[Theme]:
+    """The themes of the published evidence that these findings draw on, by name."""
+    drawn_on = LayFindingEvidence.objects.filter(page__in=findings.order_by().values("pk"))
+    return Theme.objects.filter(
+        pk__in=EvidenceSummaryPage.themes.through.objects.filter(
+            evidencesummarypage__live=True,
+            evidencesummarypage_id__in=drawn_on.values("evidence_id"),
+        ).values("theme_id"),
+    ).order_by("name")
 
 
 def lay_finding_evidence(*, page: LayFindingsPage) -> list[EvidenceSummaryPage]:

@@ -28,11 +28,22 @@ from evidence.forms import (
     EVIDENCE_IMPORT_OPTIONAL_COLUMNS,
     EvidenceFilterForm,
     EvidenceImportForm,
+    LayFindingFilterForm,
 )
-from evidence.models import EvidenceIndexPage, EvidenceSummaryPage, LayTextPageMixin
+from evidence.models import (
+    EvidenceIndexPage,
+    EvidenceSummaryPage,
+    LayFindingsIndexPage,
+    LayTextPageMixin,
+)
 from evidence.panels import READABILITY_TEMPLATE, lay_text_readability_context
 from evidence.readability import plain_text
-from evidence.selectors import evidence_indexes_for_import, evidence_search
+from evidence.selectors import (
+    evidence_indexes_for_import,
+    evidence_search,
+    lay_finding_themes,
+    lay_findings_published,
+)
 from evidence.services import EvidenceImportFileError, evidence_import
 
 RESULTS_PER_PAGE = 20
@@ -56,6 +67,28 @@ def evidence_listing_context(request: HttpRequest, *, index_page: EvidenceIndexP
         "results": page_of_results,
         "result_count": paginator.count,
         "csv_url": index_page.url + index_page.reverse_subpage("csv"),
+    }
+
+
+def lay_findings_listing_context(
+    request: HttpRequest, *, index_page: LayFindingsIndexPage
+) -> dict:
+    """The lay findings below an index, filtered by the themes of their evidence."""
+    findings = lay_findings_published(locale=index_page.locale, index_page=index_page)
+    form = LayFindingFilterForm(request.GET or None, themes=lay_finding_themes(findings=findings))
+    if form.is_bound:
+        form.is_valid()
+    themes = form.themes()
+    if themes:
+        findings = lay_findings_published(
+            locale=index_page.locale, index_page=index_page, themes=themes
+        )
+    findings = list(findings)
+    return {
+        "filter_form": form,
+        "filtered": bool(themes),
+        "findings": findings,
+        "result_count": len(findings),
     }
 
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from io import StringIO
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -67,8 +67,10 @@ def demo_seeded_once(django_db_setup, django_db_blocker) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
-    """Each test starts with nothing cached, as ids may repeat between tests."""
+    """Each test starts with nothing cached, pages included, as ids may repeat between
+    tests and each test's pages are rolled back."""
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(scope="module")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "wagtail.api.v2",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -78,6 +79,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and everything that reads the database: a kept public page is sent
+    # without a query.
+    "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -227,7 +231,33 @@ LAY_TEXT_TARGET_GRADE = 8
 
 # Local memory is enough for one process; production shares Redis between app servers, so
 # that rate limits hold whichever server answers.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The full-page cache of public pages (cms/page_cache.py), apart from everything else.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": int(os.environ.get("PAGE_CACHE_SECONDS", "3600")),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+# How long a CDN may keep a public page (Cache-Control s-maxage). Wagtail's front-end cache
+# purges a page and the pages above it when they change; listings, search results and
+# menus elsewhere may show the old title for this long.
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "300"))
+# Besides pages, what public pages show or obey: a change to any of these reads every page
+# afresh (and purges every public page from the CDN).
+PAGE_CACHE_INVALIDATED_BY = [
+    "wagtailcore.PageViewRestriction",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "evidence.Theme",
+    "evidence.Domain",
+    "evidence.GlossaryTerm",
+    "home.StudySettings",
+]
 
 # Security headers. Production adds HTTPS-only cookies, HSTS and the redirect to HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

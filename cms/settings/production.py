@@ -25,6 +25,14 @@ if not os.environ.get("REDIS_URL", "").strip():
     _problems.append(
         "REDIS_URL naming the Redis cache the app servers share (redis://host:6379/0)"
     )
+if (
+    os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", "").strip()
+    and not os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", "").strip()
+):
+    _problems.append(
+        "FRONTEND_CACHE_CLOUDFLARE_TOKEN, a Cloudflare API token allowed to purge the zone "
+        "FRONTEND_CACHE_CLOUDFLARE_ZONE_ID names"
+    )
 if _problems:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + "; ".join(_problems) + "."
@@ -59,13 +67,37 @@ if _csp_report_uri:
     for _policy in (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN):
         _policy["DIRECTIVES"] = {**_policy["DIRECTIVES"], "report-uri": [_csp_report_uri]}
 
-# One cache for every app server, so a rate limit holds whichever server answers.
+# One cache for every app server, so a rate limit holds whichever server answers; public
+# pages kept in it under their own prefix (cms/page_cache.py never flushes, it moves on to
+# a new generation), or in a Redis of their own.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("PAGE_CACHE_REDIS_URL", "").strip() or os.environ["REDIS_URL"],
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": CACHES["pages"]["TIMEOUT"],
+    },
 }
+
+# A CDN in front of the site, purged by Wagtail's front-end cache when pages change:
+# Cloudflare (a zone and an API token allowed to purge it), or any cache that takes HTTP
+# PURGE requests (Varnish, nginx), or neither.
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", "").strip():
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"].strip(),
+        "BEARER_TOKEN": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", "").strip(),
+    }
+if os.environ.get("FRONTEND_CACHE_PURGE_URL", "").strip():
+    WAGTAILFRONTENDCACHE["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"].strip(),
+    }
 
 if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST = os.environ["EMAIL_HOST"]

@@ -27,11 +27,12 @@ class LayFindingsIndexPage(Page):
         verbose_name = _("lay findings index page")
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from evidence.selectors import lay_findings_published
+        from evidence.views import lay_findings_listing_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context["findings"] = lay_findings_published(locale=self.locale, index_page=self)
-        return context
+        return {
+            **super().get_context(request, *args, **kwargs),
+            **lay_findings_listing_context(request, index_page=self),
+        }
 
 
 class LayFindingsPage(LayTextPageMixin, Page):

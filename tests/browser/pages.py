@@ -34,6 +34,7 @@ def public_paths() -> list[str]:
         f"{_english(evidence_index)}?nation=scotland",
         _english(summary),
         _english(findings),
+        f"{_english(findings)}?theme=stigma",
         _english(finding),
         "/search/?q=care",
         "/search/?q=zzzznothing",

@@ -20,6 +20,12 @@ CONFIG_VARIABLES = (
     "TRUSTED_PROXY_COUNT",
     "EMAIL_HOST",
     "DEFAULT_FROM_EMAIL",
+    "PAGE_CACHE_SECONDS",
+    "PAGE_CACHE_SHARED_MAX_AGE",
+    "PAGE_CACHE_REDIS_URL",
+    "FRONTEND_CACHE_CLOUDFLARE_ZONE_ID",
+    "FRONTEND_CACHE_CLOUDFLARE_TOKEN",
+    "FRONTEND_CACHE_PURGE_URL",
 )
 GOOD_KEY = "k3y-" + "x7Q9" * 15
 PRODUCTION_ENV = {
@@ -192,3 +198,59 @@ def test_production_settings_share_a_redis_cache_and_keep_cookies_to_https():
     assert settings["cookies"] == [True, True]
     assert settings["hsts"] == [60 * 60 * 24 * 365, True, True]
     assert settings["csp"] == ["https://reports.example.org/csp"]
+
+
+def production_page_cache(**env: str) -> dict:
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'pages': s.CACHES['pages'], 'cdn': s.WAGTAILFRONTENDCACHE}))"
+    )
+    return loaded(
+        run_with_settings("cms.settings.production", ["-c", script], **PRODUCTION_ENV, **env)
+    )
+
+
+def test_production_keeps_public_pages_in_redis_under_their_own_prefix_without_a_cdn():
+    settings = production_page_cache()
+
+    assert settings["pages"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": 3600,
+    }
+    assert settings["cdn"] == {}
+
+
+def test_production_purges_the_cdn_it_is_given():
+    settings = production_page_cache(
+        PAGE_CACHE_REDIS_URL="redis://pages.internal:6379/0",
+        FRONTEND_CACHE_CLOUDFLARE_ZONE_ID="zone-1",
+        FRONTEND_CACHE_CLOUDFLARE_TOKEN="token-1",
+        FRONTEND_CACHE_PURGE_URL="http://varnish.internal:8000",
+    )
+
+    assert settings["pages"]["LOCATION"] == "redis://pages.internal:6379/0"
+    assert settings["cdn"] == {
+        "cloudflare": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+            "ZONEID": "zone-1",
+            "BEARER_TOKEN": "token-1",
+        },
+        "http": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": "http://varnish.internal:8000",
+        },
+    }
+
+
+def test_production_refuses_a_cloudflare_zone_without_a_token():
+    result = run_with_settings(
+        "cms.settings.production",
+        ["-c", "import django.conf; django.conf.settings.DEBUG"],
+        **PRODUCTION_ENV,
+        FRONTEND_CACHE_CLOUDFLARE_ZONE_ID="zone-1",
+    )
+
+    assert result.returncode != 0
+    assert "FRONTEND_CACHE_CLOUDFLARE_TOKEN" in result.stderr

@@ -108,6 +108,51 @@ def test_lay_findings_page_lists_only_published_evidence(home_page, summary_fact
     assert links == ["Published source"]
 
 
+def test_lay_findings_filter_by_the_themes_of_the_evidence_they_draw_on(
+    home_page, summary_factory, themes, client
+):
+    index = LayFindingsIndexPageFactory(parent=home_page)
+    about_stigma = summary_factory(title="Judged at the clinic", themes=[themes["stigma"]])
+    about_custody = summary_factory(
+        title="Babies taken into care", themes=[themes["loss-of-custody"]]
+    )
+    draft_about_training = summary_factory(
+        title="Training draft", themes=[themes["staff-training"]], live=False
+    )
+    for title, evidence in [
+        ("Being judged", [about_stigma]),
+        ("Fear of losing the baby", [about_custody, draft_about_training]),
+    ]:
+        finding = LayFindingsPageFactory(parent=index, title=title)
+        for order, summary in enumerate(evidence):
+            LayFindingEvidence.objects.create(page=finding, evidence=summary, sort_order=order)
+
+    def listed(query: str) -> tuple[list[str], list[str], BeautifulSoup]:
+        soup = BeautifulSoup(client.get(index.url + query).content, "html.parser")
+        boxes = [label.get_text(strip=True) for label in soup.select("main form label")]
+        cards = [a.get_text(strip=True) for a in soup.select("main .nhsuk-card__link")]
+        return boxes, cards, soup
+
+    boxes, cards, _soup = listed("")
+    # Only the themes some finding draws on, from published evidence.
+    assert boxes == [themes["loss-of-custody"].name, themes["stigma"].name]
+    assert sorted(cards) == ["Being judged", "Fear of losing the baby"]
+
+    _boxes, cards, soup = listed("?theme=stigma")
+    assert cards == ["Being judged"]
+    assert soup.find(id="results-heading").get_text(strip=True) == "1 finding found"
+    assert soup.find("input", attrs={"value": "stigma"}).has_attr("checked")
+
+    _boxes, cards, soup = listed("?theme=stigma&theme=no-such-theme")
+    assert cards == ["Being judged"]
+    assert "We do not have a theme" in soup.select_one(".nhsuk-error-summary").get_text()
+
+    # Only a draft is about staff training: not offered, so nothing is hidden by it.
+    _boxes, cards, soup = listed("?theme=staff-training")
+    assert sorted(cards) == ["Being judged", "Fear of losing the baby"]
+    assert "We do not have a theme" in soup.select_one(".nhsuk-error-summary").get_text()
+
+
 def test_home_page_shows_the_latest_lay_findings(home_page, client):
     index = LayFindingsIndexPageFactory(parent=home_page)
     for title in ("Oldest", "Middle", "Newer", "Newest"):

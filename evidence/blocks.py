@@ -33,14 +33,26 @@ class RequirementValue(blocks.StructValue):
     @cached_property
     def evidence_published(self) -> list[Page]:
         """The summaries behind the item that readers may open: live and public ones only."""
-        pages = [page for page in self["evidence"] if page is not None]
-        readable = set(
-            Page.objects.filter(pk__in=[page.pk for page in pages])
-            .live()
-            .public()
-            .values_list("pk", flat=True)
+        self.evidence_published_load([self])
+        return self.__dict__["evidence_published"]
+
+    @staticmethod
+    def evidence_published_load(values: list["RequirementValue"]) -> None:
+        """Find which of the items' summaries readers may open with one look-up for all of
+        them, not one per item: a section lists fifteen items or more."""
+        linked = [
+            (value, [page for page in value["evidence"] if page is not None])
+            for value in values
+            if "evidence_published" not in value.__dict__
+        ]
+        ids = {page.pk for _value, pages in linked for page in pages}
+        readable = (
+            set(Page.objects.filter(pk__in=ids).live().public().values_list("pk", flat=True))
+            if ids
+            else set()
         )
-        return [page for page in pages if page.pk in readable]
+        for value, pages in linked:
+            value.__dict__["evidence_published"] = [page for page in pages if page.pk in readable]
 
 
 class RequirementBlock(blocks.StructBlock):

@@ -189,6 +189,28 @@ class Round(ClusterableModel):
         return member.constituency in AUDIENCE_CONSTITUENCIES[self.audience]
 
 
+# What Page.with_content_json keeps from the page rather than take from the revision.
+PRESERVED_PAGE_FIELDS = (
+    "id",
+    "content_type_id",
+    "path",
+    "depth",
+    "numchild",
+    "draft_title",
+    "live",
+    "has_unpublished_changes",
+    "owner_id",
+    "locked",
+    "locked_by_id",
+    "locked_at",
+    "latest_revision_id",
+    "latest_revision_created_at",
+    "translation_key",
+    "locale_id",
+    "alias_of_id",
+)
+
+
 class RoundPage(Orderable):
     """A page in a round, pinned to the revision members read."""
 
@@ -215,8 +237,27 @@ class RoundPage(Orderable):
 
     @cached_property
     def pinned_page(self) -> Page:
-        """The page as it was at the pinned revision, which may never have been published."""
-        return self.revision.as_object()
+        """The page as it was at the pinned revision, which may never have been published.
+
+        Built as Wagtail's ``Revision.as_object`` builds it, over the page row the round's
+        queries already hold, less what a page only ever read here does not need: checks
+        that its foreign keys still exist, its parent fetched for its URL path, and the
+        positions of editors' review comments. Five queries fewer on every round page.
+        """
+        page = self.page
+        pinned = page.specific_class.from_serializable_data(
+            self.revision.content, check_fks=False, strict_fks=False
+        )
+        for field in PRESERVED_PAGE_FIELDS:
+            setattr(pinned, field, getattr(page, field))
+        pinned.pk = page.pk
+        # The URL path as Page.set_url_path makes it, from the parent's (the live path
+        # without its last part), with the slug as pinned.
+        parent_path = page.url_path.rstrip("/").rpartition("/")[0]
+        pinned.url_path = f"{parent_path}/{pinned.slug}/" if parent_path else page.url_path
+        if pinned.first_published_at is None:
+            pinned.first_published_at = page.first_published_at
+        return pinned
 
     @property
     def pinned_title(self) -> str:

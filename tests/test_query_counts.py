@@ -26,11 +26,11 @@ from home import demo as home_demo_content
 from home.models import StandardPage
 from tests.factories import EditorFactory
 
-# A hundredth of the study, and a tenth of it with the busiest round page at its full 500
+# A fiftieth of the study, and a fifth of it with the busiest round page at its full 500
 # comments: the round page must serve those in at most 20 queries.
 SIZES = {
-    "small": {"factor": 0.01},
-    "large": {"factor": 0.1, "hot_page_comments": 500},
+    "small": {"factor": 0.02},
+    "large": {"factor": 0.2, "hot_page_comments": 500},
 }
 
 

@@ -111,9 +111,9 @@ PUBLIC = {
         23,
     ),
     "evidence summary": (lambda built: built.summary.url, 20),
-    "lay findings index": (lambda built: built.findings.get_parent().url, 22),
+    "lay findings index": (lambda built: built.findings.get_parent().url, 24),
     "lay findings page": (lambda built: built.findings.url, 22),
-    "lay findings index in Polish": (lambda built: built.findings_translated.get_parent().url, 41),
+    "lay findings index in Polish": (lambda built: built.findings_translated.get_parent().url, 43),
     "lay findings page in Polish": (lambda built: built.findings_translated.url, 36),
     # Words only the made-up evidence summaries use, so the results are of one page type at
     # both sizes: the search costs a query per page type among the results.

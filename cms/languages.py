@@ -91,8 +91,12 @@ def home_url(request: HttpRequest | None, language: str) -> str:
     if site is None:
         return url_in_language("/", url_language=settings.LANGUAGE_CODE, language=language)
     home = site.root_page
-    locale = Locale.objects.filter(language_code=language).first()
-    translated = home.get_translation_or_none(locale) if locale is not None else None
+    if language == language_code_of(home.locale_id):
+        # Most pages are in the home page's language: it is its own translation.
+        translated = home
+    else:
+        locale = Locale.objects.filter(language_code=language).first()
+        translated = home.get_translation_or_none(locale) if locale is not None else None
     if translated is not None and translated.live:
         return translated.get_url(request=request)
     home_url = home.get_url(request=request) or "/"

@@ -72,6 +72,7 @@ class ScalePlan:
 
 @dataclass(frozen=True)
 class ScaleReport:
+    tag: str
     made: Counter
     seconds: dict[str, float]
 
@@ -100,7 +101,7 @@ def scale_content_seed(
                 started = time.monotonic()
                 made.update(import_module(f"{app_config.name}.scale").seed(plan=plan, log=log))
                 seconds[app_config.label] = time.monotonic() - started
-    return ScaleReport(made=made, seconds=seconds)
+    return ScaleReport(tag=plan.tag, made=made, seconds=seconds)
 
 
 @contextmanager

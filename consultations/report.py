@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 
 from consultations.changes import round_comparisons, rounds_followed
 from consultations.enums import AUDIENCE_CONSTITUENCIES, Consensus, Constituency, ItemChange
-from consultations.models import Round, RoundPage
+from consultations.models import Round, RoundPage, round_page_items_load
 from consultations.participation import Turnout, round_turnout
 from consultations.results import ratings_summary
 from consultations.selectors import round_pages_pinned
@@ -130,6 +130,7 @@ def _round_items(
     """The round's items, each with its step, and the items gone since the round each
     page was last in."""
     comparisons = round_comparisons(round=round, round_pages=round_pages)
+    round_page_items_load(round_pages)
     present, removed = [], []
     for round_page in round_pages:
         comparison = comparisons[round_page.page_id]

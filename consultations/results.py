@@ -65,7 +65,7 @@ from consultations.enums import (
     Constituency,
     ScaleDefinition,
 )
-from consultations.models import ConsultationItem, Rating, Round
+from consultations.models import ConsultationItem, Rating, Round, round_page_items_load
 from consultations.selectors import round_pages_pinned
 
 ItemKey = tuple[int, str]
@@ -348,7 +348,9 @@ def round_results(round: Round, *, in_database: bool | None = None) -> list[Item
     summary = ratings_summary(round, in_database=in_database)
     scale = round.scale
     results = []
-    for round_page in round_pages_pinned(round):
+    round_pages = round_pages_pinned(round)
+    round_page_items_load(round_pages)
+    for round_page in round_pages:
         for item in round_page.items:
             key = (round_page.page_id, item.block_id)
             found = summary.get(key)

@@ -52,6 +52,7 @@ from consultations.models import (
     Round,
     RoundPage,
     SupportService,
+    round_page_items_load,
 )
 from consultations.models.members import token_digest
 from consultations.permissions import MODERATE_PERMISSION
@@ -106,7 +107,8 @@ class Progress:
 def rounds_progress(*, rounds: list[Round], member: Member) -> dict[int, Progress]:
     """Her progress in each round, in a fixed number of queries however many rounds."""
     round_ids = [round.pk for round in rounds]
-    round_pages = RoundPage.objects.filter(round_id__in=round_ids).select_related("revision")
+    round_pages = list(RoundPage.objects.filter(round_id__in=round_ids).select_related("revision"))
+    round_page_items_load(round_pages)
     items: dict[int, set[tuple[int, str]]] = defaultdict(set)
     for round_page in round_pages:
         items[round_page.round_id].update(
@@ -211,6 +213,7 @@ class PageProgress:
 def round_pages_progress(*, round: Round, member: Member) -> list[PageProgress]:
     """The round's pages in their order, each with what she has done on it."""
     round_pages = sorted(round.round_pages.all(), key=lambda rp: rp.sort_order or 0)
+    round_page_items_load(round_pages)
     rated = set(
         Rating.objects.filter(round=round, member=member).values_list("page_id", "block_id")
     )
@@ -437,9 +440,11 @@ def moderation_queue(*, round: Round, since: datetime | None) -> QuerySet[Commen
 
 def round_items(round: Round) -> dict[tuple[int, str], ConsultationItem]:
     """The items of the round's pinned pages, by page id and block id, in page order."""
+    round_pages = round_pages_pinned(round)
+    round_page_items_load(round_pages)
     return {
         (round_page.page_id, item.block_id): item
-        for round_page in round_pages_pinned(round)
+        for round_page in round_pages
         for item in round_page.items
     }
 

@@ -1,8 +1,10 @@
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import RICH_TEXT_FEATURES
@@ -33,14 +35,36 @@ class RequirementValue(blocks.StructValue):
     @cached_property
     def evidence_published(self) -> list[Page]:
         """The summaries behind the item that readers may open: live and public ones only."""
-        pages = [page for page in self["evidence"] if page is not None]
-        readable = set(
-            Page.objects.filter(pk__in=[page.pk for page in pages])
-            .live()
-            .public()
-            .values_list("pk", flat=True)
+        self.evidence_published_load([self])
+        return self.__dict__["evidence_published"]
+
+    @staticmethod
+    def evidence_published_load(values: list["RequirementValue"]) -> None:
+        """Find which of the items' summaries readers may open with one look-up for all of
+        them, not one per item: a section lists fifteen items or more."""
+        linked = [
+            (value, [page for page in value["evidence"] if page is not None])
+            for value in values
+            if "evidence_published" not in value.__dict__
+        ]
+        ids = {page.pk for _value, pages in linked for page in pages}
+        # As .public(), which reads every restriction first, in the same query: a page is
+        # private when a restriction's page is the page or above it.
+        restricted = PageViewRestriction.objects.filter(
+            StartsWith(OuterRef("path"), F("page__path"))
         )
-        return [page for page in pages if page.pk in readable]
+        readable = (
+            set(
+                Page.objects.filter(pk__in=ids)
+                .live()
+                .exclude(Exists(restricted))
+                .values_list("pk", flat=True)
+            )
+            if ids
+            else set()
+        )
+        for value, pages in linked:
+            value.__dict__["evidence_published"] = [page for page in pages if page.pk in readable]
 
 
 class RequirementBlock(blocks.StructBlock):

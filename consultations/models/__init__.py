@@ -18,7 +18,7 @@ from consultations.models.mixins import (
 )
 from consultations.models.moderation import ModerationVisit
 from consultations.models.notifications import EditorEmailSettings, Notification
-from consultations.models.rounds import Round, RoundPage
+from consultations.models.rounds import Round, RoundPage, round_page_items_load
 from consultations.models.traceability import ChangeResponse
 
 __all__ = [
@@ -46,4 +46,5 @@ __all__ = [
     "RoundPage",
     "StudySite",
     "SupportService",
+    "round_page_items_load",
 ]

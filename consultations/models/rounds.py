@@ -1,7 +1,9 @@
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -187,6 +189,28 @@ class Round(ClusterableModel):
         return member.constituency in AUDIENCE_CONSTITUENCIES[self.audience]
 
 
+# What Page.with_content_json keeps from the page rather than take from the revision.
+PRESERVED_PAGE_FIELDS = (
+    "id",
+    "content_type_id",
+    "path",
+    "depth",
+    "numchild",
+    "draft_title",
+    "live",
+    "has_unpublished_changes",
+    "owner_id",
+    "locked",
+    "locked_by_id",
+    "locked_at",
+    "latest_revision_id",
+    "latest_revision_created_at",
+    "translation_key",
+    "locale_id",
+    "alias_of_id",
+)
+
+
 class RoundPage(Orderable):
     """A page in a round, pinned to the revision members read."""
 
@@ -213,21 +237,79 @@ class RoundPage(Orderable):
 
     @cached_property
     def pinned_page(self) -> Page:
-        """The page as it was at the pinned revision, which may never have been published."""
-        return self.revision.as_object()
+        """The page as it was at the pinned revision, which may never have been published.
+
+        Built as Wagtail's ``Revision.as_object`` builds it, over the page row the round's
+        queries already hold, less what a page only ever read here does not need: checks
+        that its foreign keys still exist, its parent fetched for its URL path, and the
+        positions of editors' review comments. Five queries fewer on every round page.
+        """
+        page = self.page
+        pinned = page.specific_class.from_serializable_data(
+            self.revision.content, check_fks=False, strict_fks=False
+        )
+        for field in PRESERVED_PAGE_FIELDS:
+            setattr(pinned, field, getattr(page, field))
+        pinned.pk = page.pk
+        # The URL path as Page.set_url_path makes it, from the parent's (the live path
+        # without its last part), with the slug as pinned.
+        parent_path = page.url_path.rstrip("/").rpartition("/")[0]
+        pinned.url_path = f"{parent_path}/{pinned.slug}/" if parent_path else page.url_path
+        if pinned.first_published_at is None:
+            pinned.first_published_at = page.first_published_at
+        return pinned
+
+    @property
+    def pinned_title(self) -> str:
+        """The page's title in the pinned revision, read without rebuilding the page."""
+        return self.revision.content.get("title") or self.revision.object_str
 
     @cached_property
     def items(self) -> list[ConsultationItem]:
         """The pinned revision's items. A revision never changes, so they are cached for
         good: building them means rebuilding the page from the revision's content."""
-        made = self.revision.created_at.timestamp()
-        key = f"consultations:revision-items:{self.revision_id}:{made}"
-        items = cache.get(key)
-        if items is None:
-            page = self.pinned_page
-            items = page.get_consultation_items() if isinstance(page, ConsultablePageMixin) else []
-            cache.set(key, items, timeout=None)
-        return items
+        round_page_items_load([self])
+        return self.__dict__["items"]
 
     def has_item(self, block_id: str) -> bool:
         return any(item.block_id == block_id for item in self.items)
+
+
+def revision_items_key(revision: Revision) -> str:
+    return f"consultations:revision-items:{revision.pk}:{revision.created_at.timestamp()}"
+
+
+def revision_items(revision: Revision) -> list[ConsultationItem]:
+    """The items of the page as the revision saved it, read from the revision's content
+    alone: the page's live row and its relations are not needed to list its items."""
+    model = ContentType.objects.get_for_id(revision.content_type_id).model_class()
+    if (
+        model is None
+        or not issubclass(model, ConsultablePageMixin)
+        or model.get_consultation_items is ConsultablePageMixin.get_consultation_items
+    ):
+        return []
+    page = model.from_serializable_data(revision.content, check_fks=False, strict_fks=False)
+    return page.get_consultation_items()
+
+
+def round_page_items_load(round_pages: Iterable[RoundPage]) -> None:
+    """Give each round page its ``items`` in a fixed number of queries, however many pages:
+    from the cache, else from their revisions, which are then cached for good."""
+    pending = [rp for rp in round_pages if "items" not in rp.__dict__]
+    if not pending:
+        return
+    unloaded = {rp.revision_id for rp in pending if not RoundPage.revision.is_cached(rp)}
+    revisions = Revision.objects.in_bulk(unloaded) if unloaded else {}
+    for rp in pending:
+        if rp.revision_id in revisions:
+            rp.revision = revisions[rp.revision_id]
+    keys = [revision_items_key(rp.revision) for rp in pending]
+    cached = cache.get_many(set(keys))
+    built = {}
+    for rp, key in zip(pending, keys, strict=True):
+        if key not in cached and key not in built:
+            built[key] = revision_items(rp.revision)
+        rp.__dict__["items"] = cached[key] if key in cached else built[key]
+    if built:
+        cache.set_many(built, timeout=None)

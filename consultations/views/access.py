@@ -25,6 +25,8 @@ def member_required(view: View) -> View:
         if member is None:
             raise PermissionDenied(_("This page is for members of the study's advisory group."))
         request.member = member
+        # The page's own look-ups of request.user.member (the account menu) need no query.
+        request.user.member = member
         return view(request, *args, **kwargs)
 
     return wrapped

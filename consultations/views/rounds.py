@@ -43,6 +43,7 @@ from consultations.models import (
     Rating,
     Round,
     RoundPage,
+    round_page_items_load,
 )
 from consultations.results import (
     CONSTITUENCY_GROUPS,
@@ -650,7 +651,9 @@ def results_for_her(round: Round, member: Member) -> list[tuple[RoundPage, list]
     # Her score counts in everyone's figures and her constituency's, not the other's.
     her_groups = {EVERYONE, CONSTITUENCY_GROUPS[member.constituency]}
     pages = []
-    for round_page in sorted(round.round_pages.all(), key=lambda rp: rp.sort_order or 0):
+    round_pages = sorted(round.round_pages.all(), key=lambda rp: rp.sort_order or 0)
+    round_page_items_load(round_pages)
+    for round_page in round_pages:
         entries = []
         for item in round_page.items:
             key = (round_page.page_id, item.block_id)

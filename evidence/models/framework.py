@@ -13,7 +13,7 @@ from wagtail.search import index
 from cms.blocks import RICH_TEXT_FEATURES
 from consultations.models import ConsultablePageMixin, ConsultationItem
 from evidence.admin_forms import FrameworkSectionForm
-from evidence.blocks import RequirementsBlock
+from evidence.blocks import RequirementsBlock, RequirementValue
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,13 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
 
     @property
     def requirement_items(self) -> list[RequirementItem]:
+        RequirementValue.evidence_published_load(
+            [
+                block.value
+                for block in self.requirements
+                if isinstance(block.value, RequirementValue)
+            ]
+        )
         return [
             RequirementItem(
                 number=f"{self.section_number}.{position}", block_id=block.id, value=block.value
@@ -87,12 +94,14 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
         ]
 
     def get_consultation_items(self) -> list[ConsultationItem]:
+        # From the stored data: the items' texts need none of the domains and summaries
+        # that turning the blocks into values would look up.
         return [
             ConsultationItem(
-                block_id=item.block_id,
-                number=item.number,
-                text=item.value["statement"],
-                content_note=item.value.get("content_note", ""),
+                block_id=block["id"],
+                number=f"{self.section_number}.{position}",
+                text=block["value"]["statement"],
+                content_note=block["value"].get("content_note", ""),
             )
-            for item in self.requirement_items
+            for position, block in enumerate(self.requirements.raw_data, start=1)
         ]

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from consultations.enums import ItemChange
 from consultations.models import Comment, ConsultationItem, Member, Round, RoundPage
+from consultations.selectors import round_ids_followed
 
 # The kinds of run in a difference.
 EQUAL = "equal"
@@ -221,16 +222,15 @@ class PageComparison:
 def rounds_followed(round: Round) -> list[Round]:
     """The rounds this round follows, nearest first, however far back; a loop saved before
     the rule against loops existed ends the walk (as ``selectors.round_ids_followed``)."""
-    seen = {round.pk}
+    if round.follows_id is None:
+        return []
+    ids = round_ids_followed(round) - {round.pk}
+    earlier = Round.objects.in_bulk(ids)
     chain = []
     previous = round.follows_id
-    while previous is not None and previous not in seen:
-        earlier = Round.objects.filter(pk=previous).first()
-        if earlier is None:
-            break
-        seen.add(earlier.pk)
-        chain.append(earlier)
-        previous = earlier.follows_id
+    while previous in earlier and earlier[previous] not in chain:
+        chain.append(earlier[previous])
+        previous = earlier[previous].follows_id
     return chain
 
 

@@ -376,10 +376,14 @@ def round_ids_followed(round: Round) -> set[int]:
     """The round and every round it follows, however far back; a loop saved before the
     rule existed ends the walk rather than running forever."""
     seen = {round.pk}
+    if round.follows_id is None:
+        return seen
+    # Every round's link in one query, however long the chain: a study has a few rounds.
+    follows = dict(Round.objects.values_list("pk", "follows_id"))
     previous = round.follows_id
-    while previous is not None and previous not in seen:
+    while previous is not None and previous not in seen and previous in follows:
         seen.add(previous)
-        previous = Round.objects.filter(pk=previous).values_list("follows_id", flat=True).first()
+        previous = follows[previous]
     return seen
 
 

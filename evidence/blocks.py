@@ -1,13 +1,12 @@
-from django.db.models import Exists, F, OuterRef
-from django.db.models.lookups import StartsWith
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.blocks import RICH_TEXT_FEATURES
+from cms.privacy import public
 from consultations.models import CONTENT_NOTE_MAX_LENGTH
 
 
@@ -48,18 +47,8 @@ class RequirementValue(blocks.StructValue):
             if "evidence_published" not in value.__dict__
         ]
         ids = {page.pk for _value, pages in linked for page in pages}
-        # As .public(), which reads every restriction first, in the same query: a page is
-        # private when a restriction's page is the page or above it.
-        restricted = PageViewRestriction.objects.filter(
-            StartsWith(OuterRef("path"), F("page__path"))
-        )
         readable = (
-            set(
-                Page.objects.filter(pk__in=ids)
-                .live()
-                .exclude(Exists(restricted))
-                .values_list("pk", flat=True)
-            )
+            set(public(Page.objects.filter(pk__in=ids)).live().values_list("pk", flat=True))
             if ids
             else set()
         )

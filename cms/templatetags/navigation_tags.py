@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from cms.languages import language_code_of, localized_pages
+from cms.privacy import public
 
 register = template.Library()
 
@@ -28,7 +29,7 @@ def main_navigation(context: template.Context) -> list[dict]:
     current: Page | None = context.get("page")
     # The menu is the English home page's, each entry in the reader's language where
     # it has been translated.
-    menu = site.root_page.get_children().live().public().in_menu()
+    menu = public(site.root_page.get_children().live().in_menu())
     reader = translation.get_language()
     items = []
     for page, url in localized_pages(menu, request):

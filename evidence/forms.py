@@ -30,6 +30,18 @@ YEAR_ERRORS = {
 }
 
 
+def theme_filter_field(themes: QuerySet[Theme]) -> forms.ModelMultipleChoiceField:
+    """Checkboxes of themes, named in the address by their slugs."""
+    return forms.ModelMultipleChoiceField(
+        label=_("Theme"),
+        queryset=themes,
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_THEME,
+    )
+
+
 class EvidenceFilterForm(forms.Form):
     """The evidence index's filters: a GET form whose state lives in the address.
 
@@ -50,14 +62,7 @@ class EvidenceFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages=UNKNOWN_CHOICE,
     )
-    theme = forms.ModelMultipleChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=UNKNOWN_THEME,
-    )
+    theme = theme_filter_field(Theme.objects.all())
     nation = forms.MultipleChoiceField(
         label=_("Nation"),
         choices=Nation.choices,
@@ -124,14 +129,7 @@ class LayFindingFilterForm(forms.Form):
     """The lay findings' filter: the themes of the evidence they draw on. A GET form, like
     the evidence index's, offering only the themes that some listed finding draws on."""
 
-    theme = forms.ModelMultipleChoiceField(
-        label=_("Theme"),
-        queryset=Theme.objects.none(),
-        to_field_name="slug",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages=UNKNOWN_THEME,
-    )
+    theme = theme_filter_field(Theme.objects.none())
 
     def __init__(self, *args, themes: QuerySet[Theme], **kwargs) -> None:
         super().__init__(*args, **kwargs)

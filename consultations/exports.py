@@ -22,6 +22,7 @@ row by row (``xlsx_stream``).
 """
 
 import csv
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -510,11 +511,11 @@ def xlsx_date(value: datetime) -> str:
 
 
 def xlsx_row(number: int, letters: list[str], row: list[object]) -> str:
-    """One row of the worksheet's XML; empty cells are left out."""
+    """One row of the worksheet's XML; empty cells (None or no text) are left out, blank."""
     cells = [f'<row r="{number}">']
     for letter, raw in zip(letters, row, strict=True):
         value = xlsx_cell(raw)
-        if value is None:
+        if value is None or value == "":
             continue
         cells.append(f'<c r="{letter}{number}')
         if isinstance(value, str):
@@ -556,7 +557,10 @@ def _xlsx_chunks(
         for name, text in parts.items():
             archive.writestr(name, text)
         yield output.take()
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        # Dated now, as writestr dates the other entries.
+        entry = zipfile.ZipInfo("xl/worksheets/sheet1.xml", time.localtime()[:6])
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(entry, "w", force_zip64=True) as sheet:
             pending = [
                 XLSX_XML_DECLARATION,
                 f'<worksheet xmlns="{XLSX_MAIN}"><sheetData>',

@@ -122,7 +122,7 @@ def csv_cell(value: object) -> object:
 def xlsx_cell(value: object) -> object:
     """Times in UTC, as Excel dates (Excel has no time zones). Control characters, which
     a form lets through and XLSX cannot hold, are left out. Text stays as she wrote it: the
-    workbook marks it as text (``xlsx_cells``), so no spreadsheet runs it."""
+    workbook marks it as text (``xlsx_text``), so no spreadsheet runs it."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None)
     if value is None or isinstance(value, int):

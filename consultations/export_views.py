@@ -13,12 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import (
-    FileResponse,
-    HttpRequest,
-    HttpResponseBase,
-    StreamingHttpResponse,
-)
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,7 +22,7 @@ from django.views.defaults import permission_denied
 
 from consultations.admin_round_views import RoundAdminView
 from consultations.enums import ExportDataset, ExportFormat, ExportIdentity
-from consultations.exports import CONTENT_TYPES, RoundExport, csv_stream, xlsx_file
+from consultations.exports import CONTENT_TYPES, RoundExport, csv_stream, xlsx_stream
 from consultations.middleware import CARRIES_IDENTITIES
 from consultations.moderation_views import comment_permission_policy
 from consultations.permissions import can_view_member_identity
@@ -108,20 +103,16 @@ class ExportView(RoundAdminView):
         filename = export.filename(format, timezone.localdate())
         if export.carries_identities:
             identity_listing_log(user=self.request.user, listing=filename, shown=export.members())
-        response: HttpResponseBase
         if format == ExportFormat.XLSX:
-            response = FileResponse(
-                xlsx_file(export),
-                as_attachment=True,
-                filename=filename,
-                content_type=CONTENT_TYPES[ExportFormat.XLSX],
+            response = StreamingHttpResponse(
+                xlsx_stream(export), content_type=CONTENT_TYPES[ExportFormat.XLSX]
             )
         else:
             response = StreamingHttpResponse(
                 csv_stream(export),
                 content_type=f"{CONTENT_TYPES[ExportFormat.CSV]}; charset=utf-8",
             )
-            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         setattr(response, CARRIES_IDENTITIES, export.carries_identities)
         return response
 

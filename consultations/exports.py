@@ -16,17 +16,20 @@ no rows; those who withdrew keeping their words appear under their neutral label
 unnamed.
 
 Rows are read with ``QuerySet.iterator`` over a fixed set of joins, so a round of any size
-costs the same few queries and is never held in memory whole: CSV is streamed as it is
-written, and XLSX is written by openpyxl's write-only workbook into a temporary file.
+costs the same few queries and is never held in memory whole: both files are streamed as
+they are written, CSV as lines of text, XLSX as a zip archive whose worksheet is compressed
+row by row (``xlsx_stream``).
 """
 
 import csv
-import tempfile
+import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import IO, Any
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from django.db.models import BooleanField, Case, Exists, Model, OuterRef, Q, QuerySet, Value, When
 from django.db.models.enums import TextChoices
@@ -35,9 +38,9 @@ from django.utils.translation import gettext as _
 from wagtail.admin.views.mixins import Echo, ExcelDateFormatter
 from wagtail.models import Revision
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 from cms.spreadsheets import spreadsheet_text
 from consultations.enums import (
@@ -62,9 +65,11 @@ from consultations.models import (
     RoundPage,
 )
 
-# Rows fetched from the database at a time, and CSV text sent to the browser at a time.
+# Rows fetched from the database at a time, CSV text sent to the browser at a time, and
+# worksheet XML compressed at a time (what is sent is what the compressor gave back).
 CHUNK_ROWS = 2000
 CSV_CHUNK_BYTES = 64 * 1024
+XLSX_CHUNK_CHARS = 64 * 1024
 # A cell that a spreadsheet would run as a formula starts with one of these (OWASP's list).
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv"
@@ -117,7 +122,7 @@ def csv_cell(value: object) -> object:
 def xlsx_cell(value: object) -> object:
     """Times in UTC, as Excel dates (Excel has no time zones). Control characters, which
     a form lets through and XLSX cannot hold, are left out. Text stays as she wrote it: the
-    workbook marks it as text (``xlsx_file``), so no spreadsheet runs it."""
+    workbook marks it as text (``xlsx_text``), so no spreadsheet runs it."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).replace(tzinfo=None)
     if value is None or isinstance(value, int):
@@ -410,36 +415,170 @@ def _csv_chunks(export: RoundExport, writer: Any, headings: bytes) -> Iterator[b
         yield b"".join(chunk)
 
 
-def xlsx_file(export: RoundExport) -> IO[bytes]:
-    """The XLSX workbook, written row by row into a temporary file (deleted when closed)
-    and returned open at its start."""
-    workbook = Workbook(write_only=True, iso_dates=True)
-    sheet = workbook.create_sheet(title=export.sheet_title())
-    sheet.append(export.headings())
-    date_format = ExcelDateFormatter().get()
+# The parts of the XLSX file other than its worksheet: the least a spreadsheet needs, with
+# one cell format beyond the default, for dates (``XLSX_DATE_STYLE``).
+XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+XLSX_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XLSX_PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XLSX_DATE_STYLE = 1
+XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{XLSX_PACKAGE_RELATIONSHIPS}">'
+        f'<Relationship Id="rId1" Type="{XLSX_RELATIONSHIP}/officeDocument" '
+        'Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        f'<workbook xmlns="{XLSX_MAIN}" xmlns:r="{XLSX_RELATIONSHIP}">'
+        '<sheets><sheet name={title} sheetId="1" r:id="rId1"/></sheets>'
+        "</workbook>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{XLSX_PACKAGE_RELATIONSHIPS}">'
+        f'<Relationship Id="rId1" Type="{XLSX_RELATIONSHIP}/worksheet" '
+        'Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{XLSX_RELATIONSHIP}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (
+        f'<styleSheet xmlns="{XLSX_MAIN}">'
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode={date_format}/></numFmts>'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+        "</borders>"
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        "</cellStyleXfs>"
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" '
+        'applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+XLSX_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+# Characters a sheet's name may not hold, and its longest length, in Excel.
+SHEET_TITLE_FORBIDDEN = str.maketrans("", "", "\\/?*[]:")
+SHEET_TITLE_LENGTH = 31
 
-    def cells(row: list[object]) -> Iterator[object]:
-        for value in row:
-            value = xlsx_cell(value)
-            if isinstance(value, datetime):
-                cell = WriteOnlyCell(sheet, value)
-                cell.number_format = date_format
-                yield cell
-            elif isinstance(value, str) and value.startswith("="):
-                # openpyxl would store it as a formula: a text cell holds her words.
-                cell = WriteOnlyCell(sheet, value)
-                cell.data_type = "s"
-                yield cell
-            else:
-                yield value
 
-    for row in export.rows():
-        sheet.append(cells(row))
-    # Left open: FileResponse sends it and closes it, which deletes it.
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(output)
-    output.seek(0)
-    return output
+class Collected:
+    """A file that keeps what is written to it until it is taken: ``zipfile`` writes the
+    archive into it, and the stream sends what it holds after each piece."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.pieces.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.pieces)
+        self.pieces = []
+        return data
+
+
+def xlsx_text(value: str) -> str:
+    """A cell of text, inline (the file needs no table of shared strings, which would have
+    to be written after every row). Never a formula, whatever it starts with."""
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+
+
+def xlsx_date(value: datetime) -> str:
+    """A time as Excel's serial number of days, to the millisecond that Excel keeps (a
+    reader rounds to it, which could otherwise carry it into the next second)."""
+    serial = to_excel(value.replace(microsecond=value.microsecond // 1000 * 1000))
+    return f'" s="{XLSX_DATE_STYLE}"><v>{serial!r}</v></c>'
+
+
+def xlsx_row(number: int, letters: list[str], row: list[object]) -> str:
+    """One row of the worksheet's XML; empty cells (None or no text) are left out, blank."""
+    cells = [f'<row r="{number}">']
+    for letter, raw in zip(letters, row, strict=True):
+        value = xlsx_cell(raw)
+        if value is None or value == "":
+            continue
+        cells.append(f'<c r="{letter}{number}')
+        if isinstance(value, str):
+            cells.append(xlsx_text(value))
+        elif isinstance(value, bool):
+            cells.append(f'" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, datetime):
+            cells.append(xlsx_date(value))
+        else:
+            cells.append(f'"><v>{value!r}</v></c>')
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def xlsx_stream(export: RoundExport) -> Iterator[bytes]:
+    """The XLSX workbook, a zip archive, in pieces as it is compressed, for a
+    StreamingHttpResponse. ``zipfile`` writes to a file it cannot seek in by putting each
+    entry's size after its data, so nothing written is revisited; the worksheet is one
+    entry written row by row (ZIP64, so its size has no limit). The headings, the sheet's
+    name and the date format are made now, in the editor's language; the rows as the file
+    is sent."""
+    title = export.sheet_title().translate(SHEET_TITLE_FORBIDDEN)[:SHEET_TITLE_LENGTH]
+    parts = {
+        name: XLSX_XML_DECLARATION
+        + text.replace("{title}", quoteattr(title)).replace(
+            "{date_format}", quoteattr(ExcelDateFormatter().get())
+        )
+        for name, text in XLSX_PARTS.items()
+    }
+    return _xlsx_chunks(export, export.headings(), parts)
+
+
+def _xlsx_chunks(
+    export: RoundExport, headings: list[str], parts: dict[str, str]
+) -> Iterator[bytes]:
+    output = Collected()
+    letters = [get_column_letter(number) for number in range(1, len(headings) + 1)]
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        yield output.take()
+        # Dated now, as writestr dates the other entries.
+        entry = zipfile.ZipInfo("xl/worksheets/sheet1.xml", time.localtime()[:6])
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(entry, "w", force_zip64=True) as sheet:
+            pending = [
+                XLSX_XML_DECLARATION,
+                f'<worksheet xmlns="{XLSX_MAIN}"><sheetData>',
+                xlsx_row(1, letters, headings),
+            ]
+            size = 0
+            for number, row in enumerate(export.rows(), start=2):
+                line = xlsx_row(number, letters, row)
+                pending.append(line)
+                size += len(line)
+                if size >= XLSX_CHUNK_CHARS:
+                    sheet.write("".join(pending).encode())
+                    pending, size = [], 0
+                    if data := output.take():
+                        yield data
+            pending.append("</sheetData></worksheet>")
+            sheet.write("".join(pending).encode())
+    yield output.take()
 
 
 CONTENT_TYPES = {ExportFormat.CSV: CSV_CONTENT_TYPE, ExportFormat.XLSX: XLSX_CONTENT_TYPE}

@@ -5,12 +5,16 @@ would run as a formula."""
 
 import csv
 import io
+import subprocess
+import sys
 import tracemalloc
+import zipfile
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -65,7 +69,11 @@ def csv_rows(response) -> list[dict[str, str]]:
 
 def xlsx_rows(response) -> list[list[object]]:
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return xlsx_rows_of(b"".join(response.streaming_content))
+
+
+def xlsx_rows_of(content: bytes) -> list[list[object]]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
     (sheet,) = workbook.worksheets
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     # Empty cells at the end of a row are not stored.
@@ -616,35 +624,105 @@ def versions_add(round, member, item_ids, count: int) -> None:
     )
 
 
-def peak_bytes_of_export(client, round) -> tuple[int, int]:
+def peak_bytes_of_export(client, round, format) -> tuple[int, int]:
     """The most memory the Python heap held above its level before the export, while the
     whole file was made and sent; and the file's size."""
     tracemalloc.start()
     try:
-        response = download(client, round, dataset="ratings")
+        response = download(client, round, dataset="ratings", format=format)
         size = sum(len(chunk) for chunk in response.streaming_content)
         return tracemalloc.get_traced_memory()[1], size
     finally:
         tracemalloc.stop()
 
 
-def test_a_csv_export_holds_one_chunk_of_rows_in_memory_however_many_there_are(
-    editor_client, shared_round, service_user, item_ids, monkeypatch
+@pytest.mark.parametrize("format", ["csv", "xlsx"])
+def test_an_export_holds_one_chunk_of_rows_in_memory_however_many_there_are(
+    editor_client, shared_round, service_user, item_ids, monkeypatch, format
 ):
     # Small chunks, so that the test's few thousand rows are many chunks.
     monkeypatch.setattr(exports, "CHUNK_ROWS", 100)
     versions_add(shared_round, service_user, item_ids, 400)
-    download(editor_client, shared_round, dataset="ratings")  # caches what any export reads
-    few, small_file = peak_bytes_of_export(editor_client, shared_round)
+    # Caches what any export reads.
+    b"".join(download(editor_client, shared_round, "ratings", format).streaming_content)
+    few, small_file = peak_bytes_of_export(editor_client, shared_round, format)
 
     versions_add(shared_round, service_user, item_ids, 3600)
-    many, large_file = peak_bytes_of_export(editor_client, shared_round)
+    many, large_file = peak_bytes_of_export(editor_client, shared_round, format)
 
-    # Ten times the rows: the file is ten times larger, its peak in memory the same chunk's.
-    # Reading every row at once would hold thousands of versions with their ratings and
-    # members, several times the small export's peak.
-    assert large_file > 9 * small_file
+    # Ten times the rows: the file is nearly ten times larger (a workbook's fixed parts are
+    # not repeated), its peak in memory the same chunk's. Reading every row at once would
+    # hold thousands of versions with their ratings and members, several times the small
+    # export's peak.
+    assert large_file > 8 * small_file
     assert many < 1.5 * few
+
+
+def test_the_workbook_is_sent_while_its_rows_are_read(
+    editor_client, shared_round, service_user, item_ids, monkeypatch
+):
+    monkeypatch.setattr(exports, "CHUNK_ROWS", 100)
+    versions_add(shared_round, service_user, item_ids, 3000)
+    read = 0
+    rows = exports.RoundExport.rows
+
+    def counted(export):
+        nonlocal read
+        for row in rows(export):
+            read += 1
+            yield row
+
+    monkeypatch.setattr(exports.RoundExport, "rows", counted)
+    response = download(editor_client, shared_round, dataset="ratings", format="xlsx")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"].startswith('attachment; filename="round-')
+
+    chunks, read_when_sent = [], []
+    for chunk in response.streaming_content:
+        chunks.append(chunk)
+        read_when_sent.append(read)
+
+    # Pieces of the file leave while the rows are read, not all after the last of them.
+    assert read > 3000
+    assert len([count for count in read_when_sent if 0 < count < read]) >= 5
+    assert len(xlsx_rows_of(b"".join(chunks))) == read + 1
+
+
+def test_the_streamed_workbook_is_a_whole_xlsx_file(
+    editor_client, small_round, tmp_path, service_user
+):
+    CommentVersion.objects.filter(comment__author=service_user).update(
+        body="  Spaces kept & <tags> shown as text  "
+    )
+    content = b"".join(download(editor_client, small_round, format="xlsx").streaming_content)
+    path = tmp_path / "comments.xlsx"
+    path.write_bytes(content)
+
+    # The zip archive is whole, each entry's checksum right, as a spreadsheet reads it.
+    checked = subprocess.run(
+        [sys.executable, "-m", "zipfile", "-t", str(path)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert zipfile.ZipFile(path).namelist() == [
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "xl/worksheets/sheet1.xml",
+    ]
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Comments"]
+    sheet = workbook.active
+    headings = [cell.value for cell in sheet[1]]
+    made = sheet.cell(row=2, column=headings.index("Version made") + 1)
+    assert made.is_date
+    assert made.number_format == "dd/mm/yyyy h:mm AM/PM"
+    assert isinstance(made.value, datetime)
+    comment_id = sheet.cell(row=2, column=headings.index("Comment id") + 1)
+    assert (comment_id.data_type, type(comment_id.value)) == ("n", int)
+    bodies = [row[headings.index("Comment")] for row in xlsx_rows_of(content)[1:]]
+    assert "  Spaces kept & <tags> shown as text  " in bodies
 
 
 # Withdrawn members ------------------------------------------------------------------------

@@ -40,7 +40,10 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from consultations import form_tokens  # noqa: E402
+from consultations.enums import ExportDataset  # noqa: E402
+from consultations.exports import RoundExport  # noqa: E402
 from consultations.models import Comment, Member, RatingVersion, Round  # noqa: E402
+from consultations.scale import EXPORT_ROUND_TITLE, export_round_find  # noqa: E402
 from evidence.models import (  # noqa: E402
     EvidenceIndexPage,
     EvidenceSummaryPage,
@@ -54,6 +57,9 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 RATING_BODIES = int(os.environ.get("BENCH_RATING_BODIES", "60000"))
 WARM_UP_BODIES = 10_000
 SEARCH_WORDS = os.environ.get("BENCH_SEARCH", "support")
+# The rows the export scenario wants (issue 11 asks for 100,000): bench/run adds the round
+# with ``seed_scale --export-rows`` when the database has none that big.
+EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", "100000"))
 
 
 def reverse(name: str, args: list | None = None) -> str:
@@ -117,6 +123,26 @@ def busiest_round_page() -> tuple[int, int, int]:
         .first()
     )
     return row["round_id"], row["page_id"], row["comments"]
+
+
+def export_round_found() -> Round:
+    """The round the export scenario downloads: the newest that ``seed_scale --export-rows``
+    made with at least ``EXPORT_ROWS`` rows; else, saying so, the round whose ratings
+    export is longest."""
+    found = export_round_find(min_rows=EXPORT_ROWS)
+    if found is not None:
+        return found
+    longest = (
+        RatingVersion.objects.values("rating__round_id")
+        .annotate(rows=Count("pk"))
+        .order_by("-rows")
+        .first()
+    )
+    sys.stderr.write(
+        f"bench: no export round of {EXPORT_ROWS:,} rows (seed_scale --factor 0 "
+        f"--export-rows {EXPORT_ROWS}); exporting the round with the most ratings\n"
+    )
+    return Round.objects.get(pk=longest["rating__round_id"])
 
 
 def member_client_for(round_id: int, page_id: int) -> tuple[Client, Member]:
@@ -217,30 +243,28 @@ def main(out_dir: Path) -> None:
         (out_dir / name).write_text("".join(urlencode(body) + "\n" for body in part))
 
     results_round = (
-        RatingVersion.objects.values("rating__round_id")
+        RatingVersion.objects.exclude(rating__round__title__startswith=EXPORT_ROUND_TITLE)
+        .values("rating__round_id")
         .annotate(rows=Count("pk"))
         .order_by("-rows")
         .first()
-    )
-    export_round = results_round["rating__round_id"]
+    )["rating__round_id"]
     add(
-        Scenario("results view", reverse("rounds:results", args=[export_round]), who="editor"),
+        Scenario("results view", reverse("rounds:results", args=[results_round]), who="editor"),
         editor_client,
     )
-    export = {"dataset": "ratings", "format": "csv", "identity": "pseudonym"}
-    rows = results_round["rows"]
+    export_round = export_round_found()
+    export_path = reverse("rounds:export", args=[export_round.pk])
+    export = {"dataset": ExportDataset.RATINGS, "format": "csv", "identity": "pseudonym"}
+    rows = RoundExport(round=export_round, dataset=ExportDataset.RATINGS).versions().count()
     add(
         Scenario(
-            f"export, {rows:,} rows (CSV)",
-            f"{reverse('rounds:export', args=[export_round])}?{urlencode(export)}",
-            who="editor",
+            f"export, {rows:,} rows (CSV)", f"{export_path}?{urlencode(export)}", who="editor"
         ),
         editor_client,
     )
     xlsx = {**export, "format": "xlsx"}
-    (out_dir / "export_xlsx_path.txt").write_text(
-        f"{reverse('rounds:export', args=[export_round])}?{urlencode(xlsx)}\n"
-    )
+    (out_dir / "export_xlsx_path.txt").write_text(f"{export_path}?{urlencode(xlsx)}\n")
 
     (out_dir / "scenarios.json").write_text(
         json.dumps([asdict(scenario) for scenario in scenarios], indent=2)

@@ -6,6 +6,11 @@ project may have a ``scale`` module with a function ``seed(*, plan, log)`` that 
 share and returns what it made, by kind; they run in ``INSTALLED_APPS`` order, and an app
 finds the pages made before it in ``plan.pages``, so this module knows none of them.
 
+A factor of 0 makes none of the study again, only what is asked for beside it: with
+``export_rows``, the consultations app adds one closed round whose ratings export has at
+least that many rows, on sections an earlier run made (the benchmark's "100,000-row
+export", added to a database already seeded without seeding it again).
+
 Everything made here is new: names, slugs and addresses carry the run's tag, so a second
 run adds a second copy beside the first (and beside the demo content) instead of failing.
 Pages go through Wagtail (a tree cannot be bulk-inserted), everything below them in bulk.
@@ -47,6 +52,8 @@ class ScalePlan:
     factor: float
     tag: str = field(default_factory=lambda: secrets.token_hex(3))
     hot_page_comments: int | None = None
+    # Rows wanted in the ratings export of one more closed round; 0 for no such round.
+    export_rows: int = 0
     pages: list[Page] = field(default_factory=list)
 
     def count(self, at_study_volume: int) -> int:
@@ -78,7 +85,7 @@ class ScaleReport:
 
 
 def scale_content_seed(
-    *, factor: float, log: Log, hot_page_comments: int | None = None
+    *, factor: float, log: Log, hot_page_comments: int | None = None, export_rows: int = 0
 ) -> ScaleReport:
     """Build the study's volume times ``factor``; refuses unless the settings allow demo
     content (the members it makes sign in with the demo password)."""
@@ -87,9 +94,11 @@ def scale_content_seed(
             "seed_scale creates accounts whose password is published, so it only runs with "
             "the dev or test settings, never with production settings."
         )
-    if factor <= 0:
-        raise ValueError("The factor must be more than 0.")
-    plan = ScalePlan(factor=factor, hot_page_comments=hot_page_comments)
+    if factor < 0 or export_rows < 0:
+        raise ValueError("The factor and the export rows cannot be less than 0.")
+    if factor == 0 and not export_rows:
+        raise ValueError("The factor must be more than 0, or 0 with export rows to make.")
+    plan = ScalePlan(factor=factor, hot_page_comments=hot_page_comments, export_rows=export_rows)
     made: Counter = Counter()
     seconds: dict[str, float] = {}
     with transaction.atomic(), search_index_deferred():

@@ -15,6 +15,7 @@ on the same item; ratings are unique per member, item and round.
 """
 
 import itertools
+import math
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +24,16 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Case, DateTimeField, DurationField, ExpressionWrapper, F, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,6 +68,9 @@ RATINGS = 100_000
 ROUNDS_PER_COPY = 5
 SECTIONS_PER_ROUND = 20
 BATCH = 2_000
+# How the rounds' titles start: the study's, and the one export round of ``--export-rows``.
+STUDY_ROUND_TITLE = "Scale round"
+EXPORT_ROUND_TITLE = "Scale export round"
 
 ROLES = ("Midwife", "Drug-treatment worker", "Social worker", "Health visitor", "Commissioner")
 COMMENT_TEXTS = (
@@ -78,6 +91,24 @@ ANSWER_TEXT = "Thank you. We have reworded the requirement to say this."
 
 def seed(*, plan: ScalePlan, log: Log) -> Counter:
     made: Counter = Counter()
+    random_numbers = random.Random(plan.tag)  # noqa: S311 - made-up data, not secrets
+    rounds: list[PlannedRound] = []
+    if plan.factor:
+        rounds = _study_seed(plan=plan, random_numbers=random_numbers, log=log, made=made)
+    if plan.export_rows:
+        _export_round_seed(
+            plan=plan,
+            round_pages=rounds[0][1] if rounds else _earlier_round_pages(),
+            random_numbers=random_numbers,
+            log=log,
+            made=made,
+        )
+    return made
+
+
+def _study_seed(
+    *, plan: ScalePlan, random_numbers: random.Random, log: Log, made: Counter
+) -> list["PlannedRound"]:
     pages = [
         page
         for page in plan.pages
@@ -85,10 +116,9 @@ def seed(*, plan: ScalePlan, log: Log) -> Counter:
     ]
     if not pages:
         log("Made no rounds: no page of this run has items to rate.")
-        return made
-    random_numbers = random.Random(plan.tag)  # noqa: S311 - made-up data, not secrets
+        return []
     with transaction.atomic():
-        members = _members_seed(plan=plan, made=made)
+        members = _members_seed(plan=plan, count=plan.count(MEMBERS), made=made)
         log(f"Made {len(members)} members.")
         rounds = _rounds_seed(plan=plan, pages=pages, members=members, made=made)
         log(f"Made {len(rounds)} rounds.")
@@ -109,10 +139,12 @@ def seed(*, plan: ScalePlan, log: Log) -> Counter:
         )
         + f" (sign in as {members[0].user.username})."
     )
-    return made
+    return rounds
 
 
-def _members_seed(*, plan: ScalePlan, made: Counter) -> list[Member]:
+def _members_seed(
+    *, plan: ScalePlan, count: int, made: Counter, kind: str = "member"
+) -> list[Member]:
     sites = []
     for number, nation in enumerate((Nation.ENGLAND, Nation.SCOTLAND), start=1):
         site, _created = StudySite.objects.get_or_create(
@@ -122,12 +154,11 @@ def _members_seed(*, plan: ScalePlan, made: Counter) -> list[Member]:
         sites.append(site)
     # One hash for all: hashing is slow by design, and they share the demo password.
     password = make_password(DEMO_PASSWORD)
-    count = plan.count(MEMBERS)
     users = get_user_model().objects.bulk_create(
         [
             get_user_model()(
-                username=plan.name("member", number),
-                email=f"{plan.name('member', number)}@example.org",
+                username=plan.name(kind, number),
+                email=f"{plan.name(kind, number)}@example.org",
                 first_name="Scale",
                 last_name=f"Member {number}",
                 password=password,
@@ -141,13 +172,16 @@ def _members_seed(*, plan: ScalePlan, made: Counter) -> list[Member]:
     for number, user in enumerate(users, start=1):
         # Service users and professionals in turn: each round hears both.
         professional = number % 2 == 0
+        bird = "Heron" if professional else "Bluebell"
         members.append(
             Member(
                 user=user,
                 constituency=Constituency.PROFESSIONAL
                 if professional
                 else Constituency.SERVICE_USER,
-                pseudonym=f"{'Heron' if professional else 'Bluebell'} {plan.tag} {number}",
+                pseudonym=f"{bird} {plan.tag} {number}"
+                if kind == "member"
+                else f"{bird} {plan.tag} {kind} {number}",
                 professional_role=ROLES[number % len(ROLES)] if professional else "",
                 study_site=sites[number % len(sites)],
                 consent_given_at=consented,
@@ -182,7 +216,7 @@ def _rounds_seed(
             opens = now - timedelta(days=30 * (ROUNDS_PER_COPY - position) + 30)
             closes = opens + timedelta(days=21)
         round = Round.objects.create(
-            title=f"Scale round {plan.tag} {copy + 1}.{position + 1}",
+            title=f"{STUDY_ROUND_TITLE} {plan.tag} {copy + 1}.{position + 1}",
             opens_at=opens,
             closes_at=closes,
             rating_scale=RatingScale.NINE_POINT,
@@ -359,7 +393,6 @@ def _ratings_seed(
     *, plan: ScalePlan, rounds: list[PlannedRound], random_numbers: random.Random, made: Counter
 ) -> None:
     per_round, extra = divmod(plan.count(RATINGS), len(rounds))
-    scores = RatingScale.NINE_POINT.definition.scores
     for index, (round, round_pages, audience) in enumerate(rounds):
         slots = [
             (round_page, item.block_id, member)
@@ -368,67 +401,188 @@ def _ratings_seed(
             for member in audience
         ]
         wanted = min(per_round + (1 if index < extra else 0), len(slots))
-        ratings = []
         chosen = sorted(random_numbers.sample(range(len(slots)), wanted))
-        for number, slot in enumerate(chosen):
-            round_page, block_id, member = slots[slot]
-            abstains = number % 40 == 3
-            ratings.append(
-                Rating(
-                    round=round,
-                    page_id=round_page.page_id,
-                    revision_id=round_page.revision_id,
-                    block_id=block_id,
-                    member=member,
-                    score=None if abstains else random_numbers.choice(scores),
-                    abstention=Abstention.UNABLE if abstains else "",
-                    reason="It depends on the service." if number % 9 == 0 else "",
-                )
+        _ratings_store(
+            round=round,
+            slots=[slots[slot] for slot in chosen],
+            random_numbers=random_numbers,
+            made=made,
+        )
+
+
+def _ratings_store(
+    *,
+    round: Round,
+    slots: list[tuple[RoundPage, str, Member]],
+    random_numbers: random.Random,
+    made: Counter,
+) -> int:
+    """One rating for each (round page, item, member) slot, in bulk, with its versions: one
+    in 40 abstains and one in five of the others was changed, so it has two versions.
+    Returns the number of versions (the rows of the round's ratings export)."""
+    scores = RatingScale.NINE_POINT.definition.scores
+    ratings = []
+    for number, (round_page, block_id, member) in enumerate(slots):
+        abstains = number % 40 == 3
+        ratings.append(
+            Rating(
+                round=round,
+                page_id=round_page.page_id,
+                revision_id=round_page.revision_id,
+                block_id=block_id,
+                member=member,
+                score=None if abstains else random_numbers.choice(scores),
+                abstention=Abstention.UNABLE if abstains else "",
+                reason="It depends on the service." if number % 9 == 0 else "",
             )
-        Rating.objects.bulk_create(ratings, batch_size=BATCH)
-        versions = []
-        changed = set()
-        for number, rating in enumerate(ratings):
-            if number % 5 == 0 and rating.score is not None:
-                changed.add(rating.pk)
-                versions.append(
-                    RatingVersion(
-                        rating=rating,
-                        kind=VersionKind.CREATED,
-                        score=max(1, rating.score - 2),
-                    )
-                )
+        )
+    Rating.objects.bulk_create(ratings, batch_size=BATCH)
+    versions = []
+    changed = set()
+    for number, rating in enumerate(ratings):
+        if number % 5 == 0 and rating.score is not None:
+            changed.add(rating.pk)
             versions.append(
                 RatingVersion(
                     rating=rating,
-                    kind=VersionKind.EDITED if rating.pk in changed else VersionKind.CREATED,
-                    score=rating.score,
-                    abstention=rating.abstention,
-                    reason=rating.reason,
+                    kind=VersionKind.CREATED,
+                    score=max(1, rating.score - 2),
                 )
             )
-        RatingVersion.objects.bulk_create(versions, batch_size=BATCH)
-        if ratings:
-            first, last = ratings[0].pk, ratings[-1].pk
-            dated = {
-                "opens": round.opens_at,
-                "until": _until(round),
-                "first": first,
-                "count": last - first + 1,
-            }
-            hour = Value(timedelta(hours=1), output_field=DurationField())
-            round_ratings = Rating.objects.filter(round=round)
-            round_ratings.update(
-                created_at=_spread_by("id", **dated), updated_at=_spread_by("id", **dated)
+        versions.append(
+            RatingVersion(
+                rating=rating,
+                kind=VersionKind.EDITED if rating.pk in changed else VersionKind.CREATED,
+                score=rating.score,
+                abstention=rating.abstention,
+                reason=rating.reason,
             )
-            for batch in _batches(sorted(changed)):
-                round_ratings.filter(pk__in=batch).update(updated_at=F("created_at") + hour)
-            RatingVersion.objects.filter(rating__round=round).update(
-                created_at=Case(
-                    When(kind=VersionKind.EDITED, then=_spread_by("rating_id", **dated) + hour),
-                    default=_spread_by("rating_id", **dated),
-                    output_field=DateTimeField(),
+        )
+    RatingVersion.objects.bulk_create(versions, batch_size=BATCH)
+    if ratings:
+        first, last = ratings[0].pk, ratings[-1].pk
+        dated = {
+            "opens": round.opens_at,
+            "until": _until(round),
+            "first": first,
+            "count": last - first + 1,
+        }
+        hour = Value(timedelta(hours=1), output_field=DurationField())
+        round_ratings = Rating.objects.filter(round=round)
+        round_ratings.update(
+            created_at=_spread_by("id", **dated), updated_at=_spread_by("id", **dated)
+        )
+        for batch in _batches(sorted(changed)):
+            round_ratings.filter(pk__in=batch).update(updated_at=F("created_at") + hour)
+        RatingVersion.objects.filter(rating__round=round).update(
+            created_at=Case(
+                When(kind=VersionKind.EDITED, then=_spread_by("rating_id", **dated) + hour),
+                default=_spread_by("rating_id", **dated),
+                output_field=DateTimeField(),
+            )
+        )
+    made["ratings"] += len(ratings)
+    made["rating versions"] += len(versions)
+    return len(versions)
+
+
+# The export round -------------------------------------------------------------------------
+
+
+def _earlier_round_pages() -> list[RoundPage]:
+    """The pages, at their pinned revisions, of the newest round an earlier run made: one
+    copy's framework sections, for an export round made without the study (factor 0)."""
+    newest = (
+        Round.objects.filter(title__startswith=f"{STUDY_ROUND_TITLE} ", round_pages__isnull=False)
+        .order_by("-pk")
+        .first()
+    )
+    if newest is None:
+        raise ValueError(
+            "No round of an earlier seed_scale run to take its sections from: "
+            "run seed_scale with a factor above 0 first."
+        )
+    return list(RoundPage.objects.filter(round=newest).order_by("sort_order"))
+
+
+def _export_round_members(*, items: int, rows: int) -> int:
+    """Members who, rating all ``items``, give at least ``rows`` rows: a rating is one row,
+    or two when changed (one in five, see ``_ratings_store``)."""
+    members = max(1, math.ceil(math.ceil(rows * 5 / 6) / items))
+    while members * items + math.ceil(members * items / 5) < rows:
+        members += 1
+    return members
+
+
+def _export_round_seed(
+    *,
+    plan: ScalePlan,
+    round_pages: list[RoundPage],
+    random_numbers: random.Random,
+    log: Log,
+    made: Counter,
+) -> Round:
+    """A closed round on ``round_pages``, rated on every item by new members (service
+    users and professionals in turn) until its ratings export has ``plan.export_rows``
+    rows. It has no comments: it is there to be exported."""
+    items = sum(len(round_page.items) for round_page in round_pages)
+    if not items:
+        raise ValueError("The sections for the export round have no items to rate.")
+    opens = timezone.now() - timedelta(days=60)
+    with transaction.atomic():
+        members = _members_seed(
+            plan=plan,
+            count=_export_round_members(items=items, rows=plan.export_rows),
+            made=made,
+            kind="export-member",
+        )
+        round = Round.objects.create(
+            title=f"{EXPORT_ROUND_TITLE} {plan.tag}",
+            opens_at=opens,
+            closes_at=opens + timedelta(days=21),
+            rating_scale=RatingScale.NINE_POINT,
+            audience=Audience.BOTH,
+            comments_visible_to_members=True,
+        )
+        pinned = RoundPage.objects.bulk_create(
+            [
+                RoundPage(
+                    round=round,
+                    page_id=round_page.page_id,
+                    revision_id=round_page.revision_id,
+                    sort_order=sort_order,
                 )
-            )
-        made["ratings"] += len(ratings)
-        made["rating versions"] += len(versions)
+                for sort_order, round_page in enumerate(round_pages)
+            ]
+        )
+        rows = _ratings_store(
+            round=round,
+            slots=[
+                (round_page, item.block_id, member)
+                for round_page in pinned
+                for item in round_page.items
+                for member in members
+            ],
+            random_numbers=random_numbers,
+            made=made,
+        )
+    made["rounds"] += 1
+    made["round pages"] += len(pinned)
+    log(
+        f"The export round: {round.title} (round {round.pk}), closed, {len(members):,} new "
+        f"members rated all {items} items of {len(pinned)} sections: {rows:,} rows in its "
+        f"ratings export, {reverse('rounds:export', args=[round.pk])}"
+    )
+    return round
+
+
+def export_round_find(*, min_rows: int = 0) -> Round | None:
+    """The newest export round ``seed_scale --export-rows`` made whose ratings export has at
+    least ``min_rows`` rows (one per rating version), or None."""
+    return (
+        Round.objects.filter(title__startswith=f"{EXPORT_ROUND_TITLE} ")
+        .annotate(rows=Count("ratings__versions"))
+        .filter(rows__gte=min_rows)
+        .order_by("-pk")
+        .first()
+    )

@@ -87,6 +87,8 @@ def _text(start: int, sentences: int) -> str:
 
 
 def seed(*, plan: ScalePlan, log: Log) -> Counter:
+    if not plan.factor:
+        return Counter()  # Only what is made beside the study (see ``cms.scale``).
     home = Site.objects.get(is_default_site=True).root_page.specific
     made: Counter = Counter()
     summaries = _summaries_seed(home=home, plan=plan, made=made)

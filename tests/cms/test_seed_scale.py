@@ -1,21 +1,25 @@
 """seed_scale: what it builds is content the site accepts as its own, and it runs twice."""
 
+import csv
+import io
+import re
 from io import StringIO
 
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
 
-from consultations.enums import VersionKind
+from consultations.enums import Constituency, VersionKind
 from consultations.models import Comment, CommentVersion, Member, Rating, Round, RoundPage
 from evidence.models import EvidenceSummaryPage, LayFindingsPage
 
 
-def seed_scale(factor: str = "0.01") -> str:
+def seed_scale(factor: str = "0.01", *options: str) -> str:
     out = StringIO()
-    call_command("seed_scale", "--factor", factor, stdout=out)
+    call_command("seed_scale", "--factor", factor, *options, stdout=out)
     return out.getvalue()
 
 
@@ -92,3 +96,52 @@ def test_lay_findings_are_translated_and_found_by_search(db, client):
     response = client.get("/search/", {"q": "load testing"})
     summary = EvidenceSummaryPage.objects.first()
     assert summary.title in response.content.decode()
+
+
+def test_export_rows_add_a_closed_round_whose_ratings_export_is_that_long(db, client, editor):
+    seed_scale()
+    study_round = Round.objects.get()
+    summaries = EvidenceSummaryPage.objects.count()
+
+    output = seed_scale("0", "--export-rows", "500")
+
+    export_round = Round.objects.exclude(pk=study_round.pk).get()
+    assert f"The export round: {export_round.title} (round {export_round.pk})" in output
+    assert export_round.closes_at < timezone.now()
+    # Beside the study already there, on its sections, and nothing of the study again.
+    assert EvidenceSummaryPage.objects.count() == summaries
+    assert Comment.objects.filter(round=export_round).count() == 0
+    pinned = RoundPage.objects.filter(round=study_round).values_list("page_id", "revision_id")
+    assert set(
+        RoundPage.objects.filter(round=export_round).values_list("page_id", "revision_id")
+    ) == set(pinned)
+    raters = Member.objects.filter(ratings__round=export_round).distinct()
+    assert set(raters.values_list("constituency", flat=True)) == {
+        Constituency.SERVICE_USER,
+        Constituency.PROFESSIONAL,
+    }
+    client.force_login(editor)
+    response = client.get(
+        reverse("rounds:export", args=[export_round.pk]),
+        {"dataset": "ratings", "format": "csv", "identity": "pseudonym"},
+    )
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) >= 500
+    said = re.search(r"([\d,]+) rows in its ratings export", output).group(1)
+    assert len(rows) == int(said.replace(",", ""))
+    # Every rater rated every item, and some changed their minds.
+    items = sum(
+        len(round_page.items) for round_page in RoundPage.objects.filter(round=export_round)
+    )
+    assert Rating.objects.filter(round=export_round).count() == raters.count() * items
+    assert Rating.objects.filter(round=export_round, versions__kind=VersionKind.EDITED).exists()
+
+
+def test_export_rows_alone_need_an_earlier_run_to_take_sections_from(db):
+    with pytest.raises(CommandError, match="run seed_scale with a factor above 0 first"):
+        seed_scale("0", "--export-rows", "500")
+    with pytest.raises(CommandError, match="or 0 with export rows"):
+        seed_scale("0")
+    assert not Round.objects.exists()

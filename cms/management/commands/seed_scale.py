@@ -12,7 +12,9 @@ class Command(BaseCommand):
         "Add the study's volume of content (factor 1: about 300 evidence summaries, 20 "
         "framework sections, 80 members, 5 rounds, 20,000 comments, 100,000 ratings), or a "
         "multiple or fraction of it, to the database DATABASE_URL names. Each run adds a new "
-        "copy. Refuses to run with production settings."
+        "copy. With --export-rows, also one closed round whose ratings export has at least that "
+        "many rows (at --factor 0, that round alone, on the sections of an earlier run). "
+        "Refuses to run with production settings."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,6 +24,15 @@ class Command(BaseCommand):
             type=int,
             default=None,
             help="Comments on the busiest round page (500 at factor 1 and above).",
+        )
+        parser.add_argument(
+            "--export-rows",
+            type=int,
+            default=0,
+            help=(
+                "Add one closed round on one copy's framework sections, rated on every item "
+                "by enough new members that its ratings export has at least this many rows."
+            ),
         )
 
     def handle(self, *args, **options) -> None:
@@ -35,6 +46,7 @@ class Command(BaseCommand):
                 factor=options["factor"],
                 log=log,
                 hot_page_comments=options["hot_page_comments"],
+                export_rows=options["export_rows"],
             )
         except (ImproperlyConfigured, ValueError) as error:
             raise CommandError(str(error)) from error

@@ -31,6 +31,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    QuerySet,
     Value,
     When,
 )
@@ -378,15 +379,25 @@ def _page_comments_seed(
     page_comments.update(created_at=_spread_by("id", **dated))
     for batch in _batches(sorted(edited)):
         page_comments.filter(pk__in=batch).update(edited_at=F("created_at") + hour)
-    CommentVersion.objects.filter(comment__round=round, comment__id__range=(first, last)).update(
-        created_at=Case(
-            When(kind=VersionKind.EDITED, then=_spread_by("comment_id", **dated) + hour),
-            default=_spread_by("comment_id", **dated),
-            output_field=DateTimeField(),
-        )
+    _versions_dated(
+        CommentVersion.objects.filter(comment__round=round, comment__id__range=(first, last)),
+        parent="comment_id",
+        dated=dated,
+        later=hour,
     )
     made["comments"] += len(comments)
     made["comment versions"] += len(versions)
+
+
+def _versions_dated(versions: QuerySet, *, parent: str, dated: dict, later: Value) -> None:
+    """Date each version as its comment or rating is dated; an edit comes ``later``."""
+    versions.update(
+        created_at=Case(
+            When(kind=VersionKind.EDITED, then=_spread_by(parent, **dated) + later),
+            default=_spread_by(parent, **dated),
+            output_field=DateTimeField(),
+        )
+    )
 
 
 def _ratings_seed(
@@ -474,12 +485,11 @@ def _ratings_store(
         )
         for batch in _batches(sorted(changed)):
             round_ratings.filter(pk__in=batch).update(updated_at=F("created_at") + hour)
-        RatingVersion.objects.filter(rating__round=round).update(
-            created_at=Case(
-                When(kind=VersionKind.EDITED, then=_spread_by("rating_id", **dated) + hour),
-                default=_spread_by("rating_id", **dated),
-                output_field=DateTimeField(),
-            )
+        _versions_dated(
+            RatingVersion.objects.filter(rating__round=round),
+            parent="rating_id",
+            dated=dated,
+            later=hour,
         )
     made["ratings"] += len(ratings)
     made["rating versions"] += len(versions)

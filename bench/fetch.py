@@ -8,9 +8,12 @@ import time
 from http.client import HTTPConnection
 from urllib.parse import urlsplit
 
+# bench/prepare.py's UNIQUE: replaced by a new value on every request.
+UNIQUE = "BENCHUNIQUE"
+
 
 def main(url: str, cookie: str, body: str = "") -> None:
-    parts = urlsplit(url)
+    parts = urlsplit(url.replace(UNIQUE, f"alone-{time.time_ns()}"))
     connection = HTTPConnection(parts.hostname, parts.port, timeout=600)
     headers = {"Cookie": cookie}
     if body:

@@ -6,6 +6,8 @@
 --                 form carries a one-time token); the threads take turns through it and
 --                 start again at the top if it runs out
 --   BENCH_THREADS the number of wrk threads (-t), so that no two send the same body
+-- An address containing BENCHUNIQUE gets a new value in its place on every request, so
+-- that the page cache never answers it (bench/prepare.py's UNIQUE).
 
 local cookie = os.getenv("BENCH_COOKIE") or ""
 local bodies_file = os.getenv("BENCH_BODIES") or ""
@@ -33,8 +35,17 @@ function init(args)
   end
 end
 
+local unique = "BENCHUNIQUE"
+local sent = 0
+
 function request()
   if #bodies == 0 then
+    if string.find(wrk.path, unique, 1, true) then
+      -- A new address for every request: never served from the page cache.
+      sent = sent + 1
+      local path = string.gsub(wrk.path, unique, id .. "-" .. sent)
+      return wrk.format(nil, path)
+    end
     return wrk.request()
   end
   local body = bodies[position]

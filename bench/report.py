@@ -9,6 +9,7 @@ queueing, even when few requests finish under load.
 """
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -58,11 +59,16 @@ def fmt_rate(per_second: float) -> str:
     return f"{per_second:.1f}" if per_second < 10 else f"{per_second:,.0f}"
 
 
+def same_scenario(name: str) -> str:
+    """A scenario's name without its numbers, which may differ between factors (an export
+    is named with its rows), so each factor's line finds its line at factor 1."""
+    return re.sub(r"\d[\d,]*", "#", name)
+
+
 def table() -> str:
     records = [json.loads(line) for line in RESULTS.read_text().splitlines() if line]
     baseline = {r["factor"]: r for r in records if r["name"].startswith("static file")}
-    # A scenario's name may say how many rows it holds, which grows with the factor.
-    at_one = {(r["name"].split(" (")[0].split(",")[0]): r for r in records if r["factor"] == 1}
+    at_one = {same_scenario(r["name"]): r for r in records if r["factor"] == 1}
     lines = [
         "| scenario | factor | req/s | median ms | p95 ms | queries/req | req/s ÷ baseline "
         "| median × baseline | median × factor 1 | requests | errors | alone ms |",
@@ -73,7 +79,7 @@ def table() -> str:
         rps = record["requests"] / seconds if seconds else 0
         base = baseline.get(record["factor"])
         base_rps = base["requests"] / (base["duration_us"] / 1e6) if base else 0
-        first = at_one.get(record["name"].split(" (")[0].split(",")[0])
+        first = at_one.get(same_scenario(record["name"]))
         versus_one = (
             f"{record['p50_us'] / first['p50_us']:.2f}"
             if record["factor"] != 1 and first and first["p50_us"]

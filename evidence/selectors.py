@@ -9,6 +9,7 @@ from wagtail.models import Locale
 from wagtail.search.backends.base import BaseSearchResults
 
 from cms.languages import readable_in
+from cms.privacy import public
 from evidence.enums import EvidenceSort
 from evidence.models import (
     EvidenceIndexPage,
@@ -121,7 +122,7 @@ def lay_findings_published(
     if themes:
         findings = findings.filter(
             pk__in=LayFindingEvidence.objects.filter(
-                evidence__live=True, evidence__themes__slug__in=themes
+                evidence__in=_summaries_readable().values("pk"), evidence__themes__slug__in=themes
             ).values("page_id")
         )
     if index_page is not None:
@@ -133,14 +134,20 @@ def lay_findings_published(
     return readable_in(findings, locale).order_by("-first_published_at")
 
 
+def _summaries_readable() -> QuerySet[EvidenceSummaryPage]:
+    """Summaries anyone may read: live, and under no page privacy (checked in the query)."""
+    return public(EvidenceSummaryPage.objects.live())
+
+
 def lay_finding_themes(*, findings: QuerySet) -> QuerySet[Theme]:
     """The themes of the published evidence that these findings draw on, by name."""
     drawn_on = LayFindingEvidence.objects.filter(page__in=findings.order_by().values("pk"))
     return Theme.objects.filter(
         pk__in=EvidenceSummaryPage.themes.through.objects.filter(
-            evidencesummarypage__live=True,
             evidencesummarypage_id__in=drawn_on.values("evidence_id"),
-        ).values("theme_id"),
+        )
+        .filter(evidencesummarypage_id__in=_summaries_readable().values("pk"))
+        .values("theme_id"),
     ).order_by("name")
 
 

@@ -1,5 +1,7 @@
 from django.core.exceptions import ValidationError
 
+from wagtail.models import PageViewRestriction
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -119,9 +121,15 @@ def test_lay_findings_filter_by_the_themes_of_the_evidence_they_draw_on(
     draft_about_training = summary_factory(
         title="Training draft", themes=[themes["staff-training"]], live=False
     )
+    private_about_health = summary_factory(
+        title="Team-only source", themes=[themes["mental-health"]]
+    )
+    PageViewRestriction.objects.create(
+        page=private_about_health, restriction_type=PageViewRestriction.LOGIN
+    )
     for title, evidence in [
         ("Being judged", [about_stigma]),
-        ("Fear of losing the baby", [about_custody, draft_about_training]),
+        ("Fear of losing the baby", [about_custody, draft_about_training, private_about_health]),
     ]:
         finding = LayFindingsPageFactory(parent=index, title=title)
         for order, summary in enumerate(evidence):
@@ -134,7 +142,7 @@ def test_lay_findings_filter_by_the_themes_of_the_evidence_they_draw_on(
         return boxes, cards, soup
 
     boxes, cards, _soup = listed("")
-    # Only the themes some finding draws on, from published evidence.
+    # Only the themes some finding draws on, from published evidence anyone may read.
     assert boxes == [themes["loss-of-custody"].name, themes["stigma"].name]
     assert sorted(cards) == ["Being judged", "Fear of losing the baby"]
 
@@ -147,7 +155,10 @@ def test_lay_findings_filter_by_the_themes_of_the_evidence_they_draw_on(
     assert cards == ["Being judged"]
     assert "We do not have a theme" in soup.select_one(".nhsuk-error-summary").get_text()
 
-    # Only a draft is about staff training: not offered, so nothing is hidden by it.
+    # Only a draft is about staff training, and only a private page about mental health:
+    # neither is offered, so neither hides anything.
+    _boxes, cards, soup = listed("?theme=mental-health")
+    assert sorted(cards) == ["Being judged", "Fear of losing the baby"]
     _boxes, cards, soup = listed("?theme=staff-training")
     assert sorted(cards) == ["Being judged", "Fear of losing the baby"]
     assert "We do not have a theme" in soup.select_one(".nhsuk-error-summary").get_text()

@@ -69,14 +69,15 @@ if _csp_report_uri:
 
 # One cache for every app server, so a rate limit holds whichever server answers; public
 # pages kept in it under their own prefix (cms/page_cache.py never flushes, it moves on to
-# a new generation), or in a Redis of their own.
+# a new generation), or in a Redis of their own. Django's Redis backend, keeping its
+# redis-py client (cms/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     },
     "pages": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.RedisCache",
         "LOCATION": os.environ.get("PAGE_CACHE_REDIS_URL", "").strip() or os.environ["REDIS_URL"],
         "KEY_PREFIX": "pages",
         "TIMEOUT": CACHES["pages"]["TIMEOUT"],

@@ -191,7 +191,7 @@ def test_production_settings_share_a_redis_cache_and_keep_cookies_to_https():
     )
 
     assert settings["cache"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
     }
     assert settings["proxies"] == 1
@@ -214,7 +214,7 @@ def test_production_keeps_public_pages_in_redis_under_their_own_prefix_without_a
     settings = production_page_cache()
 
     assert settings["pages"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
         "KEY_PREFIX": "pages",
         "TIMEOUT": 3600,

@@ -1,6 +1,9 @@
 """The full-page cache: public pages a second time without a query, fresh after every
 change an editor makes, and nothing kept that belongs to one person."""
 
+import gzip
+
+from django.core.cache import caches
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +15,7 @@ from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
+from cms.page_cache import page_cache_generation
 from evidence.models import Theme
 from tests.factories import (
     PASSWORD,
@@ -358,6 +362,103 @@ def test_a_head_request_is_answered_from_the_cache(client, pages, django_assert_
         response = client.head(url)
 
     assert response.status_code == 200
+
+
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+
+
+@pytest.mark.parametrize("name", ["home", "evidence_filtered", "finding_in_polish"])
+def test_a_browser_that_accepts_gzip_is_sent_the_same_page_compressed(
+    client, pages, name, django_assert_num_queries
+):
+    url = address(pages, name)
+    plain = client.get(url)
+    first = client.get(url, **BROWSER)
+
+    with django_assert_num_queries(0):
+        again = client.get(url, **BROWSER)
+
+    for response in (first, again):
+        assert response["Content-Encoding"] == "gzip"
+        assert int(response["Content-Length"]) == len(response.content)
+        assert len(response.content) < len(plain.content) / 2
+        assert gzip.decompress(response.content) == plain.content
+        assert "Accept-Encoding" in response["Vary"]
+        assert response["Content-Security-Policy"] == plain["Content-Security-Policy"]
+        assert "s-maxage=300" in response["Cache-Control"]
+        assert "Set-Cookie" not in response
+
+
+@pytest.mark.parametrize("accept_encoding", [None, "identity", "deflate, br"])
+def test_a_client_that_does_not_accept_gzip_is_never_sent_it(
+    client, pages, accept_encoding, django_assert_num_queries
+):
+    url = pages["about"].url
+    client.get(url, **BROWSER)
+    headers = {"HTTP_ACCEPT_ENCODING": accept_encoding} if accept_encoding else {}
+
+    with django_assert_num_queries(0):
+        response = client.get(url, **headers)
+
+    assert "Content-Encoding" not in response
+    assert b"About the study" in response.content
+    assert int(response["Content-Length"]) == len(response.content)
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_compressed_page_is_read_afresh_after_a_change(client, pages):
+    url = pages["findings"].url
+    client.get(url, **BROWSER)
+
+    finding = pages["finding"]
+    finding.title = "A midwife who knew her whole story"
+    publish(finding)
+    response = client.get(url, **BROWSER)
+
+    assert b"A midwife who knew her whole story" in gzip.decompress(response.content)
+
+
+def test_a_page_served_from_the_cache_reads_the_cache_once(client, pages, monkeypatch):
+    """The generation and the page come in one round trip to Redis, not one each."""
+    url = pages["summary"].url
+    client.get(url)
+    client.get(url, **BROWSER)
+    cache = caches["pages"]
+    reads = []
+    inside = []
+    for method in ("get", "get_many", "has_key", "get_or_set"):
+        original = getattr(cache, method)
+
+        def counted(*args, _method=method, _original=original, **kwargs):
+            # Only what the page cache asks for: local memory's get_many calls its get.
+            if not inside:
+                reads.append(_method)
+            inside.append(_method)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, method, counted)
+
+    for headers in ({}, BROWSER):
+        reads.clear()
+        response = client.get(url, **headers)
+
+        assert response.status_code == 200
+        assert reads == ["get_many"]
+
+
+def test_the_generation_changes_whenever_pages_are_read_afresh(pages):
+    before = page_cache_generation()
+    assert page_cache_generation() == before
+
+    publish(pages["about"])
+    published = page_cache_generation()
+    GlossaryTermFactory()
+
+    assert published != before
+    assert page_cache_generation() not in (before, published)
 
 
 def test_a_member_page_reached_by_a_token_is_private(client, db):

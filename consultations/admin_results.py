@@ -43,6 +43,7 @@ class GroupRow:
     label: str
     result: GroupResult
     chart: Chart
+    consensus_label: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,9 @@ def results_by_page(round: Round, *, sort: str = "") -> list[PageRows]:
     results = round_results(round)
     earlier = earlier_results(round, [result.key for result in results])
     scale = round.scale
+    # Translated once, not once for each of hundreds of rows.
+    labels = {group: str(label) for group, label in GROUP_LABELS.items()}
+    consensus_labels = {consensus: str(consensus.label) for consensus in Consensus}
     pages = []
     for round_page in round_pages_pinned(round):
         rows = [
@@ -75,13 +79,14 @@ def results_by_page(round: Round, *, sort: str = "") -> list[PageRows]:
                 groups=tuple(
                     GroupRow(
                         name=group,
-                        label=GROUP_LABELS[group],
+                        label=labels[group],
                         result=result.group(group),
                         chart=distribution_chart(
                             result.group(group),
                             scale=scale,
                             id=f"chart-{result.page_id}-{result.block_id}-{group}",
                         ),
+                        consensus_label=consensus_labels[result.group(group).consensus],
                     )
                     for group in GROUPS
                 ),

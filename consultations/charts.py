@@ -9,12 +9,13 @@ made the charts most of that page's time. Its numbers are coordinates and counts
 members, written as plain digits, never localised.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from consultations.enums import ScaleDefinition
 from consultations.results import GroupResult
@@ -101,6 +102,31 @@ class Chart:
         return self.__html__()
 
 
+@dataclass(frozen=True)
+class ChartWords:
+    separator: str
+    score_count: str
+    description: str
+    description_with_own: str
+
+
+@functools.cache
+def chart_words(language: str | None) -> ChartWords:
+    """A chart's words in the active language (``language`` names it, as the key): looked
+    up once, as a results page draws hundreds of charts."""
+    return ChartWords(
+        # Translators: the separator between the counts in a list such as "1: 0, 2: 3, 3: 1".
+        separator=pgettext("list separator", ", "),
+        # Translators: how many members gave one score, "7: 3" (score 7, 3 members).
+        score_count=_("%(score)s: %(count)s"),
+        description=_("How many gave each score, %(minimum)s to %(maximum)s: %(counts)s."),
+        description_with_own=_(
+            "How many gave each score, %(minimum)s to %(maximum)s: %(counts)s. "
+            "Your rating: %(score)s."
+        ),
+    )
+
+
 def distribution_chart(
     group: GroupResult, *, scale: ScaleDefinition, id: str, own_score: int | None = None
 ) -> Chart:
@@ -125,18 +151,14 @@ def distribution_chart(
                 is_own=score == own_score,
             )
         )
-    # Translators: the separator between the counts in a list such as "1: 0, 2: 3, 3: 1".
-    separator = pgettext("list separator", ", ")
-    # Translators: how many members gave one score, "7: 3" (score 7, 3 members).
-    score_count = _("%(score)s: %(count)s")
-    counts = separator.join(score_count % {"score": bar.score, "count": bar.count} for bar in bars)
+    words = chart_words(get_language())
+    counts = words.separator.join(
+        words.score_count % {"score": bar.score, "count": bar.count} for bar in bars
+    )
     values = {"minimum": scale.minimum, "maximum": scale.maximum, "counts": counts}
     if own_score is None:
-        description = _("How many gave each score, %(minimum)s to %(maximum)s: %(counts)s.")
+        description = words.description
     else:
-        description = _(
-            "How many gave each score, %(minimum)s to %(maximum)s: %(counts)s. "
-            "Your rating: %(score)s."
-        )
+        description = words.description_with_own
         values["score"] = own_score
     return Chart(id=id, bars=tuple(bars), description=description % values)

@@ -21,6 +21,10 @@ Writes that send no signals (``QuerySet.update``, ``bulk_create``, raw SQL) must
 ``results_changed()`` themselves. A deletion of many rows moves the number once for
 each (the retention purge of a round: one cache increment per rating, once).
 
+A kept table is also keyed by the code and words that render it (``rendering_version``):
+after a deploy that changes the table's template, the figures' code or a translation, no
+table rendered by the code before it is shown.
+
 Kept: only the table, rendered without the request, so nothing of the editor who asked
 for it (her name, her session's token) is in it; editors all see every group. Keyed by
 round, language and order. The permission check runs before the cache is read.
@@ -29,9 +33,12 @@ An open round's table is not kept: each new rating changes it, so a kept copy wo
 be read again, and every rating would move the generation anyway.
 """
 
+import functools
+import hashlib
 import time
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -51,6 +58,28 @@ GENERATION_KEY = "consultations:results:generation"
 # Long enough for a results meeting; tables of earlier generations go after this.
 KEPT_SECONDS = 24 * 60 * 60
 SIGNAL_UID = "consultations.results_cache"
+APP_DIR = Path(__file__).resolve().parent
+# What renders a table: its template, the code that computes and formats what it shows,
+# and the translations of its words.
+RENDERED_BY = [
+    "templates/consultations/admin/includes/round_results_table.html",
+    "admin_results.py",
+    "charts.py",
+    "results.py",
+    "results_cache.py",
+    "templatetags/results_tags.py",
+    "locale/*/LC_MESSAGES/django.mo",
+]
+
+
+@functools.cache
+def rendering_version() -> str:
+    digest = hashlib.sha256()
+    for pattern in RENDERED_BY:
+        for path in sorted(APP_DIR.glob(pattern)):
+            digest.update(str(path.relative_to(APP_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def results_generation() -> int:
@@ -84,7 +113,10 @@ def results_table_kept(
     for the next request if the round has closed."""
     if round.status != RoundStatus.CLOSED:
         return render()
-    key = f"consultations:results:{generation}:{round.pk}:{get_language()}:{sort}"
+    key = (
+        f"consultations:results:{rendering_version()}:{generation}:{round.pk}"
+        f":{get_language()}:{sort}"
+    )
     kept = cache.get(key)
     if kept is not None:
         # Markup the template engine escaped when it rendered the table.

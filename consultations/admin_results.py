@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from consultations.results import (
     earlier_results,
     round_results,
 )
+from consultations.results_cache import results_generation, results_table_kept
 from consultations.selectors import round_pages_pinned
 
 SORT_CONSENSUS = "consensus"
@@ -41,6 +43,7 @@ class GroupRow:
     label: str
     result: GroupResult
     chart: Chart
+    consensus_label: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ def results_by_page(round: Round, *, sort: str = "") -> list[PageRows]:
     results = round_results(round)
     earlier = earlier_results(round, [result.key for result in results])
     scale = round.scale
+    # Translated once, not once for each of hundreds of rows.
+    labels = {group: str(label) for group, label in GROUP_LABELS.items()}
+    consensus_labels = {consensus: str(consensus.label) for consensus in Consensus}
     pages = []
     for round_page in round_pages_pinned(round):
         rows = [
@@ -73,13 +79,14 @@ def results_by_page(round: Round, *, sort: str = "") -> list[PageRows]:
                 groups=tuple(
                     GroupRow(
                         name=group,
-                        label=GROUP_LABELS[group],
+                        label=labels[group],
                         result=result.group(group),
                         chart=distribution_chart(
                             result.group(group),
                             scale=scale,
                             id=f"chart-{result.page_id}-{result.block_id}-{group}",
                         ),
+                        consensus_label=consensus_labels[result.group(group).consensus],
                     )
                     for group in GROUPS
                 ),
@@ -97,10 +104,13 @@ def results_by_page(round: Round, *, sort: str = "") -> list[PageRows]:
 
 class RoundResultsView(RoundAdminView):
     template_name = "consultations/admin/round_results.html"
+    table_template_name = "consultations/admin/includes/round_results_table.html"
     page_title = gettext_lazy("Results")
     header_icon = "table"
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        # Before the round is read: its rule and status are part of what is kept.
+        self.results_generation = results_generation()
         super().setup(request, *args, **kwargs)
         sort = request.GET.get("sort", "")
         self.sort = sort if sort in SORTS else ""
@@ -111,9 +121,26 @@ class RoundResultsView(RoundAdminView):
         next_sort = {"": SORT_CONSENSUS, SORT_CONSENSUS: f"-{SORT_CONSENSUS}"}.get(self.sort, "")
         context.update(
             scale=self.object.scale,
-            pages=results_by_page(self.object, sort=self.sort),
             sort=self.sort,
             sort_consensus_url=f"{url}?sort={next_sort}" if next_sort else url,
             sort_items_url=url,
+        )
+        table_context = {
+            name: context[name] for name in ("round", "scale", "sort", "sort_consensus_url")
+        }
+
+        def render_table() -> str:
+            # Without the request: nothing of the editor who asked goes into a table that
+            # other editors may be shown.
+            return render_to_string(
+                self.table_template_name,
+                {**table_context, "pages": results_by_page(self.object, sort=self.sort)},
+            )
+
+        context["results_table"] = results_table_kept(
+            round=self.object,
+            sort=self.sort,
+            generation=self.results_generation,
+            render=render_table,
         )
         return context

@@ -7,6 +7,11 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = "Consultations"
 
+    def ready(self) -> None:
+        from consultations.results_cache import register_signal_handlers
+
+        register_signal_handlers()
+
 
 class AuditedUsersConfig(wagtail_users.WagtailUsersAppConfig):
     """Wagtail's user admin (Settings → Users), which shows every account's real name and

@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
@@ -382,6 +382,13 @@ def _shown_content_changed(sender: type[models.Model], instance: models.Model, *
         _cdn_purge(lambda batch: batch.add_pages(Page.objects.live().public().specific()))
 
 
+def _deployed(**kwargs: object) -> None:
+    # migrate is a deployment's last step (README, "Deploying"), and runs even with nothing
+    # to apply: pages kept from the code, templates, translations and static files before
+    # it are read afresh. Sent once per app with models; Wagtail's pages app is always one.
+    page_cache_invalidate()
+
+
 def register_signal_handlers() -> None:
     """Connect what changes public pages to the cache, for every page type and the
     models named in ``PAGE_CACHE_INVALIDATED_BY``."""
@@ -392,6 +399,9 @@ def register_signal_handlers() -> None:
     page_published.connect(_page_published_or_unpublished, dispatch_uid="page_cache_published")
     page_unpublished.connect(_page_published_or_unpublished, dispatch_uid="page_cache_unpublished")
     post_page_move.connect(_page_moved, dispatch_uid="page_cache_moved")
+    post_migrate.connect(
+        _deployed, sender=apps.get_app_config("wagtailcore"), dispatch_uid="page_cache_deployed"
+    )
     for label in _invalidating_models(settings.PAGE_CACHE_INVALIDATED_BY):
         for signal in (post_save, post_delete):
             signal.connect(

@@ -4,6 +4,7 @@ change an editor makes, and nothing kept that belongs to one person."""
 import gzip
 
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
@@ -175,6 +176,20 @@ def test_a_deleted_page_leaves_its_address_and_its_index(client, pages):
     assert client.get(url).status_code == 404
     for page_url in (pages["findings"].url, pages["home"].url):
         assert b"One midwife who knew her story" not in client.get(page_url).content
+
+
+def test_a_deployment_reads_every_kept_page_afresh(client, pages):
+    """Deploying ends with migrate (README), new templates and translations with it: no page
+    kept from the code before may be sent after, even when there is nothing to migrate."""
+    url = pages["about"].url
+    client.get(url)
+    assert queries_for(client, url)[1] == 0
+
+    call_command("migrate", verbosity=0)
+
+    response, queries = queries_for(client, url)
+    assert response.status_code == 200
+    assert queries > 0
 
 
 def test_a_changed_glossary_term_shows_on_the_pages_that_use_it(client, pages):

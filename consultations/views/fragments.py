@@ -13,12 +13,13 @@ the template engine was nearly all of the page's time, so:
 - every reply form on a page is the same form but for its comment, item, one-time token
   and the name in its summary: :class:`ReplyFormPrototype` renders it once through the
   same templates with markers in those places, and each comment's copy fills them in.
+  The form to comment on an item is made the same way (:class:`ItemCommentFormPrototype`).
 """
 
 import hashlib
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, cached_property
 
 from django.core.cache import cache as default_cache
 from django.http import HttpRequest
@@ -39,6 +40,7 @@ COMMENT_TEMPLATES = (
     "consultations/includes/entered_for_her.html",
 )
 REPLY_TEMPLATE = "consultations/includes/reply_form.html"
+ITEM_COMMENT_TEMPLATE = "consultations/includes/item_comment_form.html"
 # Long enough for a round's readers to share them; unused ones (an edited comment's old
 # words) leave the cache by themselves.
 COMMENT_FRAGMENT_SECONDS = 24 * 60 * 60
@@ -173,14 +175,68 @@ class ReplyFormPrototype:
         values = {
             PARENT: str(comment.pk),
             BLOCK_ID: escape(comment.block_id),
-            FORM_TOKEN: escape(
-                form_tokens.form_token_issue(member_pk=self.member.pk, purpose=form_tokens.COMMENT)
-            ),
+            FORM_TOKEN: new_comment_token(self.member),
             PSEUDONYM: escape(comment.author.pseudonym),
         }
         prototype = self._prototype(
             own=comment.author_id == self.member.pk, on_item=bool(comment.block_id)
         )
-        return mark_safe(  # noqa: S308 (rendered by the template engine; values escaped)
-            MARKERS.sub(lambda marker: values[marker[0]], prototype)
+        return markers_fill(prototype, values)
+
+
+def markers_fill(prototype: str, values: dict[str, str]) -> SafeString:
+    """A copy of a form rendered with markers, with each marker replaced by its (escaped)
+    value in one pass, so that no value is read for markers in turn."""
+    return mark_safe(  # noqa: S308 (rendered by the template engine; values escaped)
+        MARKERS.sub(lambda marker: values[marker[0]], prototype)
+    )
+
+
+def new_comment_token(member: Member) -> str:
+    return escape(form_tokens.form_token_issue(member_pk=member.pk, purpose=form_tokens.COMMENT))
+
+
+def item_comment_render(request: HttpRequest, form: CommentForm, *, context: dict) -> SafeString:
+    """Her form to comment on one item, in full."""
+    return render_to_string(ITEM_COMMENT_TEMPLATE, {**context, "form": form}, request=request)
+
+
+class ItemCommentFormPrototype:
+    """The page's forms to comment on an item, which differ only by the item and token.
+
+    As with replies, a form that holds her draft or comes back with an error is rendered in
+    full (``item_comment_render``).
+    """
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        member: Member,
+        context: dict,
+        page_id: int,
+        keeps_drafts: bool,
+    ) -> None:
+        self.request = request
+        self.member = member
+        self.context = context
+        self.page_id = page_id
+        self.keeps_drafts = keeps_drafts
+
+    @cached_property
+    def _prototype(self) -> str:
+        form = CommentForm(
+            member=self.member,
+            initial={"block_id": BLOCK_ID, "form_token": FORM_TOKEN},
+            auto_id=f"comment-{BLOCK_ID}-%s",
         )
+        keeps = self.keeps_drafts
+        form.draft_key = (
+            services.draft_key_comment(page_id=self.page_id, block_id=BLOCK_ID) if keeps else ""
+        )
+        form.draft = None
+        return item_comment_render(self.request, form, context=self.context)
+
+    def render(self, block_id: str) -> SafeString:
+        values = {BLOCK_ID: escape(block_id), FORM_TOKEN: new_comment_token(self.member)}
+        return markers_fill(self._prototype, values)

@@ -260,6 +260,23 @@ class RoundPageContext:
             context=self.shared_context(),
         )
 
+    @cached_property
+    def item_comment_prototype(self) -> fragments.ItemCommentFormPrototype:
+        return fragments.ItemCommentFormPrototype(
+            self.request,
+            member=self.member,
+            context=self.shared_context(),
+            page_id=self.round_page.page_id,
+            keeps_drafts=self.drafts is not None,
+        )
+
+    def item_comment(self, block_id: str, form: CommentForm) -> SafeString:
+        """Her form to comment on an item: made from the page's copy unless it holds her
+        draft or what she sent."""
+        if form.is_bound or form.draft:
+            return fragments.item_comment_render(self.request, form, context=self.shared_context())
+        return self.item_comment_prototype.render(block_id)
+
     def thread_entries(self, block_id: str) -> list[dict]:
         html = self.comment_html
         return [
@@ -300,6 +317,7 @@ class RoundPageContext:
             "rating_label": self.rating_label(rating),
             "rating_form": rating_form,
             "comment_form": comment_form,
+            "comment_form_html": self.item_comment(block_id, comment_form),
             # A form she sent after the round closed is shown again, so her words survive.
             "show_rating_form": self.is_open or rating_form.is_bound,
             "show_comment_form": self.is_open or comment_form.is_bound,

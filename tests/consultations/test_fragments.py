@@ -4,6 +4,7 @@ or the reader does, and one member's view of a comment must never reach another.
 
 import re
 
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -18,6 +19,7 @@ from consultations.services import (
     comment_hide,
     comment_post,
     comment_withdraw,
+    draft_key_comment,
     draft_key_reply,
 )
 from consultations.views import fragments
@@ -293,3 +295,56 @@ def test_every_reply_form_carries_its_own_one_time_token(
     tokens = {form.find("input", {"name": "form_token"})["value"] for form in forms}
     parents = {form.find("input", {"name": "parent"})["value"] for form in forms}
     assert len(forms) == len(tokens) == len(parents) == 3
+
+
+def test_each_item_comment_form_made_from_the_pages_copy_is_the_form_rendered_in_full(
+    rf, round_page, service_user, shared_round, item_ids
+):
+    request = rf.get(page_url(round_page))
+    request.user, request.member = service_user.user, service_user
+    context = {"round": shared_round, "member": service_user, "action_comment": "/comment/"}
+    prototype = fragments.ItemCommentFormPrototype(
+        request,
+        member=service_user,
+        context=context,
+        page_id=round_page.page_id,
+        keeps_drafts=True,
+    )
+    token = "0123456789abcdef0123456789abcdef:signature"
+    form = draft_offer(
+        CommentForm(
+            member=service_user,
+            initial={"block_id": item_ids[1], "form_token": token},
+            auto_id=f"comment-{item_ids[1]}-%s",
+        ),
+        drafts={},
+        key=draft_key_comment(page_id=round_page.page_id, block_id=item_ids[1]),
+    )
+    full = fragments.item_comment_render(request, form, context=context)
+
+    made = prototype.render(item_ids[1])
+    made_token = BeautifulSoup(made, "html.parser").find("input", {"name": "form_token"})["value"]
+
+    assert made_token != token
+    assert without_csrf_token(made.replace(made_token, token)) == without_csrf_token(full)
+
+
+def test_her_kept_draft_of_a_comment_and_a_reply_comes_back_in_their_boxes(
+    round_page, rowans_comment, service_user, item_ids, client
+):
+    client.force_login(service_user.user)
+    drafts_url = reverse("consultations:drafts", args=[round_page.round_id])
+    for key, body in [
+        (draft_key_comment(page_id=round_page.page_id, block_id=item_ids[1]), "My item draft."),
+        (draft_key_reply(parent_id=rowans_comment.pk), "My reply draft."),
+    ]:
+        assert client.post(drafts_url, {"form_key": key, "body": body}).status_code == 204
+
+    soup = BeautifulSoup(page_as(client, service_user, round_page).content, "html.parser")
+
+    item_box = soup.find("textarea", id=f"comment-{item_ids[1]}-body")
+    reply_box = soup.find("textarea", id=f"reply-{rowans_comment.pk}-body")
+    assert item_box.get_text() == "My item draft."
+    assert reply_box.get_text() == "My reply draft."
+    assert reply_box.find_parent("details").has_attr("open")
+    assert soup.find("textarea", id=f"comment-{item_ids[2]}-body").get_text() == ""

@@ -310,6 +310,8 @@ class RoundPageContext:
         rating = self.ratings.get(block_id)
         rating_form = self.rating_form(block_id)
         comment_form = self.comment_form(block_id)
+        # A form she sent after the round closed is shown again, so her words survive.
+        show_comment_form = self.is_open or comment_form.is_bound
         return {
             **self.shared_context(),
             "item": item,
@@ -317,10 +319,11 @@ class RoundPageContext:
             "rating_label": self.rating_label(rating),
             "rating_form": rating_form,
             "comment_form": comment_form,
-            "comment_form_html": self.item_comment(block_id, comment_form),
-            # A form she sent after the round closed is shown again, so her words survive.
+            "comment_form_html": (
+                self.item_comment(block_id, comment_form) if show_comment_form else ""
+            ),
             "show_rating_form": self.is_open or rating_form.is_bound,
-            "show_comment_form": self.is_open or comment_form.is_bound,
+            "show_comment_form": show_comment_form,
             "threads": self.thread_entries(block_id),
             "action_rate": self.action_rate,
             **self.change_context(block_id),

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -54,6 +55,7 @@ from consultations.results import (
 )
 from consultations.templatetags.consultation_tags import CONTEXT_KEY
 from consultations.traceability import ChangedInResponse, changed_in_response_for
+from consultations.views import fragments
 from consultations.views.access import member_required
 from consultations.views.care import draft_button, draft_button_handle, draft_offer
 from consultations.views.limits import limit_reached, limit_status
@@ -217,31 +219,88 @@ class RoundPageContext:
     def may_reply(self) -> bool:
         return self.is_open and self.round.comments_visible_to_members
 
-    def thread_reply_form(self, comment: Comment) -> CommentForm | None:
-        # A reply she sent that was refused is shown again even if replies are no longer
-        # offered (the round's opening moved later), so her words survive.
-        if bound := self.bound_form("reply", str(comment.pk)):
-            return bound
-        standing = not (comment.late or comment.is_withdrawn or comment.is_hidden)
-        if self.may_reply and standing:
-            return self.reply_form(comment)
-        return None
+    @cached_property
+    def comment_html(self) -> dict[int, SafeString]:
+        """Every comment on the page as she sees it, by id (``fragments``)."""
+        comments = [
+            comment
+            for thread in self.threads.values()
+            for top, replies in thread
+            for comment in (top, *replies)
+        ]
+        return fragments.comment_fragments(
+            comments, member=self.member, round=self.round, is_open=self.is_open
+        )
+
+    @cached_property
+    def reply_prototype(self) -> fragments.ReplyFormPrototype:
+        return fragments.ReplyFormPrototype(
+            self.request,
+            member=self.member,
+            context=self.shared_context(),
+            keeps_drafts=self.drafts is not None,
+        )
+
+    def thread_reply(self, comment: Comment) -> SafeString | None:
+        """The form to reply to a comment, if she may; a reply she sent that was refused is
+        shown again even if replies are no longer offered (the round's opening moved
+        later), so her words survive."""
+        if self.bound_form("reply", str(comment.pk)) is None:
+            standing = not (comment.late or comment.is_withdrawn or comment.is_hidden)
+            if not (self.may_reply and standing):
+                return None
+            key = services.draft_key_reply(parent_id=comment.pk)
+            if not (self.drafts and key in self.drafts):
+                return self.reply_prototype.render(comment)
+        return fragments.reply_render(
+            self.request,
+            self.reply_form(comment),
+            own=comment.author_id == self.member.pk,
+            pseudonym=comment.author.pseudonym,
+            context=self.shared_context(),
+        )
+
+    @cached_property
+    def item_comment_prototype(self) -> fragments.ItemCommentFormPrototype:
+        return fragments.ItemCommentFormPrototype(
+            self.request,
+            member=self.member,
+            context=self.shared_context(),
+            page_id=self.round_page.page_id,
+            keeps_drafts=self.drafts is not None,
+        )
+
+    def item_comment(self, block_id: str, form: CommentForm) -> SafeString:
+        """Her form to comment on an item: made from the page's copy unless it holds her
+        draft or what she sent."""
+        if form.is_bound or form.draft:
+            return fragments.item_comment_render(self.request, form, context=self.shared_context())
+        return self.item_comment_prototype.render(block_id)
 
     def thread_entries(self, block_id: str) -> list[dict]:
+        html = self.comment_html
         return [
-            {"comment": comment, "replies": replies, "reply_form": self.thread_reply_form(comment)}
+            {
+                "comment_html": html[comment.pk],
+                "replies_html": [html[reply.pk] for reply in replies],
+                "reply": self.thread_reply(comment),
+            }
             for comment, replies in self.threads.get(block_id, [])
         ]
+
+    @cached_property
+    def action_comment(self) -> str:
+        return reverse(
+            "consultations:comment",
+            kwargs={"round_pk": self.round.pk, "page_pk": self.round_page.page_id},
+        )
 
     def shared_context(self) -> dict:
         return {
             "round": self.round,
             "member": self.member,
             "is_open": self.is_open,
-            "action_comment": reverse(
-                "consultations:comment",
-                kwargs={"round_pk": self.round.pk, "page_pk": self.round_page.page_id},
-            ),
+            "action_comment": self.action_comment,
         }
 
     def item_context(self, block_id: str) -> dict:
@@ -251,6 +310,8 @@ class RoundPageContext:
         rating = self.ratings.get(block_id)
         rating_form = self.rating_form(block_id)
         comment_form = self.comment_form(block_id)
+        # A form she sent after the round closed is shown again, so her words survive.
+        show_comment_form = self.is_open or comment_form.is_bound
         return {
             **self.shared_context(),
             "item": item,
@@ -258,9 +319,11 @@ class RoundPageContext:
             "rating_label": self.rating_label(rating),
             "rating_form": rating_form,
             "comment_form": comment_form,
-            # A form she sent after the round closed is shown again, so her words survive.
+            "comment_form_html": (
+                self.item_comment(block_id, comment_form) if show_comment_form else ""
+            ),
             "show_rating_form": self.is_open or rating_form.is_bound,
-            "show_comment_form": self.is_open or comment_form.is_bound,
+            "show_comment_form": show_comment_form,
             "threads": self.thread_entries(block_id),
             "action_rate": self.action_rate,
             **self.change_context(block_id),

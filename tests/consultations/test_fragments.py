@@ -1,0 +1,350 @@
+"""The round page keeps each comment's HTML in the cache and makes its reply forms from one
+copy: what each member reads must change the moment the comment, its moderation, the round
+or the reader does, and one member's view of a comment must never reach another."""
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+import pytest
+from bs4 import BeautifulSoup
+
+from consultations.enums import AnswerStatus
+from consultations.forms import CommentForm
+from consultations.services import (
+    comment_answer,
+    comment_edit,
+    comment_hide,
+    comment_post,
+    comment_withdraw,
+    draft_key_comment,
+    draft_key_reply,
+)
+from consultations.views import fragments
+from consultations.views.care import draft_offer
+from tests.consultations.urls import edit_url, page_url, withdraw_url
+
+COMMENT_TEMPLATE = "consultations/includes/comment.html"
+
+
+@pytest.fixture
+def shared_round(open_round):
+    open_round.comments_visible_to_members = True
+    open_round.save()
+    return open_round
+
+
+@pytest.fixture
+def rowans_comment(shared_round, round_page, professional, item_ids):
+    return comment_post(
+        round=shared_round,
+        member=professional,
+        page_id=round_page.page_id,
+        block_id=item_ids[0],
+        body="Ask her before sharing anything.",
+    ).comment
+
+
+def page_as(client, member, round_page):
+    client.force_login(member.user)
+    response = client.get(page_url(round_page))
+    assert response.status_code == 200
+    return response
+
+
+def comment_in(response, comment) -> str:
+    article = BeautifulSoup(response.content, "html.parser").find(id=f"comment-{comment.pk}")
+    return article.get_text(" ", strip=True) if article else ""
+
+
+def reply_to(shared_round, round_page, member, parent) -> None:
+    comment_post(
+        round=shared_round,
+        member=member,
+        page_id=round_page.page_id,
+        block_id=parent.block_id,
+        body="I agree with this.",
+        parent=parent,
+    )
+
+
+def comment_templates_rendered(response) -> int:
+    return sum(1 for template in response.templates if template.name == COMMENT_TEMPLATE)
+
+
+def test_a_page_read_again_takes_its_comments_from_the_cache(
+    round_page, rowans_comment, service_user, client
+):
+    first = page_as(client, service_user, round_page)
+    second = page_as(client, service_user, round_page)
+
+    assert comment_templates_rendered(first) == 1
+    assert comment_templates_rendered(second) == 0
+    assert comment_in(second, rowans_comment) == comment_in(first, rowans_comment)
+
+
+def test_another_member_reads_a_comment_its_author_read_first_without_her_links(
+    round_page, rowans_comment, professional, service_user, client
+):
+    own = page_as(client, professional, round_page)
+    assert "You (Rowan)" in comment_in(own, rowans_comment)
+    assert edit_url(rowans_comment) in own.content.decode()
+
+    others = page_as(client, service_user, round_page)
+
+    assert comment_in(others, rowans_comment).startswith("Rowan")
+    assert "You" not in comment_in(others, rowans_comment)
+    assert edit_url(rowans_comment) not in others.content.decode()
+    assert withdraw_url(rowans_comment) not in others.content.decode()
+
+
+def test_the_author_reads_her_own_comment_with_her_links_after_another_member_read_it(
+    round_page, rowans_comment, professional, service_user, client
+):
+    page_as(client, service_user, round_page)
+
+    own = page_as(client, professional, round_page)
+
+    assert "You (Rowan)" in comment_in(own, rowans_comment)
+    assert edit_url(rowans_comment) in own.content.decode()
+
+
+def test_an_edit_shows_the_new_words_to_a_member_who_read_the_old(
+    round_page, rowans_comment, professional, service_user, client
+):
+    page_as(client, service_user, round_page)
+    comment_edit(comment=rowans_comment, member=professional, body="Ask her first, always.")
+
+    text = comment_in(page_as(client, service_user, round_page), rowans_comment)
+
+    assert "Ask her first, always." in text
+    assert "Ask her before sharing anything." not in text
+    assert "Edited" in text
+
+
+def test_a_hidden_comment_loses_its_words_for_a_member_who_read_them(
+    shared_round, round_page, rowans_comment, service_user, editor, client
+):
+    # A hidden comment others replied to stays as a placeholder, so its place is rendered.
+    reply_to(shared_round, round_page, service_user, rowans_comment)
+    assert "Ask her" in comment_in(page_as(client, service_user, round_page), rowans_comment)
+    comment_hide(comment=rowans_comment, by=editor, reason="Names a hospital.")
+
+    text = comment_in(page_as(client, service_user, round_page), rowans_comment)
+
+    assert text == "This comment was hidden by the research team."
+
+
+def test_the_author_of_a_hidden_comment_reads_why_it_was_hidden(
+    round_page, rowans_comment, professional, editor, client
+):
+    page_as(client, professional, round_page)
+    comment_hide(comment=rowans_comment, by=editor, reason="Names a hospital.")
+
+    text = comment_in(page_as(client, professional, round_page), rowans_comment)
+
+    assert "Names a hospital." in text
+    assert "Ask her before sharing anything." in text
+
+
+def test_an_answer_is_shown_to_a_member_who_read_the_comment_before_it(
+    round_page, rowans_comment, service_user, editor, client
+):
+    page_as(client, service_user, round_page)
+    comment_answer(
+        comment=rowans_comment,
+        by=editor,
+        status=AnswerStatus.ACCEPTED,
+        response="We added consent before sharing.",
+    )
+
+    text = comment_in(page_as(client, service_user, round_page), rowans_comment)
+
+    assert "The research team's answer" in text
+    assert "We added consent before sharing." in text
+
+
+def test_a_changed_answer_replaces_the_one_she_read(
+    round_page, rowans_comment, service_user, editor, client
+):
+    comment_answer(
+        comment=rowans_comment, by=editor, status=AnswerStatus.ACCEPTED, response="First answer."
+    )
+    page_as(client, service_user, round_page)
+    comment_answer(
+        comment=rowans_comment,
+        by=editor,
+        status=AnswerStatus.NOT_ADOPTED,
+        response="Second answer.",
+    )
+
+    text = comment_in(page_as(client, service_user, round_page), rowans_comment)
+
+    assert "Second answer." in text
+    assert "First answer." not in text
+
+
+def test_a_withdrawn_comment_loses_its_words_for_a_member_who_read_them(
+    shared_round, round_page, rowans_comment, professional, service_user, client
+):
+    reply_to(shared_round, round_page, service_user, rowans_comment)
+    page_as(client, service_user, round_page)
+    comment_withdraw(comment=rowans_comment, member=professional)
+
+    text = comment_in(page_as(client, service_user, round_page), rowans_comment)
+
+    assert text == "This comment was withdrawn by the member who wrote it."
+
+
+def test_her_links_to_change_a_comment_go_when_the_round_closes(
+    shared_round, round_page, rowans_comment, professional, close_round, client
+):
+    assert edit_url(rowans_comment) in page_as(client, professional, round_page).content.decode()
+    close_round(shared_round)
+
+    html = page_as(client, professional, round_page).content.decode()
+
+    assert edit_url(rowans_comment) not in html
+    assert "Ask her before sharing anything." in html
+
+
+def test_a_new_pseudonym_is_shown_on_comments_read_under_the_old(
+    round_page, rowans_comment, professional, service_user, client
+):
+    page_as(client, service_user, round_page)
+    professional.pseudonym = "Hazel"
+    professional.save(update_fields=["pseudonym"])
+
+    text = comment_in(page_as(client, service_user, round_page), rowans_comment)
+
+    assert text.startswith("Hazel")
+    assert "Rowan" not in text
+
+
+def test_a_comment_read_in_english_is_shown_in_polish_on_the_polish_page(
+    round_page, rowans_comment, service_user, client
+):
+    page_as(client, service_user, round_page)
+    with translation.override("pl"):
+        polish = page_as(client, service_user, round_page)
+        written = date_format(timezone.localtime(rowans_comment.created_at), "j E Y, H:i")
+
+    assert written in comment_in(polish, rowans_comment)
+
+
+# The reply forms ---------------------------------------------------------------------------
+
+
+def without_csrf_token(html: str) -> str:
+    # Each rendering masks the CSRF secret afresh; any of the masks is valid.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_each_reply_form_made_from_the_pages_copy_is_the_form_rendered_in_full(
+    rf, round_page, rowans_comment, service_user, shared_round
+):
+    request = rf.get(page_url(round_page))
+    request.user, request.member = service_user.user, service_user
+    context = {"round": shared_round, "member": service_user, "action_comment": "/comment/"}
+    prototype = fragments.ReplyFormPrototype(
+        request, member=service_user, context=context, keeps_drafts=True
+    )
+    token = "0123456789abcdef0123456789abcdef:signature"
+    form = draft_offer(
+        CommentForm(
+            member=service_user,
+            initial={
+                "block_id": rowans_comment.block_id,
+                "parent": rowans_comment.pk,
+                "form_token": token,
+            },
+            auto_id=f"reply-{rowans_comment.pk}-%s",
+        ),
+        drafts={},
+        key=draft_key_reply(parent_id=rowans_comment.pk),
+    )
+    full = fragments.reply_render(request, form, own=False, pseudonym="Rowan", context=context)
+
+    made = prototype.render(rowans_comment)
+    made_token = BeautifulSoup(made, "html.parser").find("input", {"name": "form_token"})["value"]
+
+    assert made_token != token
+    assert without_csrf_token(made.replace(made_token, token)) == without_csrf_token(full)
+
+
+def test_every_reply_form_carries_its_own_one_time_token(
+    shared_round, round_page, professional, service_user, item_ids, client
+):
+    for body in ("One.", "Two.", "Three."):
+        comment_post(
+            round=shared_round,
+            member=professional,
+            page_id=round_page.page_id,
+            block_id=item_ids[0],
+            body=body,
+        )
+
+    soup = BeautifulSoup(page_as(client, service_user, round_page).content, "html.parser")
+    forms = [
+        textarea.find_parent("form")
+        for textarea in soup.find_all("textarea", id=lambda id: id and id.startswith("reply-"))
+    ]
+
+    tokens = {form.find("input", {"name": "form_token"})["value"] for form in forms}
+    parents = {form.find("input", {"name": "parent"})["value"] for form in forms}
+    assert len(forms) == len(tokens) == len(parents) == 3
+
+
+def test_each_item_comment_form_made_from_the_pages_copy_is_the_form_rendered_in_full(
+    rf, round_page, service_user, shared_round, item_ids
+):
+    request = rf.get(page_url(round_page))
+    request.user, request.member = service_user.user, service_user
+    context = {"round": shared_round, "member": service_user, "action_comment": "/comment/"}
+    prototype = fragments.ItemCommentFormPrototype(
+        request,
+        member=service_user,
+        context=context,
+        page_id=round_page.page_id,
+        keeps_drafts=True,
+    )
+    token = "0123456789abcdef0123456789abcdef:signature"
+    form = draft_offer(
+        CommentForm(
+            member=service_user,
+            initial={"block_id": item_ids[1], "form_token": token},
+            auto_id=f"comment-{item_ids[1]}-%s",
+        ),
+        drafts={},
+        key=draft_key_comment(page_id=round_page.page_id, block_id=item_ids[1]),
+    )
+    full = fragments.item_comment_render(request, form, context=context)
+
+    made = prototype.render(item_ids[1])
+    made_token = BeautifulSoup(made, "html.parser").find("input", {"name": "form_token"})["value"]
+
+    assert made_token != token
+    assert without_csrf_token(made.replace(made_token, token)) == without_csrf_token(full)
+
+
+def test_her_kept_draft_of_a_comment_and_a_reply_comes_back_in_their_boxes(
+    round_page, rowans_comment, service_user, item_ids, client
+):
+    client.force_login(service_user.user)
+    drafts_url = reverse("consultations:drafts", args=[round_page.round_id])
+    for key, body in [
+        (draft_key_comment(page_id=round_page.page_id, block_id=item_ids[1]), "My item draft."),
+        (draft_key_reply(parent_id=rowans_comment.pk), "My reply draft."),
+    ]:
+        assert client.post(drafts_url, {"form_key": key, "body": body}).status_code == 204
+
+    soup = BeautifulSoup(page_as(client, service_user, round_page).content, "html.parser")
+
+    item_box = soup.find("textarea", id=f"comment-{item_ids[1]}-body")
+    reply_box = soup.find("textarea", id=f"reply-{rowans_comment.pk}-body")
+    assert item_box.get_text() == "My item draft."
+    assert reply_box.get_text() == "My reply draft."
+    assert reply_box.find_parent("details").has_attr("open")
+    assert soup.find("textarea", id=f"comment-{item_ids[2]}-body").get_text() == ""

@@ -83,6 +83,12 @@ def _generation() -> int:
     return generation
 
 
+def page_cache_generation() -> int:
+    """The generation pages are kept under now: anything else kept about public pages
+    (``cms.fragments``) carries it in its key, so that it is read afresh when they are."""
+    return _generation()
+
+
 def _bump_generation() -> None:
     cache = _cache()
     try:

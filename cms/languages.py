@@ -19,7 +19,10 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
+
+from cms.privacy import public
 
 
 @dataclass(frozen=True)
@@ -45,24 +48,39 @@ def is_bidi(code: str) -> bool:
     return translation.get_language_info(code)["bidi"]
 
 
-_LANGUAGE_CODES: dict[int, str] = {}
+_LOCALES: dict[int, Locale] = {}
+
+
+def _locale(locale_id: int) -> Locale:
+    # The few locales are read once, and again when one is added.
+    if locale_id not in _LOCALES:
+        _LOCALES.clear()
+        _LOCALES.update(Locale.objects.in_bulk())
+    return _LOCALES[locale_id]
 
 
 def language_code_of(locale_id: int) -> str:
-    """A locale's language code without a query per page: the few locales are read once,
-    and again when one is added."""
-    if locale_id not in _LANGUAGE_CODES:
-        _LANGUAGE_CODES.clear()
-        _LANGUAGE_CODES.update(Locale.objects.values_list("pk", "language_code"))
-    return _LANGUAGE_CODES[locale_id]
+    """A locale's language code without a query per page."""
+    return _locale(locale_id).language_code
+
+
+def locale_of(page: Page) -> Locale:
+    """A page's locale, as ``page.locale`` reads it, without its query."""
+    return _locale(page.locale_id)
 
 
 def content_language(page: Page) -> str:
     """The language of the words on a page: its locale's, or, for an alias that
     wagtail-localize keeps of a page not yet translated, the original's."""
     if page.alias_of_id and page.alias_of.locale_id != page.locale_id:
-        return page.alias_of.locale.language_code
-    return page.locale.language_code
+        return language_code_of(page.alias_of.locale_id)
+    return language_code_of(page.locale_id)
+
+
+def default_language() -> str:
+    """The language code of the default locale, as ``Locale.get_default()`` finds it,
+    without its query."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 def url_in_language(url: str, *, url_language: str, language: str) -> str:
@@ -75,12 +93,10 @@ def _translations_by_language(page: Page) -> dict[str, Page]:
     """The live, public translations of a page (itself included), by language code.
     Aliases of pages in another language are not translations."""
     return {
-        translated.locale.language_code: translated
-        for translated in page.get_translations(inclusive=True)
-        .live()
-        .public()
-        .filter(alias_of__isnull=True)
-        .select_related("locale")
+        language_code_of(translated.locale_id): translated
+        for translated in public(
+            page.get_translations(inclusive=True).live().filter(alias_of__isnull=True)
+        )
     }
 
 
@@ -95,8 +111,7 @@ def home_url(request: HttpRequest | None, language: str) -> str:
         # Most pages are in the home page's language: it is its own translation.
         translated = home
     else:
-        locale = Locale.objects.filter(language_code=language).first()
-        translated = home.get_translation_or_none(locale) if locale is not None else None
+        translated = home.get_translations().filter(locale__language_code=language).first()
     if translated is not None and translated.live:
         return translated.get_url(request=request)
     home_url = home.get_url(request=request) or "/"
@@ -115,7 +130,7 @@ def page_language_links(page: Page, request: HttpRequest) -> list[LanguageLink]:
     home page in that language."""
     translations = _translations_by_language(page)
     current = translation.get_language()
-    page_language = page.locale.language_code
+    page_language = language_code_of(page.locale_id)
     own_url = page.get_url(request=request) or "/"
     links = []
     for code, _name in settings.LANGUAGES:
@@ -174,16 +189,16 @@ def localized_pages(pages: Iterable[Page], request: HttpRequest) -> list[tuple[P
     language = translation.get_language()
     if not pages or language == settings.LANGUAGE_CODE:
         return [(page, page.get_url(request=request)) for page in pages]
+    # Not specific: a page's title and address are all a link needs.
     translated = {
         page.translation_key: page
-        for page in Page.objects.live()
-        .public()
-        .filter(
-            translation_key__in=[page.translation_key for page in pages],
-            locale__language_code=language,
-            alias_of__isnull=True,
+        for page in public(
+            Page.objects.live().filter(
+                translation_key__in=[page.translation_key for page in pages],
+                locale__language_code=language,
+                alias_of__isnull=True,
+            )
         )
-        .specific()
     }
     shown = []
     for page in pages:
@@ -204,12 +219,12 @@ def readable_in(pages: QuerySet, locale: Locale) -> QuerySet:
     """The pages a reader of a language is offered: those translated into it, and those
     in the default language not translated into it yet (shown in English, marked so).
     Aliases wagtail-localize keeps of untranslated pages are not translations."""
-    default = Locale.get_default()
+    default = default_language()
     own = pages.filter(alias_of__isnull=True)
     in_language = own.filter(locale=locale)
-    if locale.pk == default.pk:
+    if locale.language_code == default:
         return in_language
-    untranslated = own.filter(locale=default).exclude(
+    untranslated = own.filter(locale__language_code=default).exclude(
         translation_key__in=in_language.values("translation_key")
     )
     return in_language | untranslated

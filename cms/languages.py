@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from cms.fragments import shared
 from cms.privacy import public
 
 
@@ -127,32 +128,41 @@ def page_language_links(page: Page, request: HttpRequest) -> list[LanguageLink]:
     """For each of the site's languages, where the page is in it: its translation where
     there is one; otherwise, for an English page, the same address under that language's
     prefix (shown with a notice), and for a page that exists only in other languages, the
-    home page in that language."""
-    translations = _translations_by_language(page)
+    home page in that language. The addresses are the same for every reader of the page
+    (``cms.fragments``); her filters and page number are added to them."""
     current = translation.get_language()
+    addresses = shared(
+        request, "language-links", page.pk, read=lambda: page_addresses(page, request)
+    )
+    return [
+        LanguageLink(
+            code=code,
+            name=language_name(code),
+            bidi=is_bidi(code),
+            url=_with_query(url, request) if keeps_query else url,
+            current=code == current,
+            translated=translated,
+        )
+        for code, url, translated, keeps_query in addresses
+    ]
+
+
+def page_addresses(page: Page, request: HttpRequest) -> list[tuple[str, str, bool, bool]]:
+    """For each of the site's languages: the page's address in it, whether that is a
+    translation, and whether it is this page (so the reader's query goes with her)."""
+    translations = _translations_by_language(page)
     page_language = language_code_of(page.locale_id)
     own_url = page.get_url(request=request) or "/"
-    links = []
+    addresses = []
     for code, _name in settings.LANGUAGES:
         if code in translations:
-            url = _with_query(translations[code].get_url(request=request), request)
+            addresses.append((code, translations[code].get_url(request=request), True, True))
         elif page_language == settings.LANGUAGE_CODE:
-            url = _with_query(
-                url_in_language(own_url, url_language=page_language, language=code), request
-            )
+            url = url_in_language(own_url, url_language=page_language, language=code)
+            addresses.append((code, url, False, True))
         else:
-            url = home_url(request, code)
-        links.append(
-            LanguageLink(
-                code=code,
-                name=language_name(code),
-                bidi=is_bidi(code),
-                url=url,
-                current=code == current,
-                translated=code in translations,
-            )
-        )
-    return links
+            addresses.append((code, home_url(request, code), False, False))
+    return addresses
 
 
 def view_language_links(request: HttpRequest) -> list[LanguageLink]:

@@ -112,9 +112,9 @@ PUBLIC = {
         19,
     ),
     "evidence summary": (lambda built: built.summary.url, 17),
-    "lay findings index": (lambda built: built.findings.get_parent().url, 17),
+    "lay findings index": (lambda built: built.findings.get_parent().url, 16),
     "lay findings page": (lambda built: built.findings.url, 18),
-    "lay findings index in Polish": (lambda built: built.findings_translated.get_parent().url, 27),
+    "lay findings index in Polish": (lambda built: built.findings_translated.get_parent().url, 26),
     "lay findings page in Polish": (lambda built: built.findings_translated.url, 26),
     # Words only the made-up evidence summaries use, so the results are of one page type at
     # both sizes: the search costs a query per page type among the results.
@@ -128,9 +128,9 @@ PUBLIC_AGAIN = {
     "standard page": 7,
     "evidence index, filtered": 13,
     "evidence summary": 11,
-    "lay findings index": 10,
+    "lay findings index": 9,
     "lay findings page": 12,
-    "lay findings index in Polish": 14,
+    "lay findings index in Polish": 13,
     "lay findings page in Polish": 15,
     "search": 7,
 }

@@ -19,7 +19,11 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
+
+from cms.fragments import shared
+from cms.privacy import public
 
 
 @dataclass(frozen=True)
@@ -45,24 +49,39 @@ def is_bidi(code: str) -> bool:
     return translation.get_language_info(code)["bidi"]
 
 
-_LANGUAGE_CODES: dict[int, str] = {}
+_LOCALES: dict[int, Locale] = {}
+
+
+def _locale(locale_id: int) -> Locale:
+    # The few locales are read once, and again when one is added.
+    if locale_id not in _LOCALES:
+        _LOCALES.clear()
+        _LOCALES.update(Locale.objects.in_bulk())
+    return _LOCALES[locale_id]
 
 
 def language_code_of(locale_id: int) -> str:
-    """A locale's language code without a query per page: the few locales are read once,
-    and again when one is added."""
-    if locale_id not in _LANGUAGE_CODES:
-        _LANGUAGE_CODES.clear()
-        _LANGUAGE_CODES.update(Locale.objects.values_list("pk", "language_code"))
-    return _LANGUAGE_CODES[locale_id]
+    """A locale's language code without a query per page."""
+    return _locale(locale_id).language_code
+
+
+def locale_of(page: Page) -> Locale:
+    """A page's locale, as ``page.locale`` reads it, without its query."""
+    return _locale(page.locale_id)
 
 
 def content_language(page: Page) -> str:
     """The language of the words on a page: its locale's, or, for an alias that
     wagtail-localize keeps of a page not yet translated, the original's."""
     if page.alias_of_id and page.alias_of.locale_id != page.locale_id:
-        return page.alias_of.locale.language_code
-    return page.locale.language_code
+        return language_code_of(page.alias_of.locale_id)
+    return language_code_of(page.locale_id)
+
+
+def default_language() -> str:
+    """The language code of the default locale, as ``Locale.get_default()`` finds it,
+    without its query."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
 
 
 def url_in_language(url: str, *, url_language: str, language: str) -> str:
@@ -75,12 +94,10 @@ def _translations_by_language(page: Page) -> dict[str, Page]:
     """The live, public translations of a page (itself included), by language code.
     Aliases of pages in another language are not translations."""
     return {
-        translated.locale.language_code: translated
-        for translated in page.get_translations(inclusive=True)
-        .live()
-        .public()
-        .filter(alias_of__isnull=True)
-        .select_related("locale")
+        language_code_of(translated.locale_id): translated
+        for translated in public(
+            page.get_translations(inclusive=True).live().filter(alias_of__isnull=True)
+        )
     }
 
 
@@ -95,8 +112,7 @@ def home_url(request: HttpRequest | None, language: str) -> str:
         # Most pages are in the home page's language: it is its own translation.
         translated = home
     else:
-        locale = Locale.objects.filter(language_code=language).first()
-        translated = home.get_translation_or_none(locale) if locale is not None else None
+        translated = home.get_translations().filter(locale__language_code=language).first()
     if translated is not None and translated.live:
         return translated.get_url(request=request)
     home_url = home.get_url(request=request) or "/"
@@ -112,32 +128,41 @@ def page_language_links(page: Page, request: HttpRequest) -> list[LanguageLink]:
     """For each of the site's languages, where the page is in it: its translation where
     there is one; otherwise, for an English page, the same address under that language's
     prefix (shown with a notice), and for a page that exists only in other languages, the
-    home page in that language."""
-    translations = _translations_by_language(page)
+    home page in that language. The addresses are the same for every reader of the page
+    (``cms.fragments``); her filters and page number are added to them."""
     current = translation.get_language()
-    page_language = page.locale.language_code
+    addresses = shared(
+        request, "language-links", page.pk, read=lambda: page_addresses(page, request)
+    )
+    return [
+        LanguageLink(
+            code=code,
+            name=language_name(code),
+            bidi=is_bidi(code),
+            url=_with_query(url, request) if keeps_query else url,
+            current=code == current,
+            translated=translated,
+        )
+        for code, url, translated, keeps_query in addresses
+    ]
+
+
+def page_addresses(page: Page, request: HttpRequest) -> list[tuple[str, str, bool, bool]]:
+    """For each of the site's languages: the page's address in it, whether that is a
+    translation, and whether it is this page (so the reader's query goes with her)."""
+    translations = _translations_by_language(page)
+    page_language = language_code_of(page.locale_id)
     own_url = page.get_url(request=request) or "/"
-    links = []
+    addresses = []
     for code, _name in settings.LANGUAGES:
         if code in translations:
-            url = _with_query(translations[code].get_url(request=request), request)
+            addresses.append((code, translations[code].get_url(request=request), True, True))
         elif page_language == settings.LANGUAGE_CODE:
-            url = _with_query(
-                url_in_language(own_url, url_language=page_language, language=code), request
-            )
+            url = url_in_language(own_url, url_language=page_language, language=code)
+            addresses.append((code, url, False, True))
         else:
-            url = home_url(request, code)
-        links.append(
-            LanguageLink(
-                code=code,
-                name=language_name(code),
-                bidi=is_bidi(code),
-                url=url,
-                current=code == current,
-                translated=code in translations,
-            )
-        )
-    return links
+            addresses.append((code, home_url(request, code), False, False))
+    return addresses
 
 
 def view_language_links(request: HttpRequest) -> list[LanguageLink]:
@@ -174,16 +199,16 @@ def localized_pages(pages: Iterable[Page], request: HttpRequest) -> list[tuple[P
     language = translation.get_language()
     if not pages or language == settings.LANGUAGE_CODE:
         return [(page, page.get_url(request=request)) for page in pages]
+    # Not specific: a page's title and address are all a link needs.
     translated = {
         page.translation_key: page
-        for page in Page.objects.live()
-        .public()
-        .filter(
-            translation_key__in=[page.translation_key for page in pages],
-            locale__language_code=language,
-            alias_of__isnull=True,
+        for page in public(
+            Page.objects.live().filter(
+                translation_key__in=[page.translation_key for page in pages],
+                locale__language_code=language,
+                alias_of__isnull=True,
+            )
         )
-        .specific()
     }
     shown = []
     for page in pages:
@@ -204,12 +229,12 @@ def readable_in(pages: QuerySet, locale: Locale) -> QuerySet:
     """The pages a reader of a language is offered: those translated into it, and those
     in the default language not translated into it yet (shown in English, marked so).
     Aliases wagtail-localize keeps of untranslated pages are not translations."""
-    default = Locale.get_default()
+    default = default_language()
     own = pages.filter(alias_of__isnull=True)
     in_language = own.filter(locale=locale)
-    if locale.pk == default.pk:
+    if locale.language_code == default:
         return in_language
-    untranslated = own.filter(locale=default).exclude(
+    untranslated = own.filter(locale__language_code=default).exclude(
         translation_key__in=in_language.values("translation_key")
     )
     return in_language | untranslated

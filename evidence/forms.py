@@ -138,10 +138,14 @@ class LayFindingFilterForm(forms.Form):
     def themes(self) -> list[str]:
         """The theme slugs asked for that the form offers; an unknown one is reported and
         left out, and the others still apply. Call after is_valid(), whatever it returned."""
-        if not self.is_bound:
+        asked = self.data.getlist("theme") if self.is_bound else []
+        if not asked:
+            # Any other query string (a page number) costs no query here.
             return []
-        offered = {theme.slug for theme in self.fields["theme"].queryset}
-        return [slug for slug in self.data.getlist("theme") if slug in offered]
+        offered = set(
+            self.fields["theme"].queryset.filter(slug__in=asked).values_list("slug", flat=True)
+        )
+        return [slug for slug in asked if slug in offered]
 
 
 EVIDENCE_IMPORT_COLUMNS = (

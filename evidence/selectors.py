@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from wagtail.models import Locale
 from wagtail.search.backends.base import BaseSearchResults
 
-from cms.languages import readable_in
+from cms.languages import default_language, language_code_of, readable_in
 from cms.privacy import public
 from evidence.enums import EvidenceSort
 from evidence.models import (
@@ -54,11 +54,8 @@ SORT_ORDER = {
 
 def evidence_summaries_published(*, index_page: EvidenceIndexPage) -> QuerySet:
     """The summaries below an index that anyone may read, with their themes."""
-    return (
-        EvidenceSummaryPage.objects.child_of(index_page)
-        .live()
-        .public()
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+    return public(EvidenceSummaryPage.objects.child_of(index_page).live()).prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("name"))
     )
 
 
@@ -100,11 +97,8 @@ def evidence_search(
 
 
 def framework_sections_published(*, index_page: FrameworkIndexPage) -> QuerySet:
-    return (
-        FrameworkSectionPage.objects.child_of(index_page)
-        .live()
-        .public()
-        .order_by("section_number")
+    return public(FrameworkSectionPage.objects.child_of(index_page).live()).order_by(
+        "section_number"
     )
 
 
@@ -118,7 +112,7 @@ def lay_findings_published(
     (in that language), or anywhere on the site. In a language other than the default,
     those not translated into it yet are listed too, in English. With theme slugs, only
     the findings that draw on published evidence about one of those themes."""
-    findings = LayFindingsPage.objects.live().public().select_related("locale")
+    findings = public(LayFindingsPage.objects.live()).select_related("locale")
     if themes:
         findings = findings.filter(
             pk__in=LayFindingEvidence.objects.filter(
@@ -126,7 +120,13 @@ def lay_findings_published(
             ).values("page_id")
         )
     if index_page is not None:
-        default_index = index_page.get_translation_or_none(Locale.get_default())
+        default_index = (
+            index_page
+            if language_code_of(index_page.locale_id) == default_language()
+            else index_page.get_translations()
+            .filter(locale__language_code=default_language())
+            .first()
+        )
         below = Q(path__startswith=index_page.path, depth=index_page.depth + 1)
         if default_index is not None:
             below |= Q(path__startswith=default_index.path, depth=default_index.depth + 1)
@@ -154,7 +154,7 @@ def lay_finding_themes(*, findings: QuerySet) -> QuerySet[Theme]:
 def lay_finding_evidence(*, page: LayFindingsPage) -> list[EvidenceSummaryPage]:
     """The published summaries a lay findings page links to, in the editor's order."""
     ids = [link.evidence_id for link in page.evidence_links.all()]
-    published = EvidenceSummaryPage.objects.live().public().in_bulk(ids)
+    published = public(EvidenceSummaryPage.objects.live()).in_bulk(ids)
     return [published[pk] for pk in ids if pk in published]
 
 

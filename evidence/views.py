@@ -20,6 +20,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.rich_text import RichText
 
+from cms.languages import locale_of
 from cms.spreadsheets import spreadsheet_text
 from evidence.admin_forms import lay_text_of_form
 from evidence.enums import EvidenceKind, Nation
@@ -74,14 +75,14 @@ def lay_findings_listing_context(
     request: HttpRequest, *, index_page: LayFindingsIndexPage
 ) -> dict:
     """The lay findings below an index, filtered by the themes of their evidence."""
-    findings = lay_findings_published(locale=index_page.locale, index_page=index_page)
+    findings = lay_findings_published(locale=locale_of(index_page), index_page=index_page)
     form = LayFindingFilterForm(request.GET or None, themes=lay_finding_themes(findings=findings))
     if form.is_bound:
         form.is_valid()
     themes = form.themes()
     if themes:
         findings = lay_findings_published(
-            locale=index_page.locale, index_page=index_page, themes=themes
+            locale=locale_of(index_page), index_page=index_page, themes=themes
         )
     findings = list(findings)
     return {

@@ -9,7 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
-from cms.languages import route_to_default_language
+from cms.languages import locale_of, route_to_default_language
 from evidence.selectors import lay_findings_published
 
 
@@ -65,7 +65,7 @@ class HomePage(Page):
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        findings = lay_findings_published(locale=self.locale)
+        findings = lay_findings_published(locale=locale_of(self))
         context["latest_findings"] = findings[: self.latest_findings_count]
         return context
 

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.html import format_html
 
 from cms import languages
+from cms.fragments import shared
 from cms.languages import (
     LanguageLink,
     is_bidi,
@@ -44,7 +45,9 @@ def language_dir(code: str) -> str:
 @register.simple_tag(takes_context=True)
 def home_url(context: template.Context) -> str:
     """The home page in the reader's language."""
-    return languages.home_url(context.get("request"), translation.get_language())
+    request: HttpRequest | None = context.get("request")
+    language = translation.get_language()
+    return shared(request, "home-url", read=lambda: languages.home_url(request, language))
 
 
 @register.simple_tag

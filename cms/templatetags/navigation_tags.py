@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django import template
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -6,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page, Site
 
+from cms.fragments import shared
 from cms.languages import language_code_of, localized_pages
 from cms.privacy import public
 
@@ -27,6 +30,13 @@ def main_navigation(context: template.Context) -> list[dict]:
     if site is None:
         return []
     current: Page | None = context.get("page")
+    return [
+        {**entry, "current": _aria_current(entry, current)}
+        for entry in shared(request, "menu", read=lambda: _menu(site, request))
+    ]
+
+
+def _menu(site: Site, request: HttpRequest) -> list[dict]:
     # The menu is the English home page's, each entry in the reader's language where
     # it has been translated.
     menu = public(site.root_page.get_children().live().in_menu())
@@ -38,7 +48,8 @@ def main_navigation(context: template.Context) -> list[dict]:
             {
                 "title": page.title,
                 "url": url,
-                "current": _aria_current(page, current),
+                "pk": page.pk,
+                "path": page.path,
                 # A section not translated yet is named in English, and marked so.
                 "lang": "" if language == reader else language,
             }
@@ -46,10 +57,10 @@ def main_navigation(context: template.Context) -> list[dict]:
     return items
 
 
-def _aria_current(item: Page, current: Page | None) -> str:
-    if current is None or not current.path.startswith(item.path):
+def _aria_current(entry: dict, current: Page | None) -> str:
+    if current is None or not current.path.startswith(entry["path"]):
         return ""
-    return "page" if current.pk == item.pk else "true"
+    return "page" if current.pk == entry["pk"] else "true"
 
 
 @register.simple_tag(takes_context=True)
@@ -63,11 +74,15 @@ def breadcrumbs(context: template.Context) -> list[dict]:
         return given
     request: HttpRequest | None = context.get("request")
     page: Page | None = context.get("page")
-    if request is None or page is None:
+    if request is None or page is None or page.pk is None:
         return []
     site = Site.find_for_request(request)
     if site is None:
         return []
+    return shared(request, "breadcrumbs", page.pk, read=lambda: _trail(site, page, request))
+
+
+def _trail(site: Site, page: Page, request: HttpRequest) -> list[dict]:
     # Each language's home page is a root of its own tree, at the English one's depth.
     ancestors = page.get_ancestors().live().filter(depth__gte=site.root_page.depth)
     return [
@@ -79,6 +94,37 @@ def breadcrumbs(context: template.Context) -> list[dict]:
             ancestors, localized_pages(ancestors, request), strict=True
         )
     ]
+
+
+@register.simple_tag(takes_context=True)
+def study_contacts(context: template.Context) -> dict:
+    """The footer's links and the study team's contact details (the site's study
+    settings), each page linked in the reader's language. Nothing without a request
+    (the bare 500 page)."""
+    request: HttpRequest | None = context.get("request")
+    site_settings = context.get("settings")
+    if request is None or site_settings is None:
+        return {}
+    return shared(request, "study-contacts", read=lambda: _contacts(site_settings, request))
+
+
+def _contacts(site_settings: Mapping, request: HttpRequest) -> dict:
+    study = site_settings["home"]["StudySettings"]
+    pages = {
+        "privacy_notice": study.privacy_notice,
+        "accessibility": study.accessibility_statement,
+    }
+    live = {name: page for name, page in pages.items() if page is not None and page.live}
+    urls = dict(
+        zip(live, (url for _shown, url in localized_pages(live.values(), request)), strict=True)
+    )
+    return {
+        "privacy_notice_url": urls.get("privacy_notice"),
+        "accessibility_statement_url": urls.get("accessibility"),
+        "email": study.contact_email,
+        "phone": study.contact_phone,
+        "postal_address": study.postal_address,
+    }
 
 
 @register.filter

@@ -13,6 +13,7 @@ CONFIG_VARIABLES = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
     "DJANGO_SETTINGS_MODULE",
     "WAGTAILADMIN_BASE_URL",
     "REDIS_URL",
@@ -198,6 +199,25 @@ def test_production_settings_share_a_redis_cache_and_keep_cookies_to_https():
     assert settings["cookies"] == [True, True]
     assert settings["hsts"] == [60 * 60 * 24 * 365, True, True]
     assert settings["csp"] == ["https://reports.example.org/csp"]
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "expected"),
+    [
+        ("cms.settings.production", {}, 60),
+        ("cms.settings.production", {"DATABASE_CONN_MAX_AGE": "0"}, 0),
+        ("cms.settings.dev", {}, 0),
+    ],
+)
+def test_production_workers_keep_their_database_connection_for_a_minute(module, env, expected):
+    script = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.DATABASES['default']['CONN_MAX_AGE'], "
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS']]))"
+    )
+    settings = loaded(run_with_settings(module, ["-c", script], **PRODUCTION_ENV, **env))
+
+    assert settings == [expected, True]
 
 
 def production_page_cache(**env: str) -> dict:

@@ -13,14 +13,16 @@ export", added to a database already seeded without seeding it again).
 
 Everything made here is new: names, slugs and addresses carry the run's tag, so a second
 run adds a second copy beside the first (and beside the demo content) instead of failing.
-Pages go through Wagtail (a tree cannot be bulk-inserted), everything below them in bulk.
+Pages are added in bulk below their parent by ``pages_publish``, which leaves what Wagtail's
+``add_child``, ``save_revision`` and ``publish`` leave one by one; everything below them is
+bulk-inserted too.
 """
 
 import math
 import secrets
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -28,15 +30,23 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import F, prefetch_related_objects
 from django.db.models.signals import post_save
+from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from wagtail.models import Page
+from wagtail.log_actions import get_active_log_context
+from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.search import index
 from wagtail.search.backends import get_search_backends
 from wagtail.search.signal_handlers import post_save_signal_handler
+from wagtail.signals import page_published
+
+from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import get_all_child_relations
 
 Log = Callable[[str], None]
 
@@ -55,6 +65,9 @@ class ScalePlan:
     # Rows wanted in the ratings export of one more closed round; 0 for no such round.
     export_rows: int = 0
     pages: list[Page] = field(default_factory=list)
+    # What saves outside Django's ``save`` (bulk inserts) give the search index to do at
+    # the end; ``search_index_deferred`` sets it.
+    index_later: Callable[[models.Model], None] = lambda instance: None
 
     def count(self, at_study_volume: int) -> int:
         """The number of a kind to make: its study volume times the factor, at least one."""
@@ -101,7 +114,7 @@ def scale_content_seed(
     plan = ScalePlan(factor=factor, hot_page_comments=hot_page_comments, export_rows=export_rows)
     made: Counter = Counter()
     seconds: dict[str, float] = {}
-    with transaction.atomic(), search_index_deferred():
+    with transaction.atomic(), search_index_deferred() as plan.index_later:
         for app_config in apps.get_app_configs():
             is_project_app = Path(app_config.path).parent == settings.BASE_DIR
             if app_config.name == "cms" or not is_project_app:
@@ -114,8 +127,9 @@ def scale_content_seed(
 
 
 @contextmanager
-def search_index_deferred() -> Iterator[None]:
-    """Index what is saved inside once, in bulk, at the end.
+def search_index_deferred() -> Iterator[Callable[[models.Model], None]]:
+    """Index what is saved inside once, in bulk, at the end; what is inserted without
+    ``save`` is given to the function it yields.
 
     A page is saved three times as it is added, revised and published, and each save
     would update the search index; for thousands of pages that is most of the time taken.
@@ -126,6 +140,10 @@ def search_index_deferred() -> Iterator[None]:
         if not kwargs.get("raw", False):
             saved[sender].add(instance.pk)
 
+    def index_later(instance: models.Model) -> None:
+        if type(instance) in indexed:
+            saved[type(instance)].add(instance.pk)
+
     indexed = [
         model for model in index.get_indexed_models() if getattr(model, "search_auto_update", True)
     ]
@@ -133,7 +151,7 @@ def search_index_deferred() -> Iterator[None]:
         post_save.disconnect(post_save_signal_handler, sender=model)
         post_save.connect(remember, sender=model, weak=False)
     try:
-        yield
+        yield index_later
     finally:
         for model in indexed:
             post_save.disconnect(remember, sender=model)
@@ -142,3 +160,151 @@ def search_index_deferred() -> Iterator[None]:
         objects = list(model.get_indexed_objects().filter(pk__in=pks))
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(model, objects)
+
+
+def pages_publish(*, parent: Page, pages: Sequence[Page], plan: ScalePlan) -> list[Page]:
+    """Add new ``pages`` (specific, unsaved, with their slugs) below ``parent`` as its last
+    children and publish them, in bulk: a few queries for all, not some fifty for each.
+
+    What is left is what ``parent.add_child(instance=page)``, ``page.save_revision()`` and
+    ``revision.publish()`` leave for each page: the tree's paths and the parent's
+    ``numchild`` as treebeard sets them, the page's row in each table of its model with its
+    child objects and parental many-to-many links, one revision that is both the latest and
+    the live one, the "create" and "publish" entries of the audit log, and the
+    ``page_published`` signal sent. Like those, it does not validate the pages (the
+    callers make them valid) beyond refusing slugs the parent's children already have.
+    The search index is left to ``plan.index_later``, and the reference index, as there,
+    to the caller.
+    """
+    if not pages:
+        return []
+    model = type(pages[0])
+    if any(type(page) is not model for page in pages):
+        raise ValueError("The pages added together are of one model.")
+    # Locked, as treebeard's add_child locks it, and fresh: its last child may be new.
+    parent = Page.objects.select_for_update().get(pk=parent.pk)
+    slugs = [page.slug for page in pages]
+    taken = set(parent.get_children().filter(slug__in=slugs).values_list("slug", flat=True))
+    if taken or len(set(slugs)) < len(slugs):
+        raise ValueError(f"Slugs already in use below {parent.url_path}: {sorted(taken)}")
+    last_child = parent.get_last_child()
+    last_position = last_child._get_lastpos_in_path() if last_child else 0
+    depth = parent.depth + 1
+    now = timezone.now()
+    for position, page in enumerate(pages, start=last_position + 1):
+        if not page._state.adding or page.pk is not None:
+            raise ValueError(f"{page!r} is already in the tree.")
+        page.depth = depth
+        page.path = Page._get_path(parent.path, depth, position)
+        page.numchild = 0
+        page._cached_parent_obj = parent
+        page.draft_title = page.draft_title or page.title
+        if page.locale_id is None:
+            page.locale_id = parent.locale_id
+        page.set_url_path(parent)
+        page.live = True
+        page.has_unpublished_changes = False
+    if len(pages[-1].path) > Page._meta.get_field("path").max_length:
+        raise ValueError(f"The tree is too deep below {parent.url_path}.")
+    _rows_insert(model, pages)
+    # As modelcluster's commit leaves them, child objects and links are read from the
+    # database from now on, as the first revision records them.
+    relations = _cluster_relations(model)
+    for page in pages:
+        getattr(page, "_cluster_related_objects", {}).clear()
+    prefetch_related_objects(pages, *relations)
+    revisions = [
+        Revision(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            content=page.serializable_data(),
+            object_str=str(page),
+            created_at=now,
+        )
+        for page in pages
+    ]
+    Revision.objects.bulk_create(revisions)
+    for page, revision in zip(pages, revisions, strict=True):
+        page.latest_revision = page.live_revision = revision
+        page.latest_revision_created_at = revision.created_at
+        page.first_published_at = page.last_published_at = now
+    Page.objects.bulk_update(
+        pages,
+        [
+            "latest_revision",
+            "live_revision",
+            "latest_revision_created_at",
+            "first_published_at",
+            "last_published_at",
+        ],
+    )
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
+    uuid = get_active_log_context().uuid
+    PageLogEntry.objects.bulk_create(
+        PageLogEntry(
+            page=page,
+            content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
+            label=PageLogEntry.objects.get_instance_title(page),
+            action=action,
+            timestamp=now,
+            data={},
+            uuid=uuid,
+            revision=revision if action == "wagtail.publish" else None,
+            content_changed=True,
+        )
+        for page, revision in zip(pages, revisions, strict=True)
+        for action in ("wagtail.create", "wagtail.publish")
+    )
+    for page, revision in zip(pages, revisions, strict=True):
+        plan.index_later(page)
+        page_published.send(sender=type(page), instance=page, revision=revision)
+    return list(pages)
+
+
+def _rows_insert(model: type[Page], pages: Sequence[Page]) -> None:
+    """Insert the pages' rows, table by table of their model (``bulk_create`` refuses
+    models with more than one table), then their child objects and many-to-many links."""
+    Page.objects.bulk_create(pages)
+    for page in pages:
+        page._state.adding = False
+    for table in [*reversed(model._meta.get_parent_list()), model]:
+        if table is Page or table._meta.proxy:
+            continue
+        for page in pages:
+            setattr(page, table._meta.pk.attname, page.id)
+        fields = table._meta.local_concrete_fields
+        batch = connection.ops.bulk_batch_size(fields, pages)
+        for start in range(0, len(pages), batch):
+            table._base_manager._insert(pages[start : start + batch], fields=fields)
+    _cluster_insert(model, pages)
+
+
+def _cluster_relations(model: type[Page]) -> list[str]:
+    return [relation.get_accessor_name() for relation in get_all_child_relations(model)] + [
+        field_.name
+        for field_ in model._meta.local_many_to_many
+        if isinstance(field_, ParentalManyToManyField)
+    ]
+
+
+def _cluster_insert(model: type[Page], pages: Sequence[Page]) -> None:
+    for relation in get_all_child_relations(model):
+        name = relation.get_accessor_name()
+        children = []
+        for page in pages:
+            for child in getattr(page, name).all():
+                setattr(child, relation.field.attname, page.pk)
+                children.append(child)
+        relation.related_model.objects.bulk_create(children)
+    for field_ in model._meta.local_many_to_many:
+        if not isinstance(field_, ParentalManyToManyField):
+            continue
+        through = field_.remote_field.through
+        source, target = field_.m2m_field_name(), field_.m2m_reverse_field_name()
+        # Each item once, as the related manager's ``add`` leaves them.
+        links = [
+            through(**{f"{source}_id": page.pk, f"{target}_id": item_pk})
+            for page in pages
+            for item_pk in dict.fromkeys(item.pk for item in getattr(page, field_.name).all())
+        ]
+        through.objects.bulk_create(links)

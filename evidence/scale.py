@@ -14,12 +14,11 @@ from django.conf import settings
 
 from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail.rich_text import RichText
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 import polib
 
 from cms.demo import demo_page_translate
-from cms.scale import Log, ScalePlan
+from cms.scale import Log, ScalePlan, pages_publish
 from evidence.enums import EvidenceKind, Nation
 from evidence.models import (
     Domain,
@@ -104,19 +103,19 @@ def seed(*, plan: ScalePlan, log: Log) -> Counter:
     return made
 
 
-def _published(*, parent: Page, page: Page, made: Counter) -> Page:
-    """Add the page below parent and publish it: the search index follows the save."""
-    with disable_reference_index_auto_update():
-        parent.add_child(instance=page)
-        page.save_revision(clean=False).publish()
-    made["pages"] += 1
-    made["page revisions"] += 1
-    return page
+def _published(*, parent: Page, pages: list[Page], plan: ScalePlan, made: Counter) -> list[Page]:
+    """Add the pages below parent and publish them, together."""
+    pages_publish(parent=parent, pages=pages, plan=plan)
+    made["pages"] += len(pages)
+    made["page revisions"] += len(pages)
+    return pages
 
 
-def _index(*, home: Page, model: type[Page], make: Callable[[], Page], made: Counter) -> Page:
+def _index(
+    *, home: Page, model: type[Page], make: Callable[[], Page], plan: ScalePlan, made: Counter
+) -> Page:
     existing = model.objects.child_of(home).first()
-    return existing or _published(parent=home, page=make(), made=made)
+    return existing or _published(parent=home, pages=[make()], plan=plan, made=made)[0]
 
 
 def _summaries_seed(*, home: Page, plan: ScalePlan, made: Counter) -> list[EvidenceSummaryPage]:
@@ -124,6 +123,7 @@ def _summaries_seed(*, home: Page, plan: ScalePlan, made: Counter) -> list[Evide
         home=home,
         model=EvidenceIndexPage,
         make=lambda: EvidenceIndexPage(title="Evidence", slug="evidence", show_in_menus=True),
+        plan=plan,
         made=made,
     )
     themes = list(Theme.objects.all())
@@ -156,7 +156,8 @@ def _summaries_seed(*, home: Page, plan: ScalePlan, made: Counter) -> list[Evide
         )
         if themes:
             page.themes = [themes[number % len(themes)], themes[(number * 7) % len(themes)]]
-        summaries.append(_published(parent=index, page=page, made=made))
+        summaries.append(page)
+    _published(parent=index, pages=summaries, plan=plan, made=made)
     made["evidence summaries"] += len(summaries)
     return summaries
 
@@ -170,6 +171,7 @@ def _sections_seed(
         home=home,
         model=FrameworkIndexPage,
         make=lambda: FrameworkIndexPage(title="Draft framework", slug="framework"),
+        plan=plan,
         made=made,
     )
     domains = list(Domain.objects.all()) or [Domain.objects.create(name="Scale domain")]
@@ -196,7 +198,8 @@ def _sections_seed(
             introduction=f"<p>{_text(number, 2)}</p>",
             requirements=requirements,
         )
-        sections.append(_published(parent=index, page=page, made=made))
+        sections.append(page)
+    _published(parent=index, pages=sections, plan=plan, made=made)
     made["framework sections"] += len(sections)
     made["framework items"] += len(sections) * ITEMS_PER_SECTION
     return sections
@@ -219,6 +222,7 @@ def _findings_seed(
         home=home,
         model=LayFindingsIndexPage,
         make=lambda: LayFindingsIndexPage(title="What we found", slug="findings"),
+        plan=plan,
         made=made,
     )
     numbers = range(1, plan.count(LAY_FINDINGS) + 1)
@@ -236,7 +240,8 @@ def _findings_seed(
             ],
             evidence_links=[LayFindingEvidence(evidence=summary) for summary in next(evidence)],
         )
-        findings.append(_published(parent=index, page=page, made=made))
+        findings.append(page)
+    _published(parent=index, pages=findings, plan=plan, made=made)
     made["lay findings pages"] += len(findings)
     languages = {code for code, _name in settings.LANGUAGES}
     if TRANSLATED_INTO in languages:

@@ -157,9 +157,97 @@ def search_index_deferred() -> Iterator[Callable[[models.Model], None]]:
             post_save.disconnect(remember, sender=model)
             post_save.connect(post_save_signal_handler, sender=model)
     for model, pks in saved.items():
-        objects = list(model.get_indexed_objects().filter(pk__in=pks))
+        objects = list(_with_related_for_search(model.get_indexed_objects().filter(pk__in=pks)))
         for backend in get_search_backends(with_auto_update=True):
             backend.add_bulk(model, objects)
+
+
+_ADAPTED_AS_THEY_ARE = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateTimeField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def rows_insert(rows: Sequence[models.Model], *, as_given: Sequence[str] = ()) -> None:
+    """Insert new rows of one model, as ``bulk_create`` does, and give them their primary
+    keys; on PostgreSQL with COPY, several times faster for the hundreds of thousands of
+    ratings and comments a large factor makes. No signal is sent, as with bulk_create.
+
+    The fields named ``as_given`` (dates set on saving, ``auto_now``) keep the values the
+    rows have: content dated in the past is inserted so, not dated now and updated after.
+    """
+    if not rows:
+        return
+    model = type(rows[0])
+    opts = model._meta
+    given = {name: [getattr(row, name) for row in rows] for name in as_given}
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=2_000)
+        for name, values in given.items():
+            for row, value in zip(rows, values, strict=True):
+                setattr(row, name, value)
+        if given:
+            model.objects.bulk_update(rows, list(given), batch_size=2_000)
+        return
+    for row in rows:
+        # As bulk_create does: a related row saved after it was assigned gives its key.
+        row._prepare_related_fields_for_save(operation_name="rows_insert")
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(rows)],
+        )
+        for row, (key,) in zip(rows, cursor.fetchall(), strict=True):
+            setattr(row, opts.pk.attname, key)
+        fields = opts.concrete_fields
+        # Django's preparing each value costs more than the copy; psycopg adapts these as
+        # they are. Dates set on saving (auto_now) and other types go through Django.
+        prepared = [
+            field_.get_internal_type() not in _ADAPTED_AS_THEY_ARE
+            or (
+                (getattr(field_, "auto_now", False) or getattr(field_, "auto_now_add", False))
+                and field_.name not in given
+            )
+            for field_ in fields
+        ]
+        columns = ", ".join(quote(field_.column) for field_ in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        field_.get_db_prep_save(field_.pre_save(row, add=True), connection)
+                        if prepare
+                        else getattr(row, field_.attname)
+                        for field_, prepare in zip(fields, prepared, strict=True)
+                    ]
+                )
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
+def _with_related_for_search(queryset: models.QuerySet) -> models.QuerySet:
+    """The queryset with the parental many-to-many relations the search index reads
+    prefetched: ``get_indexed_objects`` leaves them out, and the index reads each of
+    them several times for each object."""
+    for search_field in queryset.model.get_search_fields():
+        if isinstance(search_field, index.RelatedFields):
+            model_field = search_field.get_field(queryset.model)
+            if isinstance(model_field, ParentalManyToManyField):
+                queryset = queryset.prefetch_related(search_field.field_name)
+    return queryset
 
 
 def pages_publish(*, parent: Page, pages: Sequence[Page], plan: ScalePlan) -> list[Page]:

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from wagtail.models import Locale, Page, ReferenceIndex, Site
 from wagtail.rich_text import RichText
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 import polib
 
@@ -95,10 +96,20 @@ def seed(*, plan: ScalePlan, log: Log) -> Counter:
     sections = _sections_seed(home=home, plan=plan, summaries=summaries, made=made)
     log(f"Made {len(sections)} framework sections of {ITEMS_PER_SECTION} items.")
     findings = _findings_seed(home=home, plan=plan, summaries=summaries, made=made)
-    log(f"Made {len(findings)} lay findings pages, each translated into {TRANSLATED_INTO}.")
+    log(f"Made {len(findings)} lay findings pages.")
+    with disable_reference_index_auto_update():
+        translated = _translations_seed(findings=findings, plan=plan, made=made)
+    if translated:
+        log(f"Translated them into {TRANSLATED_INTO}.")
     plan.pages.extend([*summaries, *sections, *findings])
-    # Once for all the pages: their saves above left it alone, as the demo's do.
-    for page in itertools.chain(summaries, sections, findings):
+    # Once for each page, in its final state, rather than at each of the saves above; the
+    # pages above the translations too, which wagtail-localize makes if they are missing.
+    above = {
+        ancestor.pk: ancestor.specific
+        for page in translated
+        for ancestor in page.get_ancestors().filter(depth__gt=1)
+    }
+    for page in itertools.chain(summaries, sections, findings, translated, above.values()):
         ReferenceIndex.create_or_update_for_object(page)
     return made
 
@@ -243,15 +254,26 @@ def _findings_seed(
         findings.append(page)
     _published(parent=index, pages=findings, plan=plan, made=made)
     made["lay findings pages"] += len(findings)
-    languages = {code for code, _name in settings.LANGUAGES}
-    if TRANSLATED_INTO in languages:
-        locale, _created = Locale.objects.get_or_create(language_code=TRANSLATED_INTO)
-        catalogue = _catalogue(numbers=numbers, tag=plan.tag)
-        for page in findings:
-            demo_page_translate(page=page, locale=locale, catalogue=catalogue)
-            made["pages"] += 1
-            made[f"lay findings pages in {TRANSLATED_INTO}"] += 1
     return findings
+
+
+def _translations_seed(
+    *, findings: list[LayFindingsPage], plan: ScalePlan, made: Counter
+) -> list[LayFindingsPage]:
+    """The lay findings in Polish, through wagtail-localize one by one, as a translator's
+    would be (its source strings, translations and log kept)."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    if TRANSLATED_INTO not in languages or not findings:
+        return []
+    locale, _created = Locale.objects.get_or_create(language_code=TRANSLATED_INTO)
+    numbers = range(1, len(findings) + 1)
+    catalogue = _catalogue(numbers=numbers, tag=plan.tag)
+    translated = []
+    for page in findings:
+        translated.append(demo_page_translate(page=page, locale=locale, catalogue=catalogue))
+        made["pages"] += 1
+        made[f"lay findings pages in {TRANSLATED_INTO}"] += 1
+    return translated
 
 
 def _cycle_pairs(summaries: list[EvidenceSummaryPage]) -> Iterator[list[EvidenceSummaryPage]]:

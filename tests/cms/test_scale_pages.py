@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from wagtail.blocks import StreamValue
-from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -326,3 +326,24 @@ def test_seed_scale_twice_leaves_a_sound_tree(db):
     assert Page.find_problems() == ([], [], [], [], [])
     assert len({page.path for page in pages}) == len(pages)
     assert len({page.url_path for page in pages}) == len(pages)
+
+
+def test_seed_scale_leaves_the_reference_index_up_to_date(db):
+    _seed_scale()
+
+    pages = _made_by_seed_scale()
+    pages += [ancestor.specific for page in pages for ancestor in page.get_ancestors()]
+
+    def indexed() -> set:
+        rows = ReferenceIndex.objects.filter(object_id__in=[str(page.pk) for page in pages])
+        return set(
+            rows.values_list(
+                "content_type", "object_id", "to_content_type", "to_object_id", "content_path"
+            )
+        )
+
+    before = indexed()
+    assert before  # The lay findings name their evidence, the sections theirs.
+    for page in pages:
+        ReferenceIndex.create_or_update_for_object(page)
+    assert indexed() == before

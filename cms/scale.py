@@ -33,7 +33,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, OuterRef, Subquery, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
@@ -316,15 +317,18 @@ def pages_publish(*, parent: Page, pages: Sequence[Page], plan: ScalePlan) -> li
         page.latest_revision = page.live_revision = revision
         page.latest_revision_created_at = revision.created_at
         page.first_published_at = page.last_published_at = now
-    Page.objects.bulk_update(
-        pages,
-        [
-            "latest_revision",
-            "live_revision",
-            "latest_revision_created_at",
-            "first_published_at",
-            "last_published_at",
-        ],
+    # Each page's one revision, found by an index; bulk_update's CASE of thousands of ids
+    # would test each row against each id.
+    revision = Revision.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
+    ).values("pk")[:1]
+    Page.objects.filter(pk__in=[page.pk for page in pages]).update(
+        latest_revision=Subquery(revision),
+        live_revision=Subquery(revision),
+        latest_revision_created_at=now,
+        first_published_at=now,
+        last_published_at=now,
     )
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(pages))
     uuid = get_active_log_context().uuid

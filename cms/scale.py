@@ -319,13 +319,13 @@ def pages_publish(*, parent: Page, pages: Sequence[Page], plan: ScalePlan) -> li
         page.first_published_at = page.last_published_at = now
     # Each page's one revision, found by an index; bulk_update's CASE of thousands of ids
     # would test each row against each id.
-    revision = Revision.objects.filter(
+    own_revision = Revision.objects.filter(
         base_content_type=ContentType.objects.get_for_model(Page),
         object_id=Cast(OuterRef("pk"), output_field=models.CharField()),
     ).values("pk")[:1]
     Page.objects.filter(pk__in=[page.pk for page in pages]).update(
-        latest_revision=Subquery(revision),
-        live_revision=Subquery(revision),
+        latest_revision=Subquery(own_revision),
+        live_revision=Subquery(own_revision),
         latest_revision_created_at=now,
         first_published_at=now,
         last_published_at=now,
@@ -374,7 +374,7 @@ def _rows_insert(model: type[Page], pages: Sequence[Page]) -> None:
 def _cluster_relations(model: type[Page]) -> list[str]:
     return [relation.get_accessor_name() for relation in get_all_child_relations(model)] + [
         field_.name
-        for field_ in model._meta.local_many_to_many
+        for field_ in model._meta.many_to_many
         if isinstance(field_, ParentalManyToManyField)
     ]
 
@@ -388,7 +388,7 @@ def _cluster_insert(model: type[Page], pages: Sequence[Page]) -> None:
                 setattr(child, relation.field.attname, page.pk)
                 children.append(child)
         relation.related_model.objects.bulk_create(children)
-    for field_ in model._meta.local_many_to_many:
+    for field_ in model._meta.many_to_many:
         if not isinstance(field_, ParentalManyToManyField):
             continue
         through = field_.remote_field.through

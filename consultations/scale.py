@@ -18,28 +18,19 @@ import itertools
 import math
 import random
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    QuerySet,
-    Value,
-    When,
 )
 from django.urls import reverse
 from django.utils import timezone
 
 from cms.demo import DEMO_PASSWORD
-from cms.scale import Log, ScalePlan
+from cms.scale import Log, ScalePlan, rows_insert
 from consultations.consent import CONSENT_VERSION
 from consultations.enums import (
     Abstention,
@@ -245,25 +236,22 @@ def _rounds_seed(
     return planned
 
 
-def _spread_by(
-    key: str, *, opens: datetime, until: datetime, first: int, count: int
-) -> ExpressionWrapper:
-    """A date inside the round for each row, later for a larger ``key`` (a reply comes after
-    what it answers): ``opens + (key - first) * step``."""
-    step = (until - opens) / max(count, 1)
-    return ExpressionWrapper(
-        Value(opens) + (F(key) - first) * Value(step, output_field=DurationField()),
-        output_field=DateTimeField(),
-    )
+# How long after it was first written a comment or rating was changed.
+CHANGED_AFTER = timedelta(hours=1)
 
 
-def _batches(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), BATCH):
-        yield ids[start : start + BATCH]
+def _spread(round: Round, count: int) -> list[datetime]:
+    """``count`` dates inside the round, in order, evenly apart (a reply, made after what
+    it answers, comes after it), none later than two hours ago."""
+    until = min(round.closes_at, timezone.now() - timedelta(hours=2))
+    step = (until - round.opens_at) / max(count, 1)
+    return [round.opens_at + number * step for number in range(count)]
 
 
-def _until(round: Round) -> datetime:
-    return min(round.closes_at, timezone.now() - timedelta(hours=2))
+def _version_dated(version: CommentVersion | RatingVersion, written: datetime) -> None:
+    """A version is dated as its comment or rating was written; an edit comes later."""
+    edit = version.kind == VersionKind.EDITED
+    version.created_at = written + CHANGED_AFTER if edit else written
 
 
 def _comments_seed(
@@ -305,6 +293,7 @@ def _page_comments_seed(
     closed = round.closes_at <= timezone.now()
     # A quarter are replies; one top-level comment in ten is on the whole page.
     top_count = max(1, wanted - wanted // 4)
+    dates = _spread(round, max(wanted, top_count))
     tops = []
     for number in range(top_count):
         item = items[number % len(items)]
@@ -325,9 +314,13 @@ def _page_comments_seed(
                 answer=ANSWER_TEXT if answered else "",
                 answered_at=round.closes_at + timedelta(days=3) if answered else None,
                 answered_by=editor if answered else None,
+                created_at=dates[number],
             )
         )
-    Comment.objects.bulk_create(tops, batch_size=BATCH)
+    # One in seven was changed by its author: the first words are kept in a version.
+    for comment in tops[::7]:
+        comment.edited_at = comment.created_at + CHANGED_AFTER
+    rows_insert(tops, as_given=("created_at",))
     parents = [comment for comment in tops if comment.hidden_at is None]
     replies = [
         Comment(
@@ -338,16 +331,17 @@ def _page_comments_seed(
             author=random_numbers.choice(audience),
             parent=parent,
             body=REPLY_TEXTS[number % len(REPLY_TEXTS)],
+            created_at=dates[top_count + number],
         )
         for number, parent in zip(range(wanted - top_count), itertools.cycle(parents))
     ]
-    Comment.objects.bulk_create(replies, batch_size=BATCH)
+    for comment in replies[(7 - top_count % 7) % 7 :: 7]:
+        comment.edited_at = comment.created_at + CHANGED_AFTER
+    rows_insert(replies, as_given=("created_at",))
     comments = tops + replies
-    # One in seven was changed by its author: the first words are kept in a version.
-    edited = {comment.pk for comment in comments[::7]}
     versions = []
     for comment in comments:
-        if comment.pk in edited:
+        if comment.edited_at is not None:
             versions.append(
                 CommentVersion(
                     comment=comment,
@@ -359,45 +353,16 @@ def _page_comments_seed(
         versions.append(
             CommentVersion(
                 comment=comment,
-                kind=VersionKind.EDITED if comment.pk in edited else VersionKind.CREATED,
+                kind=VersionKind.EDITED if comment.edited_at else VersionKind.CREATED,
                 quote=comment.quote,
                 body=comment.body,
             )
         )
-    CommentVersion.objects.bulk_create(versions, batch_size=BATCH)
-    first = min(comment.pk for comment in comments)
-    last = max(comment.pk for comment in comments)
-    dated = {
-        "opens": round.opens_at,
-        "until": _until(round),
-        "first": first,
-        "count": last - first + 1,
-    }
-    hour = Value(timedelta(hours=1), output_field=DurationField())
-    # Made in one transaction, the page's comments have the ids from first to last.
-    page_comments = Comment.objects.filter(round=round, pk__range=(first, last))
-    page_comments.update(created_at=_spread_by("id", **dated))
-    for batch in _batches(sorted(edited)):
-        page_comments.filter(pk__in=batch).update(edited_at=F("created_at") + hour)
-    _versions_dated(
-        CommentVersion.objects.filter(comment__round=round, comment__id__range=(first, last)),
-        parent="comment_id",
-        dated=dated,
-        later=hour,
-    )
+    for version in versions:
+        _version_dated(version, version.comment.created_at)
+    rows_insert(versions, as_given=("created_at",))
     made["comments"] += len(comments)
     made["comment versions"] += len(versions)
-
-
-def _versions_dated(versions: QuerySet, *, parent: str, dated: dict, later: Value) -> None:
-    """Date each version as its comment or rating is dated; an edit comes ``later``."""
-    versions.update(
-        created_at=Case(
-            When(kind=VersionKind.EDITED, then=_spread_by(parent, **dated) + later),
-            default=_spread_by(parent, **dated),
-            output_field=DateTimeField(),
-        )
-    )
 
 
 def _ratings_seed(
@@ -432,6 +397,7 @@ def _ratings_store(
     in 40 abstains and one in five of the others was changed, so it has two versions.
     Returns the number of versions (the rows of the round's ratings export)."""
     scores = RatingScale.NINE_POINT.definition.scores
+    dates = _spread(round, len(slots))
     ratings = []
     for number, (round_page, block_id, member) in enumerate(slots):
         abstains = number % 40 == 3
@@ -445,14 +411,19 @@ def _ratings_store(
                 score=None if abstains else random_numbers.choice(scores),
                 abstention=Abstention.UNABLE if abstains else "",
                 reason="It depends on the service." if number % 9 == 0 else "",
+                created_at=dates[number],
+                updated_at=dates[number],
             )
         )
-    Rating.objects.bulk_create(ratings, batch_size=BATCH)
-    versions = []
     changed = set()
     for number, rating in enumerate(ratings):
         if number % 5 == 0 and rating.score is not None:
-            changed.add(rating.pk)
+            changed.add(number)
+            rating.updated_at = rating.created_at + CHANGED_AFTER
+    rows_insert(ratings, as_given=("created_at", "updated_at"))
+    versions = []
+    for number, rating in enumerate(ratings):
+        if number in changed:
             versions.append(
                 RatingVersion(
                     rating=rating,
@@ -463,34 +434,15 @@ def _ratings_store(
         versions.append(
             RatingVersion(
                 rating=rating,
-                kind=VersionKind.EDITED if rating.pk in changed else VersionKind.CREATED,
+                kind=VersionKind.EDITED if number in changed else VersionKind.CREATED,
                 score=rating.score,
                 abstention=rating.abstention,
                 reason=rating.reason,
             )
         )
-    RatingVersion.objects.bulk_create(versions, batch_size=BATCH)
-    if ratings:
-        first, last = ratings[0].pk, ratings[-1].pk
-        dated = {
-            "opens": round.opens_at,
-            "until": _until(round),
-            "first": first,
-            "count": last - first + 1,
-        }
-        hour = Value(timedelta(hours=1), output_field=DurationField())
-        round_ratings = Rating.objects.filter(round=round)
-        round_ratings.update(
-            created_at=_spread_by("id", **dated), updated_at=_spread_by("id", **dated)
-        )
-        for batch in _batches(sorted(changed)):
-            round_ratings.filter(pk__in=batch).update(updated_at=F("created_at") + hour)
-        _versions_dated(
-            RatingVersion.objects.filter(rating__round=round),
-            parent="rating_id",
-            dated=dated,
-            later=hour,
-        )
+    for version in versions:
+        _version_dated(version, version.rating.created_at)
+    rows_insert(versions, as_given=("created_at",))
     made["ratings"] += len(ratings)
     made["rating versions"] += len(versions)
     return len(versions)

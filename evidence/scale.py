@@ -19,7 +19,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 import polib
 
 from cms.demo import demo_page_translate
-from cms.scale import Log, ScalePlan
+from cms.scale import Log, ScalePlan, pages_publish
 from evidence.enums import EvidenceKind, Nation
 from evidence.models import (
     Domain,
@@ -96,27 +96,37 @@ def seed(*, plan: ScalePlan, log: Log) -> Counter:
     sections = _sections_seed(home=home, plan=plan, summaries=summaries, made=made)
     log(f"Made {len(sections)} framework sections of {ITEMS_PER_SECTION} items.")
     findings = _findings_seed(home=home, plan=plan, summaries=summaries, made=made)
-    log(f"Made {len(findings)} lay findings pages, each translated into {TRANSLATED_INTO}.")
+    log(f"Made {len(findings)} lay findings pages.")
+    with disable_reference_index_auto_update():
+        translated = _translations_seed(findings=findings, plan=plan, made=made)
+    if translated:
+        log(f"Translated them into {TRANSLATED_INTO}.")
     plan.pages.extend([*summaries, *sections, *findings])
-    # Once for all the pages: their saves above left it alone, as the demo's do.
-    for page in itertools.chain(summaries, sections, findings):
+    # Once for each page, in its final state, rather than at each of the saves above; the
+    # pages above the translations too, which wagtail-localize makes if they are missing.
+    above = {
+        ancestor.pk: ancestor.specific
+        for page in translated
+        for ancestor in page.get_ancestors().filter(depth__gt=1)
+    }
+    for page in itertools.chain(summaries, sections, findings, translated, above.values()):
         ReferenceIndex.create_or_update_for_object(page)
     return made
 
 
-def _published(*, parent: Page, page: Page, made: Counter) -> Page:
-    """Add the page below parent and publish it: the search index follows the save."""
-    with disable_reference_index_auto_update():
-        parent.add_child(instance=page)
-        page.save_revision(clean=False).publish()
-    made["pages"] += 1
-    made["page revisions"] += 1
-    return page
+def _published(*, parent: Page, pages: list[Page], plan: ScalePlan, made: Counter) -> list[Page]:
+    """Add the pages below parent and publish them, together."""
+    pages_publish(parent=parent, pages=pages, plan=plan)
+    made["pages"] += len(pages)
+    made["page revisions"] += len(pages)
+    return pages
 
 
-def _index(*, home: Page, model: type[Page], make: Callable[[], Page], made: Counter) -> Page:
+def _index(
+    *, home: Page, model: type[Page], make: Callable[[], Page], plan: ScalePlan, made: Counter
+) -> Page:
     existing = model.objects.child_of(home).first()
-    return existing or _published(parent=home, page=make(), made=made)
+    return existing or _published(parent=home, pages=[make()], plan=plan, made=made)[0]
 
 
 def _summaries_seed(*, home: Page, plan: ScalePlan, made: Counter) -> list[EvidenceSummaryPage]:
@@ -124,6 +134,7 @@ def _summaries_seed(*, home: Page, plan: ScalePlan, made: Counter) -> list[Evide
         home=home,
         model=EvidenceIndexPage,
         make=lambda: EvidenceIndexPage(title="Evidence", slug="evidence", show_in_menus=True),
+        plan=plan,
         made=made,
     )
     themes = list(Theme.objects.all())
@@ -156,7 +167,8 @@ def _summaries_seed(*, home: Page, plan: ScalePlan, made: Counter) -> list[Evide
         )
         if themes:
             page.themes = [themes[number % len(themes)], themes[(number * 7) % len(themes)]]
-        summaries.append(_published(parent=index, page=page, made=made))
+        summaries.append(page)
+    _published(parent=index, pages=summaries, plan=plan, made=made)
     made["evidence summaries"] += len(summaries)
     return summaries
 
@@ -170,6 +182,7 @@ def _sections_seed(
         home=home,
         model=FrameworkIndexPage,
         make=lambda: FrameworkIndexPage(title="Draft framework", slug="framework"),
+        plan=plan,
         made=made,
     )
     domains = list(Domain.objects.all()) or [Domain.objects.create(name="Scale domain")]
@@ -196,7 +209,8 @@ def _sections_seed(
             introduction=f"<p>{_text(number, 2)}</p>",
             requirements=requirements,
         )
-        sections.append(_published(parent=index, page=page, made=made))
+        sections.append(page)
+    _published(parent=index, pages=sections, plan=plan, made=made)
     made["framework sections"] += len(sections)
     made["framework items"] += len(sections) * ITEMS_PER_SECTION
     return sections
@@ -219,6 +233,7 @@ def _findings_seed(
         home=home,
         model=LayFindingsIndexPage,
         make=lambda: LayFindingsIndexPage(title="What we found", slug="findings"),
+        plan=plan,
         made=made,
     )
     numbers = range(1, plan.count(LAY_FINDINGS) + 1)
@@ -236,17 +251,29 @@ def _findings_seed(
             ],
             evidence_links=[LayFindingEvidence(evidence=summary) for summary in next(evidence)],
         )
-        findings.append(_published(parent=index, page=page, made=made))
+        findings.append(page)
+    _published(parent=index, pages=findings, plan=plan, made=made)
     made["lay findings pages"] += len(findings)
-    languages = {code for code, _name in settings.LANGUAGES}
-    if TRANSLATED_INTO in languages:
-        locale, _created = Locale.objects.get_or_create(language_code=TRANSLATED_INTO)
-        catalogue = _catalogue(numbers=numbers, tag=plan.tag)
-        for page in findings:
-            demo_page_translate(page=page, locale=locale, catalogue=catalogue)
-            made["pages"] += 1
-            made[f"lay findings pages in {TRANSLATED_INTO}"] += 1
     return findings
+
+
+def _translations_seed(
+    *, findings: list[LayFindingsPage], plan: ScalePlan, made: Counter
+) -> list[LayFindingsPage]:
+    """The lay findings in Polish, through wagtail-localize one by one, as a translator's
+    would be (its source strings, translations and log kept)."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    if TRANSLATED_INTO not in languages or not findings:
+        return []
+    locale, _created = Locale.objects.get_or_create(language_code=TRANSLATED_INTO)
+    numbers = range(1, len(findings) + 1)
+    catalogue = _catalogue(numbers=numbers, tag=plan.tag)
+    translated = []
+    for page in findings:
+        translated.append(demo_page_translate(page=page, locale=locale, catalogue=catalogue))
+        made["pages"] += 1
+        made[f"lay findings pages in {TRANSLATED_INTO}"] += 1
+    return translated
 
 
 def _cycle_pairs(summaries: list[EvidenceSummaryPage]) -> Iterator[list[EvidenceSummaryPage]]:

@@ -108,3 +108,18 @@ def rating_form_data(member: Member, **data: object) -> dict:
 def started_from(comment: Comment) -> dict:
     """What the forms to change or withdraw a comment carry: the version they started from."""
     return {"version": comment_newest_version_pk(comment)}
+
+
+@pytest.fixture
+def shared_round(open_round) -> Round:
+    """The open round, with members' comments shown to each other."""
+    open_round.comments_visible_to_members = True
+    open_round.save(update_fields=["comments_visible_to_members"])
+    return open_round
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """A client signed in as a research team editor."""
+    client.force_login(editor)
+    return client

@@ -70,12 +70,6 @@ def invitation_changer_client(client, db):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client

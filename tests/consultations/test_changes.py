@@ -516,12 +516,6 @@ def changes_url(round: Round) -> str:
     return reverse("rounds:changes", args=[round.pk])
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_the_round_inspect_page_shows_each_items_change(editor_client, second_round, item_ids):
     soup = soup_of(editor_client.get(reverse("rounds:inspect", args=[second_round.pk])))
 

@@ -24,12 +24,6 @@ def enter_url(round, **query) -> str:
     return url
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def comment_step(round, member, page):
     return enter_url(round, member=member.pk, page=page.pk, kind="comment")
 

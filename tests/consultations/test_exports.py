@@ -85,19 +85,6 @@ def columns(rows: list[dict[str, str]], *names: str) -> list[tuple[str, ...]]:
 
 
 @pytest.fixture
-def shared_round(open_round):
-    open_round.comments_visible_to_members = True
-    open_round.save(update_fields=["comments_visible_to_members"])
-    return open_round
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def coordinator(db):
     user = EditorFactory()
     user.groups.add(Group.objects.get(name="Member coordinators"))

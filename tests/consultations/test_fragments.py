@@ -30,13 +30,6 @@ COMMENT_TEMPLATE = "consultations/includes/comment.html"
 
 
 @pytest.fixture
-def shared_round(open_round):
-    open_round.comments_visible_to_members = True
-    open_round.save()
-    return open_round
-
-
-@pytest.fixture
 def rowans_comment(shared_round, round_page, professional, item_ids):
     return comment_post(
         round=shared_round,

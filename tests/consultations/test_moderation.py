@@ -44,19 +44,6 @@ def post(round, member, body, *, block_id="", parent=None, quote=""):
     ).comment
 
 
-@pytest.fixture
-def shared_round(open_round):
-    open_round.comments_visible_to_members = True
-    open_round.save(update_fields=["comments_visible_to_members"])
-    return open_round
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def queue_rows(client, round, **filters) -> str:
     response = client.get(queue_url(round), filters)
     assert response.status_code == 200

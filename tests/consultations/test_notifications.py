@@ -108,13 +108,6 @@ def members(service_user, professional) -> dict[str, Member]:
     }
 
 
-@pytest.fixture
-def shared_round(open_round) -> object:
-    open_round.comments_visible_to_members = True
-    open_round.save()
-    return open_round
-
-
 def her_comment(round, member, section, item_ids, body="One plan, not five.") -> Comment:
     return comment_post(
         round=round, member=member, page_id=section.pk, block_id=item_ids[0], body=body

@@ -196,12 +196,6 @@ def test_attrition_takes_two_queries_more(later_round, django_assert_num_queries
 # The admin view ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_editors_see_the_response_rates_of_a_round_by_counts_only(editor_client, later_round):
     response = editor_client.get(reverse("rounds:participation", args=[later_round.pk]))
 

@@ -164,12 +164,6 @@ def test_the_consensus_rule_is_written_from_the_rounds_scale_threshold_and_botto
 # The admin views -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_the_report_page_shows_the_rounds_items_and_rule_and_no_member(editor_client, chain):
     response = editor_client.get(reverse("rounds:report", args=[chain[1].pk]))
 

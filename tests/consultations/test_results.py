@@ -342,12 +342,6 @@ def test_a_following_round_shows_each_item_then_and_new_items(section, item_ids)
 # The lock on the rule ------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 @pytest.mark.parametrize(
     ("field", "value"),
     [

@@ -56,12 +56,6 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def closed_round(open_round, item_ids, close_round, committed):
     """Item 1 scored 5, 6, 7, 8 by four service users and 9 by a professional; closed."""
     rate_all(open_round, item_ids[0], service_users(4), [5, 6, 7, 8])

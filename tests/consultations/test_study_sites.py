@@ -87,12 +87,6 @@ def test_the_migration_makes_one_site_per_typed_name_and_can_be_undone():
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def test_editors_keep_the_list_of_sites_with_their_nations(editor_client):
     url = reverse("wagtailsnippets_consultations_studysite:add")
 

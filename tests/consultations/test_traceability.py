@@ -79,12 +79,6 @@ def changes_url(round: Round) -> str:
     return reverse("rounds:changes", args=[round.pk])
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def link(client, round: Round, block_id: str, *comments: Comment):
     return client.post(
         changes_url(round),

@@ -67,13 +67,6 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def shared_round(open_round):
-    open_round.comments_visible_to_members = True
-    open_round.save()
-    return open_round
-
-
-@pytest.fixture
 def coordinator(db):
     user = EditorFactory()
     user.groups.add(Group.objects.get(name="Member coordinators"))

@@ -304,12 +304,6 @@ def test_the_round_overview_and_dashboard_link_it_only_when_published(client, ro
 # The research team's admin --------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 @pytest.mark.parametrize(
     ("state", "note"),
     [

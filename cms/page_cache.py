@@ -28,7 +28,6 @@ import copy
 import hashlib
 import logging
 import re
-import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from urllib.parse import urlsplit
@@ -48,10 +47,13 @@ from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.cache import Generation
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "generation"
+_GENERATION = Generation(GENERATION_KEY, alias=CACHE_ALIAS)
 CACHEABLE_ATTRIBUTE = "page_cacheable"
 # Headers that belong to one exchange, never replayed from the cache.
 _NOT_KEPT_HEADERS = {"set-cookie", "date"}
@@ -89,27 +91,7 @@ def page_cache_generation() -> int:
     """The page cache's generation: a new number whenever every public page is to be read
     afresh (see ``page_cache_invalidate``), so a cache of part of a page may be keyed by
     it."""
-    cache = _cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = _start_generation()
-    return generation
-
-
-def _start_generation() -> int:
-    # Started from the clock, never from 0: if the number was evicted, pages kept under an
-    # earlier run of numbers are never mistaken for current ones.
-    cache = _cache()
-    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-    return cache.get(GENERATION_KEY)
-
-
-def _bump_generation() -> None:
-    cache = _cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    return _GENERATION.current()
 
 
 def page_cache_invalidate() -> None:
@@ -117,10 +99,10 @@ def page_cache_invalidate() -> None:
     commits: a request that read the old content before the commit may store it under the
     generation that follows the first move, never under the one after the commit."""
     try:
-        _bump_generation()
+        _GENERATION.bump()
     except Exception:  # noqa: BLE001 - a cache outage must not stop a publish
         logger.exception("The page cache could not be invalidated")
-    transaction.on_commit(_bump_generation, robust=True)
+    transaction.on_commit(_GENERATION.bump, robust=True)
 
 
 def _address_key(request: HttpRequest) -> str | None:
@@ -170,7 +152,7 @@ def _read(address: str, encoding: str) -> tuple[int, Kept | None]:
     found = _cache().get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
-        return _start_generation(), None
+        return _GENERATION.start(), None
     kept = found.get(key)
     if kept is None or kept[0] != generation:
         return generation, None

@@ -35,7 +35,6 @@ be read again, and every rating would move the generation anyway.
 
 import functools
 import hashlib
-import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -51,10 +50,12 @@ from django.utils.translation import get_language
 
 from wagtail.models import Page
 
+from cms.cache import Generation
 from consultations.enums import RoundStatus
 from consultations.models import Member, Rating, Round, RoundPage
 
 GENERATION_KEY = "consultations:results:generation"
+_GENERATION = Generation(GENERATION_KEY)
 # Long enough for a results meeting; tables of earlier generations go after this.
 KEPT_SECONDS = 24 * 60 * 60
 SIGNAL_UID = "consultations.results_cache"
@@ -83,25 +84,12 @@ def rendering_version() -> str:
 
 
 def results_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Started from the clock, never from 0: if the number was evicted, tables kept
-        # under an earlier run of numbers are never mistaken for current ones.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def _bump_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    return _GENERATION.current()
 
 
 def results_changed() -> None:
     """Every kept results table is rendered afresh once the change commits."""
-    transaction.on_commit(_bump_generation, robust=True)
+    transaction.on_commit(_GENERATION.bump, robust=True)
 
 
 def results_table_kept(

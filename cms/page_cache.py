@@ -19,6 +19,10 @@ A page is kept twice, as it is and gzip-compressed, each sent ``Vary: Accept-Enc
 a reader whose browser accepts gzip (every browser does) is sent the compressed copy, a
 third of the bytes or less.
 
+Each app server process also keeps copies of the pages it sent and sends them again
+without asking Redis, dropping them all when PostgreSQL tells it of a committed change
+(``cms/page_copies.py``).
+
 A CDN in front (``WAGTAILFRONTENDCACHE``, see production settings) keeps public pages for
 ``PAGE_CACHE_SHARED_MAX_AGE`` seconds and is purged through Wagtail's front-end cache:
 the changed page, its old and new addresses, and the pages above it.
@@ -48,6 +52,8 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.cache import Generation
+from cms.page_copies import copies as _copies_here
+from cms.page_copies import tell_processes
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +108,16 @@ def page_cache_invalidate() -> None:
         _GENERATION.bump()
     except Exception:  # noqa: BLE001 - a cache outage must not stop a publish
         logger.exception("The page cache could not be invalidated")
-    transaction.on_commit(_GENERATION.bump, robust=True)
+    transaction.on_commit(_bump_and_tell, robust=True)
+
+
+def _bump_and_tell() -> None:
+    """After the change commits: a new generation, then word to every process to drop
+    its own copies (cms/page_copies.py), which would otherwise not see the new one."""
+    try:
+        _GENERATION.bump()
+    finally:
+        tell_processes()
 
 
 def _address_key(request: HttpRequest) -> str | None:
@@ -143,6 +158,11 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
         # A nonce must be new for every response.
         and "nonce-" not in response.get("Content-Security-Policy", "")
     )
+
+
+def _replayed(kept: Kept) -> HttpResponse:
+    status, headers, content = kept
+    return HttpResponse(content, status=status, headers=headers)
 
 
 def _read(address: str, encoding: str) -> tuple[int, Kept | None]:
@@ -211,14 +231,19 @@ class PageCacheMiddleware:
         encoding = _encoding(request)
         generation = None
         if address is not None:
+            key = f"{encoding}:{address}"
+            kept = _copies_here.get(key)
+            if kept is not None:
+                return _replayed(kept)
+            epoch = _copies_here.epoch()
             try:
                 generation, kept = _read(address, encoding)
             except Exception:  # noqa: BLE001 - without the cache, pages are served as usual
                 logger.exception("The page cache could not be read")
                 return self.get_response(request)
             if kept is not None:
-                status, headers, content = kept
-                return HttpResponse(content, status=status, headers=headers)
+                _copies_here.keep(key, kept, len(kept[2]), epoch)
+                return _replayed(kept)
         response = self.get_response(request)
         if generation is None or not _storable(request, response):
             return self._not_kept(request, response)
@@ -235,6 +260,8 @@ class PageCacheMiddleware:
             )
         except Exception:  # noqa: BLE001 - the page was served; keeping it is a bonus
             logger.exception("The page cache could not be written")
+        kept = copies[encoding]
+        _copies_here.keep(key, kept, len(kept[2]), epoch)
         if encoding == GZIP:
             _compress(response, copies[GZIP])
         return response

@@ -245,6 +245,10 @@ CACHES = {
 # purges a page and the pages above it when they change; listings, search results and
 # menus elsewhere may show the old title for this long.
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", "300"))
+# Each app server process's own copies of the pages it sent, up to this many bytes, so a
+# page read again needs no round trip to Redis (cms/page_copies.py). Off with one process
+# and a local-memory cache, where they would be the same pages twice.
+PAGE_CACHE_LOCAL_BYTES = 0
 # Besides pages, what public pages show or obey: a change to any of these reads every page
 # afresh (and purges every public page from the CDN).
 PAGE_CACHE_INVALIDATED_BY = [

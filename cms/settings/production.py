@@ -88,6 +88,10 @@ CACHES = {
     },
 }
 
+# Each process's own copies of the pages it sent, told of changes by PostgreSQL
+# (cms/page_copies.py).
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "32")) * 1024 * 1024
+
 # A CDN in front of the site, purged by Wagtail's front-end cache when pages change:
 # Cloudflare (a zone and an API token allowed to purge it), or any cache that takes HTTP
 # PURGE requests (Varnish, nginx), or neither.

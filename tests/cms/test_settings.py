@@ -24,6 +24,7 @@ CONFIG_VARIABLES = (
     "PAGE_CACHE_SECONDS",
     "PAGE_CACHE_SHARED_MAX_AGE",
     "PAGE_CACHE_REDIS_URL",
+    "PAGE_CACHE_LOCAL_MB",
     "FRONTEND_CACHE_CLOUDFLARE_ZONE_ID",
     "FRONTEND_CACHE_CLOUDFLARE_TOKEN",
     "FRONTEND_CACHE_PURGE_URL",
@@ -218,6 +219,21 @@ def test_production_workers_keep_their_database_connection_for_a_minute(module, 
     settings = loaded(run_with_settings(module, ["-c", script], **PRODUCTION_ENV, **env))
 
     assert settings == [expected, True]
+
+
+@pytest.mark.parametrize(
+    ("module", "env", "expected"),
+    [
+        ("cms.settings.production", {}, 32 * 1024 * 1024),
+        ("cms.settings.production", {"PAGE_CACHE_LOCAL_MB": "0"}, 0),
+        ("cms.settings.dev", {}, 0),
+    ],
+)
+def test_production_processes_keep_copies_of_pages_they_sent(module, env, expected):
+    script = "from django.conf import settings as s; print(s.PAGE_CACHE_LOCAL_BYTES)"
+    settings = loaded(run_with_settings(module, ["-c", script], **PRODUCTION_ENV, **env))
+
+    assert settings == expected
 
 
 def production_page_cache(**env: str) -> dict:

@@ -1,0 +1,173 @@
+"""Each process's own copies of public pages: sent again without the shared cache, dropped
+as soon as a change commits, and not used while the process cannot hear of changes.
+
+The copies listen on PostgreSQL in a thread of their own, on committed data: these tests
+commit, and put back what the migrations made afterwards.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from cms.page_copies import PageCopies, copies
+from tests.factories import StandardPageFactory
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the copies hear of changes from PostgreSQL"
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migrated_data_put_back"),
+]
+
+
+def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
+    """Whether ``check`` holds within ``seconds``: news of a change reaches a process's
+    listener a moment after the change commits."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def about(home_page):
+    return StandardPageFactory(parent=home_page, title="About the study", slug="about")
+
+
+@pytest.fixture
+def listening(settings, client, about) -> Iterator[None]:
+    """Copies on, as in production, with the listener started by a first request once the
+    page is made (news of its publishing would drop copies taken before it arrives)."""
+    settings.PAGE_CACHE_LOCAL_BYTES = 10 * 1024 * 1024
+    copies.stop()
+    copies.check_every = 0.2
+    copies.retry_after = 0.1
+    client.get("/")
+    assert eventually(lambda: copies.listening)
+    yield
+    copies.stop()
+
+
+def queries_for(client, url: str):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return response, len(queries)
+
+
+def listener_backend() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND query IN ('LISTEN page_cache_changed', 'SELECT 1')"
+        )
+        row = cursor.fetchone()
+    return row and row[0]
+
+
+def test_a_page_read_again_comes_from_the_process_own_copy(listening, client, about):
+    first = client.get(about.url)
+    # Not from the shared cache: it no longer holds the page.
+    caches["pages"].clear()
+
+    again, queries = queries_for(client, about.url)
+
+    assert queries == 0
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert "public" in again["Cache-Control"]
+
+
+def test_a_published_change_reaches_the_process_copies(listening, client, about):
+    client.get(about.url)
+    assert b"About the study" in client.get(about.url).content
+
+    about.title = "About this research"
+    about.save_revision().publish()
+
+    assert eventually(lambda: b"About this research" in client.get(about.url).content)
+    assert b"About the study" not in client.get(about.url).content
+
+
+def test_a_process_that_lost_its_listener_reads_the_shared_cache_until_it_is_back(
+    listening, client, about
+):
+    client.get(about.url)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [listener_backend()])
+    assert eventually(lambda: not copies.listening)
+
+    # Changed while no news could reach the process's copies.
+    about.title = "About this research"
+    about.save_revision().publish()
+    shown_at_once = client.get(about.url).content
+    assert eventually(lambda: copies.listening)
+
+    assert b"About this research" in shown_at_once
+    assert b"About this research" in client.get(about.url).content
+    # Back to keeping copies once it listens again.
+    client.get(about.url)
+    caches["pages"].clear()
+    again, queries = queries_for(client, about.url)
+    assert queries == 0
+    assert b"About this research" in again.content
+
+
+def test_copies_are_off_unless_asked_for(settings, client, about):
+    settings.PAGE_CACHE_LOCAL_BYTES = 0
+    copies.stop()
+    client.get(about.url)
+    client.get(about.url)
+    caches["pages"].clear()
+
+    _response, queries = queries_for(client, about.url)
+
+    assert not copies.listening
+    assert queries > 0
+
+
+# The copies' bounds, apart from any listener ------------------------------------------
+
+
+@pytest.fixture
+def heard(settings) -> PageCopies:
+    """A process's copies as they are while its listener is connected."""
+    settings.PAGE_CACHE_LOCAL_BYTES = 100
+    kept = PageCopies()
+    kept._set_live(True)
+    return kept
+
+
+def test_the_least_recently_sent_page_goes_first_when_the_bytes_run_out(heard):
+    for key in ("a", "b", "c"):
+        heard.keep(key, key, 40, heard.epoch())
+    # "a" and "b" fitted; "c" pushed out the one sent least recently.
+    assert heard.get("a") is None
+    assert heard.get("b") == "b"
+    heard.keep("d", "d", 40, heard.epoch())
+
+    assert heard.get("b") == "b"
+    assert heard.get("c") is None
+    assert heard.get("d") == "d"
+
+
+def test_a_page_larger_than_the_limit_is_not_kept(heard):
+    heard.keep("big", "big", 101, heard.epoch())
+
+    assert heard.get("big") is None
+
+
+def test_a_page_read_before_the_copies_were_dropped_is_not_kept_after(heard):
+    epoch = heard.epoch()
+    heard.drop_all()
+
+    heard.keep("a", "a", 10, epoch)
+
+    assert heard.get("a") is None

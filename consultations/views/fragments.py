@@ -155,6 +155,9 @@ class ReplyFormPrototype:
         self.context = context
         self.keeps_drafts = keeps_drafts
         self._rendered: dict[tuple[bool, bool], str] = {}
+        self.token_issue = form_tokens.form_token_issuer(
+            member_pk=member.pk, purpose=form_tokens.COMMENT
+        )
 
     def _prototype(self, *, own: bool, on_item: bool) -> str:
         # An empty block id (a comment on the whole page) renders no value attribute.
@@ -185,7 +188,7 @@ class ReplyFormPrototype:
         values = {
             PARENT: str(comment.pk),
             BLOCK_ID: escape(comment.block_id),
-            FORM_TOKEN: new_comment_token(self.member),
+            FORM_TOKEN: escape(self.token_issue()),
             PSEUDONYM: escape(comment.author.pseudonym),
         }
         prototype = self._prototype(
@@ -200,10 +203,6 @@ def markers_fill(prototype: str, values: dict[str, str]) -> SafeString:
     return mark_safe(  # noqa: S308 (rendered by the template engine; values escaped)
         MARKERS.sub(lambda marker: values[marker[0]], prototype)
     )
-
-
-def new_comment_token(member: Member) -> str:
-    return escape(form_tokens.form_token_issue(member_pk=member.pk, purpose=form_tokens.COMMENT))
 
 
 def item_comment_render(request: HttpRequest, form: CommentForm, *, context: dict) -> SafeString:
@@ -232,6 +231,9 @@ class ItemCommentFormPrototype:
         self.context = context
         self.page_id = page_id
         self.keeps_drafts = keeps_drafts
+        self.token_issue = form_tokens.form_token_issuer(
+            member_pk=member.pk, purpose=form_tokens.COMMENT
+        )
 
     @cached_property
     def _prototype(self) -> str:
@@ -248,7 +250,7 @@ class ItemCommentFormPrototype:
         return item_comment_render(self.request, form, context=self.context)
 
     def render(self, block_id: str) -> SafeString:
-        values = {BLOCK_ID: escape(block_id), FORM_TOKEN: new_comment_token(self.member)}
+        values = {BLOCK_ID: escape(block_id), FORM_TOKEN: escape(self.token_issue())}
         return markers_fill(self._prototype, values)
 
 
@@ -287,6 +289,9 @@ class RatingFormPrototype:
         self.action = action
         self.page_id = page_id
         self.keeps_drafts = keeps_drafts
+        self.token_issue = form_tokens.form_token_issuer(
+            member_pk=member.pk, purpose=form_tokens.RATING
+        )
 
     def form(self, *, block_id: str, initial: dict) -> RatingForm:
         form = RatingForm(
@@ -335,9 +340,7 @@ class RatingFormPrototype:
         chosen = initial.get("choice")
         values = {
             BLOCK_ID: escape(item.block_id),
-            FORM_TOKEN: escape(
-                form_tokens.form_token_issue(member_pk=self.member.pk, purpose=form_tokens.RATING)
-            ),
+            FORM_TOKEN: escape(self.token_issue()),
             NUMBER: escape(item.number),
             REASON: escape(initial.get("reason") or ""),
             **{

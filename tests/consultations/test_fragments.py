@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from consultations import form_tokens
 from consultations.enums import Abstention, AnswerStatus
 from consultations.forms import CommentForm, RatingForm
+from consultations.models import RoundPage
 from consultations.selectors import ratings_of
 from consultations.services import (
     comment_answer,
@@ -29,7 +30,16 @@ from consultations.services import (
 )
 from consultations.views import fragments
 from consultations.views.care import draft_offer
+from evidence.models import Domain
+from tests.consultations.conftest import STATEMENTS
 from tests.consultations.urls import edit_url, page_url, withdraw_url
+from tests.factories import (
+    EvidenceIndexPageFactory,
+    EvidenceSummaryPageFactory,
+    FrameworkSectionPageFactory,
+    RoundFactory,
+    RoundPageFactory,
+)
 
 COMMENT_TEMPLATE = "consultations/includes/comment.html"
 
@@ -504,3 +514,91 @@ def test_her_kept_draft_of_a_rating_reason_comes_back_in_its_box_alone(
     assert forms[item_ids[1]].find("button", {"name": "discard_draft"}) is not None
     assert forms[item_ids[2]].find("textarea").get_text() == ""
     assert forms[item_ids[2]].find("button", {"name": "discard_draft"}) is None
+
+
+# The items' content -------------------------------------------------------------------------
+
+REQUIREMENT_TEMPLATE = "blocks/requirement_block.html"
+
+
+@pytest.fixture
+def summary(home_page):
+    index = EvidenceIndexPageFactory(parent=home_page)
+    return EvidenceSummaryPageFactory(parent=index, title="Midwives and social workers")
+
+
+@pytest.fixture
+def linked_round_page(framework, summary) -> RoundPage:
+    """A round on a section whose one item names the summary behind it."""
+    domain = Domain.objects.get(name="How organisations work together")
+    value = {"statement": "One plan.", "rationale": "", "domain": domain, "evidence": [summary]}
+    section = FrameworkSectionPageFactory(
+        parent=framework, section_number=4, requirements=[("requirement", value)]
+    )
+    section.save_revision()
+    return RoundPageFactory(round=RoundFactory(), page=section)
+
+
+def item_content(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        str(card.find(class_="nhsuk-card__content")) for card in soup.select(".app-requirement")
+    ]
+
+
+def test_the_items_content_is_kept_and_shown_the_same_when_read_again(
+    round_page, service_user, client
+):
+    first = page_as(client, service_user, round_page)
+    second = page_as(client, service_user, round_page)
+
+    assert sum(t.name == REQUIREMENT_TEMPLATE for t in first.templates) == 3
+    assert sum(t.name == REQUIREMENT_TEMPLATE for t in second.templates) == 0
+    assert item_content(second) == item_content(first)
+    assert STATEMENTS[2] in item_content(second)[2]
+
+
+def test_a_summary_unpublished_after_she_read_the_page_is_no_longer_named(
+    linked_round_page, summary, service_user, client
+):
+    assert summary.url in item_content(page_as(client, service_user, linked_round_page))[0]
+    summary.unpublish()
+
+    content = item_content(page_as(client, service_user, linked_round_page))[0]
+
+    assert summary.url not in content
+    assert "Midwives and social workers" not in content
+
+
+def test_a_summary_published_under_a_new_title_is_named_by_it(
+    linked_round_page, summary, service_user, client
+):
+    page_as(client, service_user, linked_round_page)
+    summary.title = "Midwives, social workers and health visitors"
+    summary.save_revision().publish()
+
+    content = item_content(page_as(client, service_user, linked_round_page))[0]
+
+    assert "Midwives, social workers and health visitors" in content
+
+
+def test_a_renamed_domain_is_shown_on_a_page_read_before(round_page, service_user, client):
+    page_as(client, service_user, round_page)
+    domain = Domain.objects.get(name="How organisations work together")
+    domain.name = "Working across organisations"
+    domain.save()
+
+    content = item_content(page_as(client, service_user, round_page))[0]
+
+    assert "Domain: Working across organisations" in content
+
+
+def test_the_items_content_read_in_english_is_marked_english_on_the_polish_page(
+    round_page, service_user, client
+):
+    english = BeautifulSoup(page_as(client, service_user, round_page).content, "html.parser")
+    with translation.override("pl"):
+        polish = BeautifulSoup(page_as(client, service_user, round_page).content, "html.parser")
+
+    assert english.select_one(".app-requirement__statement").get("lang") is None
+    assert polish.select_one(".app-requirement__statement")["lang"] == "en-gb"

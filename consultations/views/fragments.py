@@ -13,7 +13,9 @@ the template engine was nearly all of the page's time, so:
 - every reply form on a page is the same form but for its comment, item, one-time token
   and the name in its summary: :class:`ReplyFormPrototype` renders it once through the
   same templates with markers in those places, and each comment's copy fills them in.
-  The form to comment on an item is made the same way (:class:`ItemCommentFormPrototype`).
+  The form to comment on an item is made the same way (:class:`ItemCommentFormPrototype`),
+  and so is the form to rate an item (:class:`RatingFormPrototype`), whose copies also fill
+  in her current rating and reason.
 """
 
 import hashlib
@@ -29,8 +31,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from consultations import form_tokens, services
-from consultations.forms import CommentForm
-from consultations.models import Comment, Member, Round
+from consultations.forms import CommentForm, RatingForm
+from consultations.models import Comment, ConsultationItem, Member, Rating, Round
 
 COMMENT_TEMPLATE = "consultations/includes/comment.html"
 # Every template the comment's HTML comes from: a change to any of them is a new key.
@@ -41,6 +43,7 @@ COMMENT_TEMPLATES = (
 )
 REPLY_TEMPLATE = "consultations/includes/reply_form.html"
 ITEM_COMMENT_TEMPLATE = "consultations/includes/item_comment_form.html"
+RATING_TEMPLATE = "consultations/includes/rating_form.html"
 # Long enough for a round's readers to share them; unused ones (an edited comment's old
 # words) leave the cache by themselves.
 COMMENT_FRAGMENT_SECONDS = 24 * 60 * 60
@@ -114,9 +117,16 @@ PARENT = "\x00parent\x00"
 BLOCK_ID = "\x00block\x00"
 FORM_TOKEN = "\x00token\x00"  # noqa: S105 (a marker, not a secret)
 PSEUDONYM = "\x00pseudonym\x00"
-MARKERS = re.compile(
-    "|".join(re.escape(marker) for marker in (PARENT, BLOCK_ID, FORM_TOKEN, PSEUDONYM))
-)
+NUMBER = "\x00number\x00"
+REASON = "\x00reason\x00"
+# Every marker is a word between two NULs; a value missing for one is a KeyError, not a
+# marker left in the page.
+MARKERS = re.compile("\x00[a-z0-9]+\x00")
+
+
+def checked_marker(index: int) -> str:
+    """Where the radio button of the rating scale's ``index``th choice says it is checked."""
+    return f"\x00checked{index}\x00"
 
 
 def reply_render(
@@ -145,6 +155,9 @@ class ReplyFormPrototype:
         self.context = context
         self.keeps_drafts = keeps_drafts
         self._rendered: dict[tuple[bool, bool], str] = {}
+        self.token_issue = form_tokens.form_token_issuer(
+            member_pk=member.pk, purpose=form_tokens.COMMENT
+        )
 
     def _prototype(self, *, own: bool, on_item: bool) -> str:
         # An empty block id (a comment on the whole page) renders no value attribute.
@@ -175,7 +188,7 @@ class ReplyFormPrototype:
         values = {
             PARENT: str(comment.pk),
             BLOCK_ID: escape(comment.block_id),
-            FORM_TOKEN: new_comment_token(self.member),
+            FORM_TOKEN: escape(self.token_issue()),
             PSEUDONYM: escape(comment.author.pseudonym),
         }
         prototype = self._prototype(
@@ -190,10 +203,6 @@ def markers_fill(prototype: str, values: dict[str, str]) -> SafeString:
     return mark_safe(  # noqa: S308 (rendered by the template engine; values escaped)
         MARKERS.sub(lambda marker: values[marker[0]], prototype)
     )
-
-
-def new_comment_token(member: Member) -> str:
-    return escape(form_tokens.form_token_issue(member_pk=member.pk, purpose=form_tokens.COMMENT))
 
 
 def item_comment_render(request: HttpRequest, form: CommentForm, *, context: dict) -> SafeString:
@@ -222,6 +231,9 @@ class ItemCommentFormPrototype:
         self.context = context
         self.page_id = page_id
         self.keeps_drafts = keeps_drafts
+        self.token_issue = form_tokens.form_token_issuer(
+            member_pk=member.pk, purpose=form_tokens.COMMENT
+        )
 
     @cached_property
     def _prototype(self) -> str:
@@ -238,5 +250,102 @@ class ItemCommentFormPrototype:
         return item_comment_render(self.request, form, context=self.context)
 
     def render(self, block_id: str) -> SafeString:
-        values = {BLOCK_ID: escape(block_id), FORM_TOKEN: new_comment_token(self.member)}
+        values = {BLOCK_ID: escape(block_id), FORM_TOKEN: escape(self.token_issue())}
         return markers_fill(self._prototype, values)
+
+
+def rating_render(
+    request: HttpRequest, form: RatingForm, *, item: object, action: str, round: Round
+) -> SafeString:
+    """Her form to rate one item, in full."""
+    return render_to_string(
+        RATING_TEMPLATE,
+        {"round": round, "item": item, "form": form, "action": action},
+        request=request,
+    )
+
+
+class RatingFormPrototype:
+    """The page's forms to rate an item, which differ only by the item, the token, and her
+    current rating: which choice is checked and the reason she gave.
+
+    A form that holds her draft or comes back with an error is rendered in full
+    (``rating_render``), and so is every form if the copy cannot show which choice is hers.
+    """
+
+    def __init__(
+        self,
+        request: HttpRequest,
+        *,
+        member: Member,
+        round: Round,
+        action: str,
+        page_id: int,
+        keeps_drafts: bool,
+    ) -> None:
+        self.request = request
+        self.member = member
+        self.round = round
+        self.action = action
+        self.page_id = page_id
+        self.keeps_drafts = keeps_drafts
+        self.token_issue = form_tokens.form_token_issuer(
+            member_pk=member.pk, purpose=form_tokens.RATING
+        )
+
+    def form(self, *, block_id: str, initial: dict) -> RatingForm:
+        form = RatingForm(
+            round=self.round,
+            member=self.member,
+            initial={"block_id": block_id, **initial},
+            auto_id=f"rate-{block_id}-%s",
+        )
+        keeps = self.keeps_drafts
+        form.draft_key = (
+            services.draft_key_rate(page_id=self.page_id, block_id=block_id) if keeps else ""
+        )
+        form.draft = None
+        return form
+
+    @cached_property
+    def _prototype(self) -> tuple[str, list[str]] | None:
+        """The form rendered with no choice checked, a marker where each choice's radio
+        button would say it is checked, and the choices' values in order; None if the
+        radio buttons are not where they are looked for."""
+        form = self.form(block_id=BLOCK_ID, initial={"reason": REASON, "form_token": FORM_TOKEN})
+        html = rating_render(
+            self.request, form, item={"number": NUMBER}, action=self.action, round=self.round
+        )
+        choices = [str(value) for value, _label in form.fields["choice"].widget.choices]
+        for index, radio in enumerate(form["choice"]):
+            # Each radio button is "<input ... id=... value=...>", with " checked" before
+            # the ">" when it is hers (rating_form.html).
+            id_attribute = f'id="{radio.id_for_label}"'
+            start = html.find(f'<input class="nhsuk-radios__input" {id_attribute}')
+            if start < 0 or html.count(id_attribute) != 1:
+                return None
+            end = html.index(">", start)
+            html = f"{html[:end]}{checked_marker(index)}{html[end:]}"
+        return html, choices
+
+    def render(self, item: ConsultationItem, rating: Rating | None) -> SafeString:
+        initial = RatingForm.initial_for(rating)
+        if self._prototype is None:
+            form = self.form(block_id=item.block_id, initial=initial)
+            return rating_render(
+                self.request, form, item=item, action=self.action, round=self.round
+            )
+        prototype, choices = self._prototype
+        # As the radio widget checks the choice equal to her rating, and none if none is.
+        chosen = initial.get("choice")
+        values = {
+            BLOCK_ID: escape(item.block_id),
+            FORM_TOKEN: escape(self.token_issue()),
+            NUMBER: escape(item.number),
+            REASON: escape(initial.get("reason") or ""),
+            **{
+                checked_marker(index): " checked" if value == chosen else ""
+                for index, value in enumerate(choices)
+            },
+        }
+        return markers_fill(prototype, values)

@@ -303,12 +303,39 @@ class RoundPageContext:
             "action_comment": self.action_comment,
         }
 
+    @cached_property
+    def rating_prototype(self) -> fragments.RatingFormPrototype:
+        return fragments.RatingFormPrototype(
+            self.request,
+            member=self.member,
+            round=self.round,
+            action=self.action_rate,
+            page_id=self.round_page.page_id,
+            keeps_drafts=self.drafts is not None,
+        )
+
+    def item_rating(self, item: ConsultationItem) -> SafeString:
+        """Her form to rate an item: made from the page's copy unless it holds her draft or
+        what she sent."""
+        block_id = item.block_id
+        key = services.draft_key_rate(page_id=self.round_page.page_id, block_id=block_id)
+        if self.bound_form("rate", block_id) is None and not (self.drafts and key in self.drafts):
+            return self.rating_prototype.render(item, self.ratings.get(block_id))
+        return fragments.rating_render(
+            self.request,
+            self.rating_form(block_id),
+            item=item,
+            action=self.action_rate,
+            round=self.round,
+        )
+
     def item_context(self, block_id: str) -> dict:
         item = self.items.get(block_id)
         if item is None:
             return {}
         rating = self.ratings.get(block_id)
-        rating_form = self.rating_form(block_id)
+        # A rating she sent after the round closed is shown again, so her reason survives.
+        show_rating_form = self.is_open or self.bound_form("rate", block_id) is not None
         comment_form = self.comment_form(block_id)
         # A form she sent after the round closed is shown again, so her words survive.
         show_comment_form = self.is_open or comment_form.is_bound
@@ -317,12 +344,12 @@ class RoundPageContext:
             "item": item,
             "rating": rating,
             "rating_label": self.rating_label(rating),
-            "rating_form": rating_form,
+            "rating_form_html": self.item_rating(item) if show_rating_form else "",
             "comment_form": comment_form,
             "comment_form_html": (
                 self.item_comment(block_id, comment_form) if show_comment_form else ""
             ),
-            "show_rating_form": self.is_open or rating_form.is_bound,
+            "show_rating_form": show_rating_form,
             "show_comment_form": show_comment_form,
             "threads": self.thread_entries(block_id),
             "action_rate": self.action_rate,

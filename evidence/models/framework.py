@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import models
 from django.http import HttpRequest
@@ -27,6 +28,27 @@ class RequirementItem:
     @property
     def anchor(self) -> str:
         return f"item-{self.block_id}"
+
+
+class RequirementEntry:
+    """A requirement as the section's template lists it: its number and anchor from the
+    stored data, and its block's value, which costs look-ups, made (for every item at once)
+    only when asked for, as when the item's content is not kept
+    (``framework_tags.requirement_content``)."""
+
+    def __init__(self, page: "FrameworkSectionPage", *, position: int, raw: dict) -> None:
+        self.page = page
+        self.number = f"{page.section_number}.{position}"
+        self.block_id = raw["id"]
+        self.raw = raw
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.block_id}"
+
+    @property
+    def value(self) -> StreamValue.StreamChild:
+        return self.page.requirement_values[self.block_id]
 
 
 class FrameworkIndexPage(Page):
@@ -91,6 +113,17 @@ class FrameworkSectionPage(ConsultablePageMixin, Page):
                 number=f"{self.section_number}.{position}", block_id=block.id, value=block.value
             )
             for position, block in enumerate(self.requirements, start=1)
+        ]
+
+    @cached_property
+    def requirement_values(self) -> dict[str, StreamValue.StreamChild]:
+        return {item.block_id: item.value for item in self.requirement_items}
+
+    @property
+    def requirement_entries(self) -> list[RequirementEntry]:
+        return [
+            RequirementEntry(self, position=position, raw=raw)
+            for position, raw in enumerate(self.requirements.raw_data, start=1)
         ]
 
     def get_consultation_items(self) -> list[ConsultationItem]:

@@ -68,7 +68,10 @@ def _components(path: str) -> list[str]:
 def _found(route: KeptRoute, components: list[str], request: HttpRequest) -> RouteResult | None:
     """The route to the page kept for this path, if the page is still live and still
     answers there; None to let Wagtail find the way."""
-    model = ContentType.objects.get_for_id(route.content_type_id).model_class()
+    try:
+        model = ContentType.objects.get_for_id(route.content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        return None
     if model is None or not issubclass(model, Page) or route.depth > len(components):
         return None
     page = model._default_manager.filter(pk=route.page_id, live=True).first()

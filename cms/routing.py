@@ -2,12 +2,12 @@
 
 Before a page is served, Wagtail finds the site for the request's host, the home page in
 the reader's language, each page along the path one level at a time, and then every view
-restriction on the page and above it: nine queries before the page itself is read, the
-same for every reader. What they found (the site; which page the path leads to; whether
-any restriction applies to it) is kept in the page cache's cache under its generation
-(``cms.page_cache``), which moves whenever a page is published, unpublished, moved or
-deleted, page privacy changes, or a site or locale is saved: the way is found afresh
-after any of them.
+restriction on the page and above it: for an evidence summary, nine queries before the
+page itself is read, the same for every reader. What they found (the site; which page the
+path leads to; whether any restriction applies to it) is kept in the page cache's cache
+under its generation (``cms.page_cache``), which moves whenever a page is published,
+unpublished, moved or deleted, page privacy changes, or a site or locale is saved: the way
+is found afresh after any of them.
 
 Only the way is kept: the page itself is read on every request, and still answers for
 its own address (``Page.route``, which also resolves a routable page's own views), so a

@@ -59,6 +59,16 @@ def test_a_page_read_again_finds_its_way_without_the_site_routing_or_privacy(cli
     assert "wagtailcore_locale" not in tables
 
 
+def test_a_page_published_where_nothing_was_found_is_found(client, review):
+    assert client.get(fresh("/about/later/")).status_code == 404
+
+    StandardPageFactory(parent=review.get_parent(), title="Later", slug="later", live=False)
+    assert client.get(fresh("/about/later/")).status_code == 404
+    publish(Page.objects.get(slug="later").specific)
+
+    assert heading(client, "/about/later/") == "Later"
+
+
 def test_a_page_unpublished_is_no_longer_found(client, review):
     heading(client, "/about/review/")
 

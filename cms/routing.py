@@ -141,8 +141,13 @@ class KeptRouteMiddleware:
         components = _components(path)
         if site is not None and not hasattr(request, "_wagtail_site"):
             request._wagtail_site = site
-        if site is not None and route is not None:
-            result = _found(route, components, request)
+        if site is not None and isinstance(route, KeptRoute):
+            try:
+                result = _found(route, components, request)
+            except AttributeError:
+                # Kept by a release whose KeptRoute had other fields, if a deployment
+                # skipped migrate (which moves the generation).
+                result = None
             if result is not None:
                 if route.public:
                     result.page.get_view_restrictions = PageViewRestriction.objects.none

@@ -23,21 +23,13 @@ from django.utils import translation
 
 from wagtail.models import Site
 
-from cms.page_cache import CACHE_ALIAS, page_cache_generation
+from cms.page_cache import CACHE_ALIAS, request_generation
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 _MISSING = object()
-_GENERATION_ATTRIBUTE = "_page_cache_generation"
-
-
-def _generation(request: HttpRequest) -> int:
-    # Read once a request, however many parts it shows.
-    if not hasattr(request, _GENERATION_ATTRIBUTE):
-        setattr(request, _GENERATION_ATTRIBUTE, page_cache_generation())
-    return getattr(request, _GENERATION_ATTRIBUTE)
 
 
 def shared(request: HttpRequest | None, name: str, *vary_on: Hashable, read: Callable[[], T]) -> T:
@@ -48,7 +40,8 @@ def shared(request: HttpRequest | None, name: str, *vary_on: Hashable, read: Cal
         return read()
     try:
         site = Site.find_for_request(request)
-        parts = [name, _generation(request), site.pk if site else "", translation.get_language()]
+        generation = request_generation(request)
+        parts = [name, generation, site.pk if site else "", translation.get_language()]
         key = "fragment:" + ":".join(str(part) for part in [*parts, *vary_on])
         kept = caches[CACHE_ALIAS].get(key, _MISSING)
     except Exception:  # noqa: BLE001 - without the cache, pages are read as usual

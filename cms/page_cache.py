@@ -120,6 +120,18 @@ def _bump_and_tell() -> None:
         tell_processes()
 
 
+_GENERATION_ATTRIBUTE = "_page_cache_generation"
+
+
+def request_generation(request: HttpRequest) -> int:
+    """The page cache's generation as this request found it, read once however many
+    parts of its page are kept under it. Read before anything is kept, so that a change
+    made meanwhile leaves what was read under the generation it made old."""
+    if not hasattr(request, _GENERATION_ATTRIBUTE):
+        setattr(request, _GENERATION_ATTRIBUTE, page_cache_generation())
+    return getattr(request, _GENERATION_ATTRIBUTE)
+
+
 def _address_key(request: HttpRequest) -> str | None:
     try:
         host = request.get_host()
@@ -238,6 +250,7 @@ class PageCacheMiddleware:
             epoch = _copies_here.epoch()
             try:
                 generation, kept = _read(address, encoding)
+                setattr(request, _GENERATION_ATTRIBUTE, generation)
             except Exception:  # noqa: BLE001 - without the cache, pages are served as usual
                 logger.exception("The page cache could not be read")
                 return self.get_response(request)

@@ -122,16 +122,17 @@ PUBLIC = {
 }
 # The same pages with a query string no one asked for before, which the page cache cannot
 # answer, after a first reader: what every page shares around its content (menu,
-# breadcrumbs, language links, footer) is kept (cms.fragments), the page itself is read.
+# breadcrumbs, language links, footer) is kept (cms.fragments), and so is Wagtail's way to
+# the page (cms.routing); the page itself is read.
 PUBLIC_AGAIN = {
-    "home": 7,
-    "standard page": 7,
-    "evidence index, filtered": 13,
-    "evidence summary": 11,
-    "lay findings index": 9,
-    "lay findings page": 12,
-    "lay findings index in Polish": 13,
-    "lay findings page in Polish": 15,
+    "home": 3,
+    "standard page": 1,
+    "evidence index, filtered": 7,
+    "evidence summary": 3,
+    "lay findings index": 3,
+    "lay findings page": 4,
+    "lay findings index in Polish": 5,
+    "lay findings page in Polish": 4,
     "search": 7,
 }
 MEMBER = {

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "cms.security.SiteCSPMiddleware",
     "cms.security.PermissionsPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Finds the site and page for Wagtail's serve view from what was kept.
+    "cms.routing.KeptRouteMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

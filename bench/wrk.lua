@@ -28,6 +28,10 @@ function init(args)
     end
   end
   position = id + 1
+  -- New for each run of wrk, so the run that counts never asks for an address its
+  -- warm-up asked for (which the page cache would answer).
+  math.randomseed(os.time() + id)
+  run = os.time() .. "-" .. math.random(1, 1000000000)
   wrk.headers["Cookie"] = cookie ~= "" and cookie or nil
   if #bodies > 0 then
     wrk.method = "POST"
@@ -43,7 +47,7 @@ function request()
     if string.find(wrk.path, unique, 1, true) then
       -- A new address for every request: never served from the page cache.
       sent = sent + 1
-      local path = string.gsub(wrk.path, unique, id .. "-" .. sent)
+      local path = string.gsub(wrk.path, unique, run .. "-" .. id .. "-" .. sent)
       return wrk.format(nil, path)
     end
     return wrk.request()

@@ -290,11 +290,3 @@ def test_production_refuses_a_cloudflare_zone_without_a_token():
 
     assert result.returncode != 0
     assert "FRONTEND_CACHE_CLOUDFLARE_TOKEN" in result.stderr
-
-
-def test_the_served_application_sets_what_it_loaded_apart_from_the_garbage_collector():
-    script = "import gc, cms.wsgi; print(gc.get_freeze_count())"
-
-    frozen = loaded(run_with_settings("cms.settings.production", ["-c", script], **PRODUCTION_ENV))
-
-    assert frozen > 10_000

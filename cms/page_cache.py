@@ -32,6 +32,7 @@ import copy
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from urllib.parse import urlsplit
@@ -48,7 +49,7 @@ from django.utils.text import compress_string
 
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-from wagtail.models import Page
+from wagtail.models import COMMENTS_RELATION_NAME, Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from cms.cache import Generation
@@ -115,9 +116,23 @@ def _bump_and_tell() -> None:
     """After the change commits: a new generation, then word to every process to drop
     its own copies (cms/page_copies.py), which would otherwise not see the new one."""
     try:
-        _GENERATION.bump()
+        _bump_after_commit()
     finally:
         tell_processes()
+
+
+def _bump_after_commit(attempts: int = 3) -> None:
+    # A request that read the database before the commit may have kept the old page under
+    # the generation the first move gave; if this move cannot be made, that generation
+    # must not stay current: without its number, the next read starts a new one from the
+    # clock (Generation.start), past every number kept.
+    for _attempt in range(attempts):
+        try:
+            _GENERATION.bump()
+            return
+        except Exception:  # noqa: BLE001 - tried again, then the number is dropped
+            logger.warning("The page cache's generation could not be moved", exc_info=True)
+    _cache().delete(GENERATION_KEY)
 
 
 _GENERATION_ATTRIBUTE = "_page_cache_generation"
@@ -177,18 +192,32 @@ def _replayed(kept: Kept) -> HttpResponse:
     return HttpResponse(content, status=status, headers=headers)
 
 
-def _read(address: str, encoding: str) -> tuple[int, Kept | None]:
+def _read(address: str, encoding: str) -> tuple[int, Kept | None, float]:
     """The current generation, and the page kept at this address in this encoding if it
-    was made under that generation: both in one round trip."""
+    was made under that generation, with the seconds it has left in the cache: both in
+    one round trip."""
     key = f"{encoding}:{address}"
     found = _cache().get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
-        return _GENERATION.start(), None
-    kept = found.get(key)
-    if kept is None or kept[0] != generation:
-        return generation, None
-    return generation, kept[1:]
+        return _GENERATION.start(), None, 0
+    entry = found.get(key)
+    # (generation, expires, status, headers, content); anything else was kept by another
+    # release.
+    if not isinstance(entry, tuple) or len(entry) != 5 or entry[0] != generation:
+        return generation, None, 0
+    return generation, entry[2:], entry[1] - time.time()
+
+
+def _timeout() -> float | None:
+    return _cache().default_timeout
+
+
+def _size(key: str, kept: Kept) -> int:
+    """About what a copy takes in memory: its content, headers and key, and the objects
+    around them."""
+    _status, headers, content = kept
+    return len(content) + len(key) + sum(len(k) + len(v) for k, v in headers) + 500
 
 
 def _copies(response: HttpResponse) -> dict[str, Kept]:
@@ -249,32 +278,34 @@ class PageCacheMiddleware:
                 return _replayed(kept)
             epoch = _copies_here.epoch()
             try:
-                generation, kept = _read(address, encoding)
+                generation, kept, seconds_left = _read(address, encoding)
                 setattr(request, _GENERATION_ATTRIBUTE, generation)
             except Exception:  # noqa: BLE001 - without the cache, pages are served as usual
                 logger.exception("The page cache could not be read")
                 return self.get_response(request)
             if kept is not None:
-                _copies_here.keep(key, kept, len(kept[2]), epoch)
+                _copies_here.keep(key, kept, _size(key, kept), epoch, seconds_left=seconds_left)
                 return _replayed(kept)
         response = self.get_response(request)
         if generation is None or not _storable(request, response):
             return self._not_kept(request, response)
         self._mark_shared(response)
         copies = _copies(response)
+        timeout = _timeout()
+        expires = float("inf") if timeout is None else time.time() + timeout
         try:
             # Kept with the generation read before the page was made: if a change came in
             # between, the copies are already out of date and will not be sent.
             _cache().set_many(
                 {
-                    f"{kept_encoding}:{address}": (generation, *kept)
+                    f"{kept_encoding}:{address}": (generation, expires, *kept)
                     for kept_encoding, kept in copies.items()
                 }
             )
         except Exception:  # noqa: BLE001 - the page was served; keeping it is a bonus
             logger.exception("The page cache could not be written")
         kept = copies[encoding]
-        _copies_here.keep(key, kept, len(kept[2]), epoch)
+        _copies_here.keep(key, kept, _size(key, kept), epoch)
         if encoding == GZIP:
             _compress(response, copies[GZIP])
         return response
@@ -381,9 +412,25 @@ def _page_deleted(sender: type[Page], instance: Page, **kwargs: object) -> None:
             _cdn_purge(lambda batch: _with_ancestors(batch, parent))
 
 
-def _page_saved(sender: type[Page], instance: Page, **kwargs: object) -> None:
-    # A live page saved outside publishing: by a script, a move, or Wagtail itself.
-    if instance.live:
+# What saving a draft writes to the live page's row (Wagtail's save_revision and its
+# revision bookkeeping): nothing a reader of the live page sees.
+_DRAFT_BOOKKEEPING = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        COMMENTS_RELATION_NAME,
+    }
+)
+
+
+def _page_saved(
+    sender: type[Page], instance: Page, update_fields: Iterable[str] | None = None, **kwargs
+) -> None:
+    # A live page saved outside publishing: by a script, a move, or Wagtail itself; not an
+    # editor saving a draft, which would otherwise make every page be read afresh.
+    if instance.live and not (update_fields and set(update_fields) <= _DRAFT_BOOKKEEPING):
         page_cache_invalidate()
 
 

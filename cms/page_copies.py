@@ -14,9 +14,13 @@ millisecond on one machine, a network round trip between machines), that process
 send the page as it was: the same as a request that was being served while the change
 committed.
 
+A process also stops sending copies when its listener has not heard from the database
+for a few seconds (its connection may be gone without a word), and a forked process starts
+with none.
+
 Copies are bounded in bytes per process (``PAGE_CACHE_LOCAL_BYTES``, 0 turns them off) and
-by the page cache's timeout; the least recently sent go first. They need PostgreSQL; on
-any other database they are off.
+by the time the shared cache keeps the page; the least recently sent go first. They need
+PostgreSQL; on any other database they are off.
 """
 
 import logging
@@ -34,8 +38,11 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "page_cache_changed"
 # How long the listener waits for a notification before checking that its connection is
-# still there (a connection lost without a word would otherwise leave copies in use).
-_CHECK_EVERY_SECONDS = 30
+# still there. Copies are not sent once the listener has not heard from the database for
+# longer than that and the grace: a connection lost without a word (a failover, a dropped
+# route) can leave its check waiting for minutes.
+_CHECK_EVERY_SECONDS = 5
+_GRACE_SECONDS = 5
 _RETRY_AFTER_SECONDS = 5
 
 
@@ -72,6 +79,8 @@ class PageCopies:
         # a page read before a move is not kept after it.
         self._epoch = 0
         self._live = False
+        # When the listener last heard from the database (monotonic clock).
+        self._heard_at = 0.0
         self._pid: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -81,7 +90,7 @@ class PageCopies:
     # Serving ---------------------------------------------------------------------
 
     def get(self, key: str) -> Any | None:
-        if not self._live:
+        if not self.listening:
             self._start_if_needed()
             return None
         with self._lock:
@@ -98,22 +107,29 @@ class PageCopies:
     @property
     def listening(self) -> bool:
         """Whether this process hears of changes, and so keeps and sends copies."""
-        return self._live
+        quiet_for = time.monotonic() - self._heard_at
+        return self._live and quiet_for <= self.check_every + _GRACE_SECONDS
 
     def epoch(self) -> int:
         """To be read before the shared cache or the page is read, and given to ``keep``."""
         return self._epoch
 
-    def keep(self, key: str, kept: Any, size: int, epoch: int) -> None:
-        """Keep a page read at ``epoch``, unless the copies were dropped since."""
+    def keep(
+        self, key: str, kept: Any, size: int, epoch: int, *, seconds_left: float | None = None
+    ) -> None:
+        """Keep a page read at ``epoch``, unless the copies were dropped since, for as long
+        as the shared cache keeps it (``seconds_left``, if it was read from there)."""
         limit = settings.PAGE_CACHE_LOCAL_BYTES
         if size > limit:
             return
+        age = _max_age() if seconds_left is None else min(seconds_left, _max_age())
+        if age <= 0:
+            return
         with self._lock:
-            if not self._live or epoch != self._epoch:
+            if not self.listening or epoch != self._epoch:
                 return
             self._forget(key)
-            self._copies[key] = (time.monotonic() + _max_age(), size, kept)
+            self._copies[key] = (time.monotonic() + age, size, kept)
             self._bytes += size
             while self._bytes > limit:
                 self._forget(next(iter(self._copies)))
@@ -135,6 +151,22 @@ class PageCopies:
             self._bytes = 0
             self._epoch += 1
             self._live = live
+            self._heard_at = time.monotonic()
+
+    def _heard(self) -> None:
+        self._heard_at = time.monotonic()
+
+    def _after_fork(self) -> None:
+        """A forked process has the copies but not the thread that hears of changes (nor,
+        perhaps, a usable lock): it starts afresh."""
+        self._lock = threading.Lock()
+        self._copies = OrderedDict()
+        self._bytes = 0
+        self._epoch += 1
+        self._live = False
+        self._pid = None
+        self._stop = threading.Event()
+        self._thread = None
 
     # Listening -------------------------------------------------------------------
 
@@ -182,8 +214,10 @@ class PageCopies:
                 while not stop.is_set():
                     for _notification in raw.notifies(timeout=self.check_every, stop_after=1):
                         self.drop_all()
+                        self._heard()
                     # Quiet for a while, or stopping: is the connection still there?
                     raw.execute("SELECT 1")
+                    self._heard()
             except Exception:  # noqa: BLE001 - the shared cache serves until it reconnects
                 logger.warning("Page copies: lost the database's notifications", exc_info=True)
             finally:
@@ -196,3 +230,4 @@ class PageCopies:
 
 
 copies = PageCopies()
+os.register_at_fork(after_in_child=copies._after_fork)

@@ -144,12 +144,13 @@ class KeptRouteMiddleware:
         if site is not None and isinstance(route, KeptRoute):
             try:
                 result = _found(route, components, request)
+                public = route.public
             except AttributeError:
-                # Kept by a release whose KeptRoute had other fields, if a deployment
-                # skipped migrate (which moves the generation).
+                # Kept by a release whose KeptRoute had other fields, until migrate (the
+                # deployment's last step) moves the generation.
                 result = None
             if result is not None:
-                if route.public:
+                if public:
                     result.page.get_view_restrictions = PageViewRestriction.objects.none
                 request._wagtail_route_for_request = result
                 return

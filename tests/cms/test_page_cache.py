@@ -311,6 +311,20 @@ def test_what_a_signed_in_reader_saw_is_not_kept_for_the_public(client, pages, w
     assert shown_to_her.encode() not in response.content
 
 
+def test_saving_a_draft_keeps_every_kept_page(client, pages, django_assert_num_queries):
+    summary = pages["summary"]
+    client.get(summary.url)
+    generation = page_cache_generation()
+
+    summary.title = "A draft title nobody has published"
+    summary.save_revision()
+
+    assert page_cache_generation() == generation
+    with django_assert_num_queries(0):
+        public = client.get(summary.url)
+    assert b"Joined-up care in pregnancy" in public.content
+
+
 def test_a_preview_is_private_and_never_reaches_the_public(client, pages):
     summary = pages["summary"]
     client.get(summary.url)

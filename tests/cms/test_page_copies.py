@@ -5,6 +5,7 @@ The copies listen on PostgreSQL in a thread of their own, on committed data: the
 commit, and put back what the migrations made afterwards.
 """
 
+import os
 import time
 from collections.abc import Callable, Iterator
 
@@ -14,6 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
+from cms import page_cache
+from cms.cache import Generation
+from cms.page_cache import page_cache_generation
 from cms.page_copies import PageCopies, copies
 from tests.factories import StandardPageFactory
 
@@ -171,3 +175,55 @@ def test_a_page_read_before_the_copies_were_dropped_is_not_kept_after(heard):
     heard.keep("a", "a", 10, epoch)
 
     assert heard.get("a") is None
+
+
+def test_copies_are_not_sent_once_the_listener_has_not_heard_from_the_database(heard):
+    heard.keep("a", "a", 10, heard.epoch())
+    assert heard.get("a") == "a"
+
+    # Its connection gone without a word: the check it sent has had no answer.
+    heard._heard_at -= heard.check_every + 10
+
+    assert not heard.listening
+    assert heard.get("a") is None
+
+
+def test_a_copy_lasts_no_longer_than_the_shared_cache_keeps_the_page(heard):
+    heard.keep("gone", "gone", 10, heard.epoch(), seconds_left=0)
+    heard.keep("going", "going", 10, heard.epoch(), seconds_left=0.05)
+    heard.keep("kept", "kept", 10, heard.epoch(), seconds_left=3600)
+    time.sleep(0.1)
+
+    assert heard.get("gone") is None
+    assert heard.get("going") is None
+    assert heard.get("kept") == "kept"
+
+
+def test_a_forked_process_sends_none_of_its_parent_copies(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 100
+    copies.stop()
+    copies._set_live(True)
+    copies.keep("a", "a", 10, copies.epoch())
+    assert copies.get("a") == "a"
+
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit status
+        os._exit(0 if copies.get("a") is None and not copies.listening else 1)
+    _pid, status = os.waitpid(child, 0)
+    copies.stop()
+
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_generation_that_cannot_be_moved_after_a_commit_is_dropped(client, about, monkeypatch):
+    before = page_cache_generation()
+
+    def refused(self) -> None:
+        raise ConnectionError("the cache is not answering")
+
+    monkeypatch.setattr(Generation, "bump", refused)
+    page_cache._bump_and_tell()
+    monkeypatch.undo()
+
+    # Pages kept under the generation the change began with are not sent again.
+    assert page_cache_generation() > before

@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterator
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from wagtail.models import PageViewRestriction
 
 import pytest
 
@@ -227,3 +230,28 @@ def test_a_generation_that_cannot_be_moved_after_a_commit_is_dropped(client, abo
 
     # Pages kept under the generation the change began with are not sent again.
     assert page_cache_generation() > before
+
+
+@pytest.mark.parametrize("change", ["made private", "unpublished"])
+def test_a_kept_page_changed_after_its_commit_is_kept_from_the_public(
+    listening, client, about, change
+):
+    # Kept three ways: the page in the shared cache and this process's copy, and the way
+    # to it (cms/routing.py).
+    client.get(about.url)
+    assert client.get(f"{about.url}?again").status_code == 200
+    assert client.get(about.url).status_code == 200
+
+    if change == "made private":
+        PageViewRestriction.objects.create(page=about, restriction_type=PageViewRestriction.LOGIN)
+    else:
+        about.unpublish()
+
+    assert eventually(lambda: client.get(about.url).status_code != 200)
+    for url in (about.url, f"{about.url}?again", f"{about.url}?new"):
+        response = client.get(url)
+        if change == "made private":
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("login") + "?next=/about/"), url
+        else:
+            assert response.status_code == 404, url

@@ -11,11 +11,17 @@ show) makes these read afresh too.
 Only what is the same for everyone is kept, never anything about a reader: her account
 links and CSRF token are not part of them, and what depends on her request (which menu
 entry is the page she reads, her filters carried to the other languages) is added after.
+
+A page reads its parts in one round trip to the cache: each process remembers which parts
+each address read the last time (``_plans``) and asks for all of them at once on the next
+request for that address, before the first is needed. A part the plan did not foresee (the
+generation moved, another language, another filter) is read on its own as before.
 """
 
 import logging
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.http import HttpRequest
@@ -32,6 +38,43 @@ T = TypeVar("T")
 _MISSING = object()
 
 
+# Per process: the keys of the parts each address read the last time it was served.
+_plans: dict[str, list[str]] = {}
+_PLANS_LIMIT = 5000
+
+
+@dataclass
+class _RequestParts:
+    """The parts read ahead for one request, and the keys it has asked for so far."""
+
+    ahead: dict[str, Any]
+    planned: frozenset[str]
+    asked: list[str] = field(default_factory=list)
+
+
+def _request_parts(request: HttpRequest) -> _RequestParts:
+    parts = getattr(request, "_kept_parts", None)
+    if parts is None:
+        plan = _plans.get(request.path, [])
+        ahead = caches[CACHE_ALIAS].get_many(plan) if plan else {}
+        parts = request._kept_parts = _RequestParts(ahead=ahead, planned=frozenset(plan))
+        if len(_plans) >= _PLANS_LIMIT:
+            _plans.clear()
+        # Filled in as this request asks; the next request for the address reads it.
+        _plans[request.path] = parts.asked
+    return parts
+
+
+def _read_kept(request: HttpRequest, key: str) -> Any:
+    parts = _request_parts(request)
+    parts.asked.append(key)
+    if key in parts.ahead:
+        return parts.ahead[key]
+    if key in parts.planned:  # read ahead, and not there
+        return _MISSING
+    return caches[CACHE_ALIAS].get(key, _MISSING)
+
+
 def shared(request: HttpRequest | None, name: str, *vary_on: Hashable, read: Callable[[], T]) -> T:
     """What ``read`` gives for this site and the reader's language (and ``vary_on``),
     kept until pages are read afresh. Read every time for a preview, which may show
@@ -43,7 +86,7 @@ def shared(request: HttpRequest | None, name: str, *vary_on: Hashable, read: Cal
         generation = request_generation(request)
         parts = [name, generation, site.pk if site else "", translation.get_language()]
         key = "fragment:" + ":".join(str(part) for part in [*parts, *vary_on])
-        kept = caches[CACHE_ALIAS].get(key, _MISSING)
+        kept = _read_kept(request, key)
     except Exception:  # noqa: BLE001 - without the cache, pages are read as usual
         logger.exception("A shared part of pages could not be read from the cache")
         return read()

@@ -74,7 +74,8 @@ def _found(route: KeptRoute, components: list[str], request: HttpRequest) -> Rou
         return None
     if model is None or not issubclass(model, Page) or route.depth > len(components):
         return None
-    page = model._default_manager.filter(pk=route.page_id, live=True).first()
+    # Unordered: there is one at most, and ordering costs more than reading it.
+    page = next(iter(model._default_manager.filter(pk=route.page_id, live=True).order_by()), None)
     if page is None:
         return None
     # The page's own address ends with the components that led to it, in whichever
@@ -108,8 +109,19 @@ def _public(page: Page) -> bool:
     restrictions = list(page.get_view_restrictions())
     if restrictions:
         return False
-    page.get_view_restrictions = PageViewRestriction.objects.none
+    _mark_public(page)
     return True
+
+
+def _mark_public(page: Page) -> None:
+    page.get_view_restrictions = PageViewRestriction.objects.none
+    page._kept_route_public = True
+
+
+def known_public(page: object) -> bool:
+    """Whether routing this request found that no view restriction applies to the page
+    (false when it did not look: a preview, a page not served by Wagtail's view)."""
+    return getattr(page, "_kept_route_public", False) is True
 
 
 class KeptRouteMiddleware:
@@ -151,7 +163,7 @@ class KeptRouteMiddleware:
                 result = None
             if result is not None:
                 if public:
-                    result.page.get_view_restrictions = PageViewRestriction.objects.none
+                    _mark_public(result.page)
                 request._wagtail_route_for_request = result
                 return
         self._keep(request, path, components, site_key, route_key)

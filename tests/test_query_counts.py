@@ -123,16 +123,18 @@ PUBLIC = {
 # The same pages with a query string no one asked for before, which the page cache cannot
 # answer, after a first reader: what every page shares around its content (menu,
 # breadcrumbs, language links, footer) is kept (cms.fragments), and so is Wagtail's way to
-# the page (cms.routing); the page itself is read.
+# the page (cms.routing), and so is a page's content where it is the same for every reader
+# (cms/templatetags/kept_tags.py): the page itself is read. A listing's content depends on
+# the reader's filters and is read.
 PUBLIC_AGAIN = {
-    "home": 3,
+    "home": 1,
     "standard page": 1,
     "evidence index, filtered": 7,
-    "evidence summary": 3,
+    "evidence summary": 1,
     "lay findings index": 3,
-    "lay findings page": 4,
+    "lay findings page": 1,
     "lay findings index in Polish": 5,
-    "lay findings page in Polish": 4,
+    "lay findings page in Polish": 1,
     "search": 7,
 }
 MEMBER = {

@@ -68,14 +68,10 @@ class LayFindingsPage(LayTextPageMixin, Page):
     class Meta:
         verbose_name = _("lay findings page")
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        context = super().get_context(request, *args, **kwargs)
-        context["evidence"] = self.evidence
-        return context
-
     @cached_property
     def evidence(self) -> list:
-        """The published summaries behind these findings; drafts and private pages left out."""
+        """The published summaries behind these findings; drafts and private pages left out.
+        Read by the template only where its kept content is read afresh."""
         from evidence.selectors import lay_finding_evidence
 
         return lay_finding_evidence(page=self)

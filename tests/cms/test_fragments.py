@@ -3,8 +3,12 @@ the footer) is kept between requests: a page the page cache cannot answer (a que
 of its own, a signed-in reader) reads less, yet shows the site as it is now, with what
 belongs to this reader and this page only, and nothing of anyone else."""
 
+import contextlib
 import itertools
+from collections.abc import Iterator
+from unittest import mock
 
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +17,7 @@ from wagtail.models import Locale, Page, PageViewRestriction
 import pytest
 from bs4 import BeautifulSoup
 
+from cms.page_cache import CACHE_ALIAS
 from home.models import StudySettings
 from tests.factories import MemberFactory, StandardPageFactory
 
@@ -207,3 +212,44 @@ def test_each_language_keeps_its_own_words(home_demo, client, code):
 
     assert english_home == ["Home"]
     assert translated_home != ["Home"]
+
+
+@contextlib.contextmanager
+def counted_trips(cache) -> Iterator[list[str]]:
+    """Each read of the cache the block makes, as a server would make them: a ``get_many``
+    is one trip, however many keys it reads (the local cache of the tests reads each key
+    with ``get``, which is not counted again)."""
+    trips: list[str] = []
+    get, get_many = cache.get, cache.get_many
+    inside = False
+
+    def counted_get(key, *args, **kwargs):
+        if not inside:
+            trips.append(f"get {key}")
+        return get(key, *args, **kwargs)
+
+    def counted_get_many(keys, *args, **kwargs):
+        nonlocal inside
+        trips.append(f"get_many {len(keys)}")
+        inside = True
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside = False
+
+    with (
+        mock.patch.object(cache, "get", counted_get),
+        mock.patch.object(cache, "get_many", counted_get_many),
+    ):
+        yield trips
+
+
+def test_a_page_read_again_asks_the_cache_once_for_all_its_parts(home_demo, client):
+    read(client, fresh("/about/"))
+
+    with counted_trips(caches[CACHE_ALIAS]) as trips:
+        again = read(client, fresh("/about/"))
+
+    assert menu(again) and trail(again)
+    # The page cache's look for this address, the way to the page, and its parts.
+    assert len(trips) == 3, trips

@@ -9,10 +9,13 @@ under its generation (``cms.page_cache``), which moves whenever a page is publis
 unpublished, moved or deleted, page privacy changes, or a site or locale is saved: the way
 is found afresh after any of them.
 
-Only the way is kept: the page itself is read on every request, and still answers for
-its own address (``Page.route``, which also resolves a routable page's own views), so a
-page that has gone, or no longer answers there, is found again by Wagtail. A page with a
-view restriction is checked by Wagtail as always, on every request.
+A page open to everyone is kept too, as its row was read (its fields only, nothing a
+request left on it), under the same generation: whatever would make the page cache read
+the page afresh makes this read it afresh, and saving a draft changes only the page's
+revision bookkeeping, which no reader sees. Any other page is read on every request. Either
+way the page must still answer for its own address (``Page.route``, which also resolves
+a routable page's own views), or Wagtail finds the way again. A page with a view
+restriction is never kept, and is checked by Wagtail as always, on every request.
 """
 
 import hashlib
@@ -47,6 +50,8 @@ class KeptRoute:
     # The page above it, as routing found it on the way (Wagtail keeps it on the page,
     # ``_cached_parent_obj``, to spare the query of ``get_parent``).
     parent: Page | None
+    # The page itself, its fields only, when it is public; else None: read each time.
+    page: Page | None = None
 
 
 def _keys(request: HttpRequest, path: str) -> tuple[str, str]:
@@ -68,14 +73,9 @@ def _components(path: str) -> list[str]:
 def _found(route: KeptRoute, components: list[str], request: HttpRequest) -> RouteResult | None:
     """The route to the page kept for this path, if the page is still live and still
     answers there; None to let Wagtail find the way."""
-    try:
-        model = ContentType.objects.get_for_id(route.content_type_id).model_class()
-    except ContentType.DoesNotExist:
+    if route.depth > len(components):
         return None
-    if model is None or not issubclass(model, Page) or route.depth > len(components):
-        return None
-    # Unordered: there is one at most, and ordering costs more than reading it.
-    page = next(iter(model._default_manager.filter(pk=route.page_id, live=True).order_by()), None)
+    page = route.page if route.public and route.page is not None else _read(route)
     if page is None:
         return None
     # The page's own address ends with the components that led to it, in whichever
@@ -94,13 +94,25 @@ def _found(route: KeptRoute, components: list[str], request: HttpRequest) -> Rou
     return result
 
 
-def _plain(page: Page | None) -> Page | None:
-    """The page as ``get_parent`` reads it: its fields only, not its specific type's nor
-    what is cached on it."""
+def _read(route: KeptRoute) -> Page | None:
+    """The page the route leads to, if it is still live."""
+    try:
+        model = ContentType.objects.get_for_id(route.content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        return None
+    if model is None or not issubclass(model, Page):
+        return None
+    # Unordered: there is one at most, and ordering costs more than reading it.
+    return next(iter(model._default_manager.filter(pk=route.page_id, live=True).order_by()), None)
+
+
+def _fields_only(page: Page | None, model: type[Page] = Page) -> Page | None:
+    """The page as ``model`` reads it from the database: its fields only, not what a
+    request or routing left on it."""
     if page is None:
         return None
-    fields = [field.attname for field in Page._meta.concrete_fields]
-    return Page.from_db(page._state.db, fields, [getattr(page, name) for name in fields])
+    fields = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(page._state.db, fields, [getattr(page, name) for name in fields])
 
 
 def _public(page: Page) -> bool:
@@ -180,12 +192,15 @@ class KeptRouteMiddleware:
         depth = page.depth - site.root_page.depth
         if not 0 <= depth <= len(components):
             return
+        public = _public(page)
         route = KeptRoute(
             page_id=page.pk,
             content_type_id=page.content_type_id,
             depth=depth,
-            public=_public(page),
-            parent=_plain(getattr(page, "_cached_parent_obj", None)),
+            public=public,
+            # As get_parent reads it: the plain page, not its specific type.
+            parent=_fields_only(getattr(page, "_cached_parent_obj", None)),
+            page=_fields_only(page, type(page)) if public else None,
         )
         try:
             caches[CACHE_ALIAS].set_many({site_key: site, route_key: route})

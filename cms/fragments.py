@@ -38,9 +38,11 @@ T = TypeVar("T")
 _MISSING = object()
 
 
-# Per process: the keys of the parts each address read the last time it was served.
-_plans: dict[str, list[str]] = {}
-_PLANS_LIMIT = 5000
+# Per process: the keys of the parts each address read the last time it was served, least
+# recently served first. An address longer than any of the site's is not remembered.
+_plans: dict[str, tuple[str, ...]] = {}
+_PLANS_LIMIT = 2000
+_PLAN_PATH_LIMIT = 300
 
 
 @dataclass
@@ -52,27 +54,49 @@ class _RequestParts:
     asked: list[str] = field(default_factory=list)
 
 
+def _remember(path: str, keys: list[str]) -> None:
+    if len(path) > _PLAN_PATH_LIMIT:
+        return
+    _plans.pop(path, None)
+    _plans[path] = tuple(keys)
+    while len(_plans) > _PLANS_LIMIT:
+        try:
+            del _plans[next(iter(_plans))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            break
+
+
 def _request_parts(request: HttpRequest) -> _RequestParts:
     parts = getattr(request, "_kept_parts", None)
-    if parts is None:
-        plan = _plans.get(request.path, [])
+    if parts is not None:
+        return parts
+    plan = _plans.get(request.path, ())
+    try:
         ahead = caches[CACHE_ALIAS].get_many(plan) if plan else {}
-        parts = request._kept_parts = _RequestParts(ahead=ahead, planned=frozenset(plan))
-        if len(_plans) >= _PLANS_LIMIT:
-            _plans.clear()
-        # Filled in as this request asks; the next request for the address reads it.
-        _plans[request.path] = parts.asked
+    except Exception:  # noqa: BLE001 - each part is then read on its own
+        logger.exception("The shared parts of a page could not be read ahead from the cache")
+        _plans.pop(request.path, None)
+        ahead, plan = {}, ()
+    parts = request._kept_parts = _RequestParts(ahead=ahead, planned=frozenset(plan))
     return parts
 
 
 def _read_kept(request: HttpRequest, key: str) -> Any:
     parts = _request_parts(request)
     parts.asked.append(key)
+    _remember(request.path, parts.asked)
     if key in parts.ahead:
         return parts.ahead[key]
     if key in parts.planned:  # read ahead, and not there
         return _MISSING
     return caches[CACHE_ALIAS].get(key, _MISSING)
+
+
+def _kept_now(request: HttpRequest, key: str, value: Any) -> None:
+    """A part read afresh is there for the rest of this request."""
+    parts = getattr(request, "_kept_parts", None)
+    if parts is not None:
+        parts.ahead[key] = value
 
 
 def shared(request: HttpRequest | None, name: str, *vary_on: Hashable, read: Callable[[], T]) -> T:
@@ -93,6 +117,7 @@ def shared(request: HttpRequest | None, name: str, *vary_on: Hashable, read: Cal
     if kept is not _MISSING:
         return kept
     value = read()
+    _kept_now(request, key, value)
     try:
         caches[CACHE_ALIAS].set(key, value)
     except Exception:  # noqa: BLE001 - the page is served; keeping the part is a bonus

@@ -9,6 +9,7 @@ from wagtail.models import Site
 
 import pytest
 
+from cms import fragments
 from cms.demo import DEMO_ACCOUNTS, demo_account_ensure
 from home import demo as home_demo_content
 from home.models import HomePage
@@ -68,9 +69,11 @@ def demo_seeded_once(django_db_setup, django_db_blocker) -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
     """Each test starts with nothing cached, pages included, as ids may repeat between
-    tests and each test's pages are rolled back."""
+    tests and each test's pages are rolled back; nor does it remember which parts an
+    address read in another test."""
     cache.clear()
     caches["pages"].clear()
+    fragments._plans.clear()
 
 
 @pytest.fixture(scope="module")

@@ -230,12 +230,13 @@ def counted_trips(cache) -> Iterator[list[str]]:
 
     def counted_get_many(keys, *args, **kwargs):
         nonlocal inside
-        trips.append(f"get_many {len(keys)}")
         inside = True
         try:
-            return get_many(keys, *args, **kwargs)
+            found = get_many(keys, *args, **kwargs)
         finally:
             inside = False
+        trips.append(f"get_many: {len(found)} of {len(keys)} found")
+        return found
 
     with (
         mock.patch.object(cache, "get", counted_get),
@@ -251,5 +252,9 @@ def test_a_page_read_again_asks_the_cache_once_for_all_its_parts(home_demo, clie
         again = read(client, fresh("/about/"))
 
     assert menu(again) and trail(again)
-    # The page cache's look for this address, the way to the page, and its parts.
+    # The page cache's look for this address, the way to the page, and its parts, every
+    # one of which was kept.
     assert len(trips) == 3, trips
+    parts = trips[-1]
+    assert parts.startswith("get_many: ") and parts.split()[1] == parts.split()[3], trips
+    assert int(parts.split()[1]) >= 4, "the menu, the trail, the language links, the footer"

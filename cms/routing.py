@@ -75,7 +75,7 @@ def _found(route: KeptRoute, components: list[str], request: HttpRequest) -> Rou
     answers there; None to let Wagtail find the way."""
     if route.depth > len(components):
         return None
-    page = route.page if route.public and route.page is not None else _read(route)
+    page = route.page if route.page is not None else _read(route)
     if page is None:
         return None
     # The page's own address ends with the components that led to it, in whichever

@@ -13,6 +13,8 @@ Kept only when routing this request found the page open to everyone
 and a preview is always rendered afresh.
 """
 
+from collections.abc import Hashable
+
 from django import template
 
 from cms.fragments import shared
@@ -21,33 +23,53 @@ from cms.routing import known_public
 register = template.Library()
 
 
-class KeptContentNode(template.Node):
-    def __init__(self, page: template.base.FilterExpression, nodelist: template.NodeList):
-        self.page = page
+class KeptNode(template.Node):
+    """A block tag with one argument whose contents are kept in ``cms.fragments`` under
+    ``name`` and what ``key_parts`` gives for the argument; rendered afresh, and not kept,
+    when ``key_parts`` gives None. ``parse`` makes the tag."""
+
+    name = ""
+
+    def __init__(self, subject: template.base.FilterExpression, nodelist: template.NodeList):
+        self.subject = subject
         self.nodelist = nodelist
 
+    def key_parts(self, subject: object) -> tuple[Hashable, ...] | None:
+        raise NotImplementedError
+
     def render(self, context: template.Context) -> str:
-        page = self.page.resolve(context)
-        if not known_public(page):
+        parts = self.key_parts(self.subject.resolve(context))
+        if parts is None:
             return self.nodelist.render(context)
         return shared(
             context.get("request"),
-            "content",
-            self.origin.template_name,
-            page.pk,
-            page.live_revision_id,
+            self.name,
+            *parts,
             read=lambda: self.nodelist.render(context),
         )
 
+    @classmethod
+    def parse(cls, parser: template.base.Parser, token: template.base.Token) -> "KeptNode":
+        bits = token.split_contents()
+        if len(bits) != 2:
+            raise template.TemplateSyntaxError(f"{bits[0]} takes one argument")
+        subject = parser.compile_filter(bits[1])
+        nodelist = parser.parse((f"end{bits[0]}",))
+        parser.delete_first_token()
+        return cls(subject, nodelist)
+
+
+class KeptContentNode(KeptNode):
+    name = "content"
+
+    def key_parts(self, page: object) -> tuple[Hashable, ...] | None:
+        if not known_public(page):
+            return None
+        return (self.origin.template_name, page.pk, page.live_revision_id)
+
 
 @register.tag
-def kept_content(parser: template.base.Parser, token: template.base.Token) -> KeptContentNode:
+def kept_content(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
     """``{% kept_content page %}...{% endkept_content %}``: what is inside, for this page as
     published, kept until pages are read afresh."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes one page")
-    page = parser.compile_filter(bits[1])
-    nodelist = parser.parse(("endkept_content",))
-    parser.delete_first_token()
-    return KeptContentNode(page, nodelist)
+    return KeptContentNode.parse(parser, token)

@@ -17,7 +17,7 @@ from functools import cache
 from django import template
 from django.template.loader import get_template
 
-from cms.fragments import shared
+from cms.templatetags.kept_tags import KeptNode
 from evidence.models.framework import RequirementEntry
 
 register = template.Library()
@@ -43,33 +43,17 @@ def requirement_content_key(entry: RequirementEntry) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-class RequirementContentNode(template.Node):
-    def __init__(self, entry: template.base.FilterExpression, nodelist: template.NodeList):
-        self.entry = entry
-        self.nodelist = nodelist
+class RequirementContentNode(KeptNode):
+    name = "requirement"
 
-    def render(self, context: template.Context) -> str:
-        entry = self.entry.resolve(context)
+    def key_parts(self, entry: object) -> tuple[str] | None:
         if not isinstance(entry, RequirementEntry):
-            return self.nodelist.render(context)
-        return shared(
-            context.get("request"),
-            "requirement",
-            requirement_content_key(entry),
-            read=lambda: self.nodelist.render(context),
-        )
+            return None
+        return (requirement_content_key(entry),)
 
 
 @register.tag
-def requirement_content(
-    parser: template.base.Parser, token: template.base.Token
-) -> RequirementContentNode:
+def requirement_content(parser: template.base.Parser, token: template.base.Token) -> KeptNode:
     """``{% requirement_content item %}...{% endrequirement_content %}``: what is inside,
     for this item, kept while nothing it shows changes."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError(f"{bits[0]} takes one requirement item")
-    entry = parser.compile_filter(bits[1])
-    nodelist = parser.parse(("endrequirement_content",))
-    parser.delete_first_token()
-    return RequirementContentNode(entry, nodelist)
+    return RequirementContentNode.parse(parser, token)
